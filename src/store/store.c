@@ -1,0 +1,1455 @@
+/*
+ * store.c - every query of store.h, written once for both backends.
+ *
+ * Statements live in one table, indexed by enum stmt_id, and are prepared
+ * on first use and kept for the life of the connection.  Where the
+ * dialects differ, an entry carries a PostgreSQL variant.
+ */
+#include "store/store.h"
+
+#include "store/db.h"
+#include "util/arena.h"
+#include "util/embed.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "util/time.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum stmt_id {
+    ST_BEGIN,
+    ST_BEGIN_IMMEDIATE,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_SOURCE_INSERT,
+    ST_SOURCE_FILL,
+    ST_SOURCE_GET,
+    ST_SOURCE_BY_URL,
+    ST_SOURCE_LIST,
+    ST_SOURCE_DUE,
+    ST_SOURCE_DELETE,
+    ST_SOURCE_FETCH_OK,
+    ST_SOURCE_FETCH_ERR,
+    ST_SOURCE_SET_URL,
+    ST_FETCH_LOG,
+    ST_ARTICLE_INSERT,
+    ST_ARTICLE_BY_GUID,
+    ST_ARTICLE_BY_CANON,
+    ST_ARTICLE_GET,
+    ST_ARTICLE_SET_STORY,
+    ST_ARTICLE_SET_SUMMARY,
+    ST_ARTICLE_LIST,
+    ST_ARTICLE_LIST_TEXT,
+    ST_COUNTS,
+    ST_STORY_INSERT,
+    ST_STORY_UPDATE,
+    ST_STORY_GET,
+    ST_STORY_TOP,
+    ST_STORY_MOVE_ARTICLES,
+    ST_STORY_MARK_MERGED,
+    ST_STORY_RECOUNT,
+    ST_TAG_UPSERT,
+    ST_TAG_BY_SLUG,
+    ST_ARTICLE_TAGS_CLEAR,
+    ST_ARTICLE_TAG_ADD,
+    ST_ARTICLE_TAGS,
+    ST_STORY_TAGS_CLEAR,
+    ST_STORY_TAG_ADD,
+    ST_STORY_TAGS,
+    ST_RELATED_CLEAR,
+    ST_RELATED_ADD,
+    ST_RELATED_GET,
+    ST_USER_INSERT,
+    ST_USER_BY_NAME,
+    ST_USER_GET,
+    ST_USER_SET_PASS,
+    ST_USER_LIST,
+    ST_SESSION_INSERT,
+    ST_SESSION_GET,
+    ST_SESSION_DELETE,
+    ST_COMMENT_INSERT,
+    ST_COMMENT_GET,
+    ST_COMMENT_LIST,
+    ST_COMMENT_EDIT,
+    ST_COMMENT_STATUS,
+    ST_COUNT
+};
+
+struct stmt_def {
+    const char *sql; /* both backends, or SQLite only when pg is set */
+    const char *pg;  /* PostgreSQL variant, or NULL */
+};
+
+#define SOURCE_COLS                                                                                \
+    "s.id, s.url, s.site_url, s.title, s.category, s.etag, s.last_modified, s.interval, "          \
+    "s.next_fetch, s.last_fetch, s.last_ok, s.failing_since, s.created, s.error_count, "           \
+    "s.last_error, (SELECT count(*) FROM articles a WHERE a.source_id = s.id)"
+
+/* Article columns without text and html (listings) ... */
+#define ARTICLE_COLS                                                                               \
+    "a.id, a.source_id, coalesce(a.story_id, 0), coalesce(a.dup_of, 0), a.guid, a.url, "           \
+    "a.canonical_url, a.title, a.author, a.lang, a.image, a.excerpt, a.summary, a.key_points, "    \
+    "a.extract_note, a.published, a.fetched, a.updated, a.content_hash, a.signature, s.title, "    \
+    "s.site_url"
+/* ... followed, for full reads, by these two. */
+#define ARTICLE_TEXT_COLS ", a.text, a.html"
+
+#define STORY_COLS                                                                                 \
+    "id, title, summary, key_points, source_diff, first_seen, last_updated, n_articles, "          \
+    "n_sources, hotness, coalesce(merged_into, 0)"
+
+static const struct stmt_def stmts[ST_COUNT] = {
+    [ST_BEGIN] = {"BEGIN", NULL},
+    [ST_BEGIN_IMMEDIATE] = {"BEGIN IMMEDIATE", "BEGIN"},
+    [ST_COMMIT] = {"COMMIT", NULL},
+    [ST_ROLLBACK] = {"ROLLBACK", NULL},
+    [ST_SOURCE_INSERT] = {"INSERT INTO sources (url, site_url, title, category, interval, "
+                          "next_fetch, created) VALUES ($1, $2, coalesce($3, ''), $4, $5, $6, $7) "
+                          "ON CONFLICT (url) DO NOTHING RETURNING id",
+                          NULL},
+    [ST_SOURCE_FILL] = {"UPDATE sources SET title = CASE WHEN title = '' THEN coalesce($2, '') "
+                        "ELSE title END, site_url = coalesce(site_url, $3), "
+                        "category = coalesce(category, $4) WHERE url = $1 RETURNING id",
+                        NULL},
+    [ST_SOURCE_GET] = {"SELECT " SOURCE_COLS " FROM sources s WHERE s.id = $1", NULL},
+    [ST_SOURCE_BY_URL] = {"SELECT " SOURCE_COLS " FROM sources s WHERE s.url = $1", NULL},
+    [ST_SOURCE_LIST] = {"SELECT " SOURCE_COLS " FROM sources s ORDER BY lower(s.title), s.id",
+                        NULL},
+    [ST_SOURCE_DUE] = {"SELECT " SOURCE_COLS " FROM sources s WHERE s.next_fetch <= $1 "
+                       "AND s.url NOT LIKE 'file:%' ORDER BY s.next_fetch, s.id LIMIT $2",
+                       NULL},
+    [ST_SOURCE_DELETE] = {"DELETE FROM sources WHERE id = $1", NULL},
+    [ST_SOURCE_FETCH_OK] =
+        {"UPDATE sources SET last_fetch = $2, last_ok = $2, error_count = 0, "
+         "failing_since = 0, last_error = NULL, next_fetch = $3, "
+         "etag = coalesce($4, etag), last_modified = coalesce($5, last_modified) "
+         "WHERE id = $1",
+         NULL},
+    [ST_SOURCE_FETCH_ERR] = {"UPDATE sources SET last_fetch = $2, error_count = error_count + 1, "
+                             "failing_since = CASE WHEN failing_since = 0 THEN $2 ELSE "
+                             "failing_since END, last_error = $3, next_fetch = $4 WHERE id = $1",
+                             NULL},
+    [ST_SOURCE_SET_URL] = {"UPDATE sources SET url = $2 WHERE id = $1", NULL},
+    [ST_FETCH_LOG] = {"INSERT INTO fetch_log (source_id, at, duration_ms, http_status, bytes, "
+                      "new_articles, error) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                      NULL},
+    [ST_ARTICLE_INSERT] =
+        {"INSERT INTO articles (source_id, guid, url, canonical_url, title, author, lang, image, "
+         "excerpt, text, html, summary, key_points, extract_note, published, fetched, updated, "
+         "content_hash, signature, story_id, dup_of) VALUES ($1, $2, $3, $4, coalesce($5, ''), "
+         "$6, $7, $8, $9, coalesce($10, ''), $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
+         "$21) RETURNING id",
+         NULL},
+    [ST_ARTICLE_BY_GUID] = {"SELECT id FROM articles WHERE source_id = $1 AND guid = $2", NULL},
+    [ST_ARTICLE_BY_CANON] = {"SELECT id FROM articles WHERE canonical_url = $1", NULL},
+    [ST_ARTICLE_GET] = {"SELECT " ARTICLE_COLS ARTICLE_TEXT_COLS " FROM articles a JOIN sources s "
+                        "ON s.id = a.source_id WHERE a.id = $1",
+                        NULL},
+    [ST_ARTICLE_SET_STORY] = {"UPDATE articles SET story_id = $2, dup_of = $3 WHERE id = $1", NULL},
+    [ST_ARTICLE_SET_SUMMARY] = {"UPDATE articles SET summary = $2, key_points = $3 WHERE id = $1",
+                                NULL},
+    [ST_ARTICLE_LIST] =
+        {"SELECT " ARTICLE_COLS " FROM articles a JOIN sources s ON s.id = a.source_id "
+         "WHERE ($1 = 0 OR a.source_id = $1) AND ($2 = 0 OR a.story_id = $2) "
+         "AND ($3 = 0 OR a.id IN (SELECT article_id FROM article_tags WHERE tag_id = $3)) "
+         "AND ($4 = 0 OR a.published < $4) ORDER BY a.published DESC, a.id DESC "
+         "LIMIT $5 OFFSET $6",
+         NULL},
+    [ST_ARTICLE_LIST_TEXT] =
+        {"SELECT " ARTICLE_COLS ARTICLE_TEXT_COLS " FROM articles a JOIN sources s "
+         "ON s.id = a.source_id WHERE ($1 = 0 OR a.source_id = $1) AND ($2 = 0 OR a.story_id = $2) "
+         "AND ($3 = 0 OR a.id IN (SELECT article_id FROM article_tags WHERE tag_id = $3)) "
+         "AND ($4 = 0 OR a.published < $4) ORDER BY a.published DESC, a.id DESC "
+         "LIMIT $5 OFFSET $6",
+         NULL},
+    [ST_COUNTS] = {"SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM articles), "
+                   "(SELECT count(*) FROM stories WHERE merged_into IS NULL), "
+                   "(SELECT count(*) FROM users), (SELECT count(*) FROM comments)",
+                   NULL},
+    [ST_STORY_INSERT] = {"INSERT INTO stories (title, summary, key_points, source_diff, "
+                         "first_seen, last_updated, n_articles, n_sources, hotness) VALUES "
+                         "(coalesce($1, ''), $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                         NULL},
+    [ST_STORY_UPDATE] = {"UPDATE stories SET title = coalesce($2, ''), summary = $3, "
+                         "key_points = $4, source_diff = $5, first_seen = $6, last_updated = $7, "
+                         "n_articles = $8, n_sources = $9, hotness = $10 WHERE id = $1",
+                         NULL},
+    [ST_STORY_GET] = {"SELECT " STORY_COLS " FROM stories WHERE id = $1", NULL},
+    [ST_STORY_TOP] = {"SELECT " STORY_COLS " FROM stories WHERE merged_into IS NULL "
+                      "ORDER BY hotness DESC, last_updated DESC, id DESC LIMIT $1 OFFSET $2",
+                      NULL},
+    [ST_STORY_MOVE_ARTICLES] = {"UPDATE articles SET story_id = $2 WHERE story_id = $1", NULL},
+    [ST_STORY_MARK_MERGED] = {"UPDATE stories SET merged_into = $2, n_articles = 0, n_sources = 0, "
+                              "hotness = 0 WHERE id = $1",
+                              NULL},
+    [ST_STORY_RECOUNT] =
+        {"UPDATE stories SET n_articles = (SELECT count(*) FROM articles WHERE story_id = $1), "
+         "n_sources = (SELECT count(DISTINCT source_id) FROM articles WHERE story_id = $1), "
+         "first_seen = coalesce((SELECT min(published) FROM articles WHERE story_id = $1), "
+         "first_seen), last_updated = coalesce((SELECT max(published) FROM articles "
+         "WHERE story_id = $1), last_updated) WHERE id = $1",
+         NULL},
+    [ST_TAG_UPSERT] = {"INSERT INTO tags (slug, name, kind) VALUES ($1, $2, $3) "
+                       "ON CONFLICT (slug) DO UPDATE SET kind = CASE WHEN tags.kind = 0 "
+                       "THEN excluded.kind ELSE tags.kind END RETURNING id",
+                       NULL},
+    [ST_TAG_BY_SLUG] = {"SELECT t.id, t.slug, t.name, t.kind, (SELECT count(*) FROM article_tags "
+                        "x WHERE x.tag_id = t.id) FROM tags t WHERE t.slug = $1",
+                        NULL},
+    [ST_ARTICLE_TAGS_CLEAR] = {"DELETE FROM article_tags WHERE article_id = $1", NULL},
+    [ST_ARTICLE_TAG_ADD] = {"INSERT INTO article_tags (article_id, tag_id, rank, score) "
+                            "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                            NULL},
+    [ST_ARTICLE_TAGS] = {"SELECT t.id, t.slug, t.name, t.kind, x.score FROM article_tags x "
+                         "JOIN tags t ON t.id = x.tag_id WHERE x.article_id = $1 ORDER BY x.rank",
+                         NULL},
+    [ST_STORY_TAGS_CLEAR] = {"DELETE FROM story_tags WHERE story_id = $1", NULL},
+    [ST_STORY_TAG_ADD] = {"INSERT INTO story_tags (story_id, tag_id, rank, score) "
+                          "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                          NULL},
+    [ST_STORY_TAGS] = {"SELECT t.id, t.slug, t.name, t.kind, x.score FROM story_tags x "
+                       "JOIN tags t ON t.id = x.tag_id WHERE x.story_id = $1 ORDER BY x.rank",
+                       NULL},
+    [ST_RELATED_CLEAR] = {"DELETE FROM related WHERE article_id = $1", NULL},
+    [ST_RELATED_ADD] = {"INSERT INTO related (article_id, related_id, rank, score) "
+                        "VALUES ($1, $2, $3, $4)",
+                        NULL},
+    [ST_RELATED_GET] = {"SELECT " ARTICLE_COLS " FROM related r JOIN articles a "
+                        "ON a.id = r.related_id JOIN sources s ON s.id = a.source_id "
+                        "WHERE r.article_id = $1 ORDER BY r.rank",
+                        NULL},
+    [ST_USER_INSERT] = {"INSERT INTO users (name, pass_hash, is_admin, created) "
+                        "VALUES ($1, $2, $3, $4) RETURNING id",
+                        NULL},
+    [ST_USER_BY_NAME] = {"SELECT id, name, pass_hash, is_admin, created FROM users "
+                         "WHERE name = $1",
+                         NULL},
+    [ST_USER_GET] = {"SELECT id, name, pass_hash, is_admin, created FROM users WHERE id = $1",
+                     NULL},
+    [ST_USER_SET_PASS] = {"UPDATE users SET pass_hash = $2 WHERE id = $1", NULL},
+    [ST_USER_LIST] = {"SELECT id, name, pass_hash, is_admin, created FROM users ORDER BY name",
+                      NULL},
+    [ST_SESSION_INSERT] = {"INSERT INTO sessions (id_hash, user_id, csrf, created, expires) "
+                           "VALUES ($1, $2, $3, $4, $5)",
+                           NULL},
+    [ST_SESSION_GET] = {"SELECT id_hash, user_id, csrf, created, expires FROM sessions "
+                        "WHERE id_hash = $1 AND expires > $2",
+                        NULL},
+    [ST_SESSION_DELETE] = {"DELETE FROM sessions WHERE id_hash = $1", NULL},
+    [ST_COMMENT_INSERT] = {"INSERT INTO comments (article_id, user_id, parent_id, body, created, "
+                           "status) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                           NULL},
+    [ST_COMMENT_GET] = {"SELECT c.id, c.article_id, c.user_id, coalesce(c.parent_id, 0), c.body, "
+                        "c.created, c.edited, c.status, c.reports, u.name FROM comments c "
+                        "JOIN users u ON u.id = c.user_id WHERE c.id = $1",
+                        NULL},
+    [ST_COMMENT_LIST] = {"SELECT c.id, c.article_id, c.user_id, coalesce(c.parent_id, 0), c.body, "
+                         "c.created, c.edited, c.status, c.reports, u.name FROM comments c "
+                         "JOIN users u ON u.id = c.user_id WHERE c.article_id = $1 "
+                         "ORDER BY c.created, c.id",
+                         NULL},
+    [ST_COMMENT_EDIT] = {"UPDATE comments SET body = $2, edited = $3 WHERE id = $1", NULL},
+    [ST_COMMENT_STATUS] = {"UPDATE comments SET status = $2 WHERE id = $1", NULL},
+};
+
+struct store {
+    const struct db_ops *ops;
+    struct db *db;
+    int is_pg;
+    int in_tx;
+    struct db_stmt *cache[ST_COUNT];
+};
+
+/* ---- statements ---- */
+
+static int
+stmt(struct store *st, enum stmt_id id, struct db_stmt **out, struct gz_err *err)
+{
+    if (!st->cache[id]) {
+        const char *sql = st->is_pg && stmts[id].pg ? stmts[id].pg : stmts[id].sql;
+        int rc = st->ops->prepare(st->db, sql, &st->cache[id], err);
+
+        if (rc)
+            return rc;
+    }
+    *out = st->cache[id];
+    st->ops->reset(*out);
+    return 0;
+}
+
+#define B64(i, v) st->ops->bind_i64(s, (i), (v))
+#define BTXT(i, v) st->ops->bind_text(s, (i), (v))
+#define BDBL(i, v) st->ops->bind_double(s, (i), (v))
+#define BBLOB(i, p, n) st->ops->bind_blob(s, (i), (p), (n))
+#define C64(c) st->ops->col_i64(s, (c))
+#define CDBL(c) st->ops->col_double(s, (c))
+
+static const char *
+ctext(struct store *st, struct db_stmt *s, int col, struct arena *a)
+{
+    return arena_strdup(a, st->ops->col_text(s, col));
+}
+
+static const unsigned char *
+cblob(struct store *st, struct db_stmt *s, int col, struct arena *a, size_t *len)
+{
+    size_t n = 0;
+    const void *p = st->ops->col_blob(s, col, &n);
+    unsigned char *q;
+
+    if (len)
+        *len = n;
+    if (!p || st->ops->is_null(s, col))
+        return NULL;
+    q = arena_alloc(a, n ? n : 1);
+    memcpy(q, p, n);
+    return q;
+}
+
+/* Run a statement that returns no rows. */
+static int
+run(struct store *st, struct db_stmt *s, struct gz_err *err)
+{
+    int rc = st->ops->step(s, err);
+
+    st->ops->reset(s);
+    return rc < 0 ? rc : 0;
+}
+
+/* Run a statement that returns one id; GZ_ENOTFOUND when no row. */
+static int
+run_id(struct store *st, struct db_stmt *s, int64_t *id, struct gz_err *err)
+{
+    int rc = st->ops->step(s, err);
+
+    if (rc == DB_ROW) {
+        *id = st->ops->col_i64(s, 0);
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = GZ_ENOTFOUND;
+    }
+    st->ops->reset(s);
+    return rc;
+}
+
+/*
+ * Collect rows into an arena array with a row reader: the loop every list
+ * function needs.  `read` fills one element from the current row.
+ */
+typedef void (*row_fn)(struct store *st, struct db_stmt *s, struct arena *a, void *elem);
+
+static int
+collect(struct store *st, struct db_stmt *s, struct arena *a, size_t size, row_fn read, void **out,
+        size_t *n, struct gz_err *err)
+{
+    size_t cap = 16;
+    size_t len = 0;
+    char *arr = arena_alloc(a, cap * size);
+    int rc;
+
+    while ((rc = st->ops->step(s, err)) == DB_ROW) {
+        if (len == cap) {
+            char *bigger = arena_alloc(a, cap * 2 * size);
+
+            memcpy(bigger, arr, cap * size);
+            arr = bigger;
+            cap *= 2;
+        }
+        memset(arr + len * size, 0, size);
+        read(st, s, a, arr + len * size);
+        len++;
+    }
+    st->ops->reset(s);
+    if (rc < 0)
+        return rc;
+    *out = arr;
+    *n = len;
+    return 0;
+}
+
+/* One row into *out via read; GZ_ENOTFOUND with a message when none. */
+static int
+one(struct store *st, struct db_stmt *s, struct arena *a, row_fn read, void *out,
+    struct gz_err *err, const char *what, int64_t id)
+{
+    int rc = st->ops->step(s, err);
+
+    if (rc == DB_ROW) {
+        read(st, s, a, out);
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = gz_errf(err, GZ_ENOTFOUND, "no %s %lld", what, (long long)id);
+    }
+    st->ops->reset(s);
+    return rc;
+}
+
+/* ---- opening and migrations ---- */
+
+static const struct embed_file *
+migrations(const struct store *st)
+{
+    return st->is_pg ? embed_pg_migrations : embed_sqlite_migrations;
+}
+
+static int
+latest_version(const struct store *st)
+{
+    int v = 0;
+
+    for (const struct embed_file *f = migrations(st); f->name; f++) {
+        const char *base = strrchr(f->name, '/');
+
+        base = base ? base + 1 : f->name;
+        v = atoi(base) > v ? atoi(base) : v; /* names are NNNN_what.sql */
+    }
+    return v;
+}
+
+int
+store_schema_version(struct store *st, int *current, int *latest, struct gz_err *err)
+{
+    int rc = st->ops->get_version(st->db, current, err);
+
+    *latest = latest_version(st);
+    return rc;
+}
+
+int
+store_migrate(struct store *st, int *applied, struct gz_err *err)
+{
+    int current;
+    int count = 0;
+    int rc = st->ops->get_version(st->db, &current, err);
+
+    if (rc)
+        return rc;
+    if (current > latest_version(st))
+        return gz_errf(err, GZ_EDB,
+                       "database schema version %d is newer than this gazette knows (%d)", current,
+                       latest_version(st));
+    for (const struct embed_file *f = migrations(st); f->name; f++) {
+        const char *base = strrchr(f->name, '/');
+        int v;
+
+        base = base ? base + 1 : f->name;
+        v = atoi(base);
+        if (v <= current)
+            continue;
+        rc = st->ops->exec(st->db, st->is_pg ? "BEGIN" : "BEGIN IMMEDIATE", err);
+        if (!rc)
+            rc = st->ops->exec(st->db, (const char *)f->data, err);
+        if (!rc)
+            rc = st->ops->set_version(st->db, v, err);
+        if (!rc)
+            rc = st->ops->exec(st->db, "COMMIT", err);
+        if (rc) {
+            struct gz_err ignore = GZ_ERR_INIT;
+
+            st->ops->exec(st->db, "ROLLBACK", &ignore);
+            return gz_errf(err, rc, "migration %s failed: %s", base, err ? err->msg : "");
+        }
+        log_info("msg=\"applied migration\" name=%s", base);
+        current = v;
+        count++;
+    }
+    if (applied)
+        *applied = count;
+    return 0;
+}
+
+int
+store_open(struct store **out, const char *dsn, unsigned flags, struct gz_err *err)
+{
+    struct store *st;
+    int rc;
+
+    if (!dsn || !*dsn)
+        return gz_errf(err, GZ_EINVAL, "no database given");
+    if (str_has_prefix(dsn, "postgres://") || str_has_prefix(dsn, "postgresql://"))
+        return gz_errf(err, GZ_EINVAL, "'%s': this build has no PostgreSQL backend", dsn);
+    st = xcalloc(1, sizeof(*st));
+    st->ops = &db_sqlite_ops;
+    rc = st->ops->open(&st->db, dsn, (flags & STORE_READONLY) ? 2 : 0, err);
+    if (rc) {
+        free(st);
+        return rc;
+    }
+    if (!(flags & STORE_NO_MIGRATE) && !(flags & STORE_READONLY)) {
+        rc = store_migrate(st, NULL, err);
+        if (rc) {
+            store_close(st);
+            return rc;
+        }
+    }
+    *out = st;
+    return 0;
+}
+
+void
+store_close(struct store *st)
+{
+    if (!st)
+        return;
+    if (st->in_tx)
+        store_rollback(st);
+    for (int i = 0; i < ST_COUNT; i++)
+        st->ops->finalize(st->cache[i]);
+    st->ops->close(st->db);
+    free(st);
+}
+
+const char *
+store_backend(const struct store *st)
+{
+    return st->ops->name;
+}
+
+int
+store_begin(struct store *st, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc;
+
+    if (st->in_tx)
+        return gz_errf(err, GZ_EINVAL, "a transaction is already open");
+    /* IMMEDIATE takes the write lock now, so the batch cannot deadlock later */
+    rc = stmt(st, ST_BEGIN_IMMEDIATE, &s, err);
+    if (!rc)
+        rc = run(st, s, err);
+    if (!rc)
+        st->in_tx = 1;
+    return rc;
+}
+
+int
+store_commit(struct store *st, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc;
+
+    if (!st->in_tx)
+        return gz_errf(err, GZ_EINVAL, "no transaction is open");
+    rc = stmt(st, ST_COMMIT, &s, err);
+    if (!rc)
+        rc = run(st, s, err);
+    if (rc)
+        store_rollback(st);
+    st->in_tx = 0;
+    return rc;
+}
+
+void
+store_rollback(struct store *st)
+{
+    struct gz_err err = GZ_ERR_INIT;
+
+    if (!st->in_tx)
+        return;
+    if (st->ops->exec(st->db, "ROLLBACK", &err))
+        log_warn("msg=\"rollback failed\" err=\"%s\"", err.msg);
+    st->in_tx = 0;
+}
+
+/* ---- sources ---- */
+
+static void
+read_source(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    struct store_source *o = elem;
+
+    o->id = C64(0);
+    o->url = ctext(st, s, 1, a);
+    o->site_url = ctext(st, s, 2, a);
+    o->title = ctext(st, s, 3, a);
+    o->category = ctext(st, s, 4, a);
+    o->etag = ctext(st, s, 5, a);
+    o->last_modified = ctext(st, s, 6, a);
+    o->interval = C64(7);
+    o->next_fetch = C64(8);
+    o->last_fetch = C64(9);
+    o->last_ok = C64(10);
+    o->failing_since = C64(11);
+    o->created = C64(12);
+    o->error_count = C64(13);
+    o->last_error = ctext(st, s, 14, a);
+    o->n_articles = C64(15);
+}
+
+int
+store_source_add(struct store *st, const struct store_source *src, int64_t *id, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int64_t now = time_now();
+    int rc = stmt(st, ST_SOURCE_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    BTXT(1, src->url);
+    BTXT(2, src->site_url);
+    BTXT(3, src->title);
+    BTXT(4, src->category);
+    B64(5, src->interval > 0 ? src->interval : 1800);
+    B64(6, src->next_fetch);
+    B64(7, src->created ? src->created : now);
+    rc = run_id(st, s, id, err);
+    if (rc != GZ_ENOTFOUND)
+        return rc;
+    /* it existed: fill in what it lacked */
+    rc = stmt(st, ST_SOURCE_FILL, &s, err);
+    if (rc)
+        return rc;
+    BTXT(1, src->url);
+    BTXT(2, src->title);
+    BTXT(3, src->site_url);
+    BTXT(4, src->category);
+    return run_id(st, s, id, err);
+}
+
+int
+store_source_get(struct store *st, int64_t id, struct arena *a, struct store_source *out,
+                 struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_SOURCE_GET, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, id);
+    return one(st, s, a, read_source, out, err, "source", id);
+}
+
+int
+store_source_by_url(struct store *st, const char *url, struct arena *a, struct store_source *out,
+                    struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_SOURCE_BY_URL, &s, err);
+
+    if (rc)
+        return rc;
+    BTXT(1, url);
+    rc = st->ops->step(s, err);
+    if (rc == DB_ROW) {
+        read_source(st, s, a, out);
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = gz_errf(err, GZ_ENOTFOUND, "no source '%s'", url);
+    }
+    st->ops->reset(s);
+    return rc;
+}
+
+int
+store_source_list(struct store *st, struct arena *a, struct store_source **out, size_t *n,
+                  struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_SOURCE_LIST, &s, err);
+
+    if (rc)
+        return rc;
+    return collect(st, s, a, sizeof(**out), read_source, (void **)out, n, err);
+}
+
+int
+store_source_due(struct store *st, int64_t now, size_t limit, struct arena *a,
+                 struct store_source **out, size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_SOURCE_DUE, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, now);
+    B64(2, (int64_t)limit);
+    return collect(st, s, a, sizeof(**out), read_source, (void **)out, n, err);
+}
+
+int
+store_source_delete(struct store *st, int64_t id, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_SOURCE_DELETE, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, id);
+    rc = run(st, s, err);
+    if (!rc && st->ops->changes(st->db) == 0)
+        return gz_errf(err, GZ_ENOTFOUND, "no source %lld", (long long)id);
+    return rc;
+}
+
+int
+store_source_fetched(struct store *st, const struct store_fetch *f, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc;
+
+    if (f->error) {
+        rc = stmt(st, ST_SOURCE_FETCH_ERR, &s, err);
+        if (rc)
+            return rc;
+        B64(1, f->source_id);
+        B64(2, f->at);
+        BTXT(3, f->error);
+        B64(4, f->next_fetch);
+    } else {
+        rc = stmt(st, ST_SOURCE_FETCH_OK, &s, err);
+        if (rc)
+            return rc;
+        B64(1, f->source_id);
+        B64(2, f->at);
+        B64(3, f->next_fetch);
+        BTXT(4, f->etag);
+        BTXT(5, f->last_modified);
+    }
+    rc = run(st, s, err);
+    if (rc)
+        return rc;
+    if (f->new_url && !f->error) {
+        rc = stmt(st, ST_SOURCE_SET_URL, &s, err);
+        if (rc)
+            return rc;
+        B64(1, f->source_id);
+        BTXT(2, f->new_url);
+        rc = run(st, s, err);
+        if (rc == GZ_EEXIST)
+            rc = 0; /* another source already has that URL: keep ours */
+        if (rc)
+            return rc;
+    }
+    rc = stmt(st, ST_FETCH_LOG, &s, err);
+    if (rc)
+        return rc;
+    B64(1, f->source_id);
+    B64(2, f->at);
+    B64(3, f->duration_ms);
+    B64(4, f->http_status);
+    B64(5, f->bytes);
+    B64(6, f->new_articles);
+    BTXT(7, f->error);
+    return run(st, s, err);
+}
+
+/* ---- articles ---- */
+
+static void
+read_article_cols(struct store *st, struct db_stmt *s, struct arena *a, struct store_article *o)
+{
+    o->id = C64(0);
+    o->source_id = C64(1);
+    o->story_id = C64(2);
+    o->dup_of = C64(3);
+    o->guid = ctext(st, s, 4, a);
+    o->url = ctext(st, s, 5, a);
+    o->canonical_url = ctext(st, s, 6, a);
+    o->title = ctext(st, s, 7, a);
+    o->author = ctext(st, s, 8, a);
+    o->lang = ctext(st, s, 9, a);
+    o->image = ctext(st, s, 10, a);
+    o->excerpt = ctext(st, s, 11, a);
+    o->summary = ctext(st, s, 12, a);
+    o->key_points = ctext(st, s, 13, a);
+    o->extract_note = ctext(st, s, 14, a);
+    o->published = C64(15);
+    o->fetched = C64(16);
+    o->updated = C64(17);
+    o->content_hash = cblob(st, s, 18, a, NULL);
+    o->signature = cblob(st, s, 19, a, &o->signature_len);
+    o->source_title = ctext(st, s, 20, a);
+    o->source_site = ctext(st, s, 21, a);
+}
+
+static void
+read_article(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    read_article_cols(st, s, a, elem);
+}
+
+static void
+read_article_text(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    struct store_article *o = elem;
+
+    read_article_cols(st, s, a, o);
+    o->text = ctext(st, s, 22, a);
+    o->html = ctext(st, s, 23, a);
+}
+
+int
+store_article_add(struct store *st, struct store_article *a, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_ARTICLE_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, a->source_id);
+    BTXT(2, a->guid);
+    BTXT(3, a->url);
+    BTXT(4, a->canonical_url);
+    BTXT(5, a->title);
+    BTXT(6, a->author);
+    BTXT(7, a->lang);
+    BTXT(8, a->image);
+    BTXT(9, a->excerpt);
+    BTXT(10, a->text);
+    BTXT(11, a->html);
+    BTXT(12, a->summary);
+    BTXT(13, a->key_points);
+    BTXT(14, a->extract_note);
+    B64(15, a->published);
+    B64(16, a->fetched ? a->fetched : time_now());
+    B64(17, a->updated);
+    BBLOB(18, a->content_hash, a->content_hash ? 32 : 0);
+    BBLOB(19, a->signature, a->signature_len);
+    if (a->story_id)
+        B64(20, a->story_id);
+    else
+        BTXT(20, NULL);
+    if (a->dup_of)
+        B64(21, a->dup_of);
+    else
+        BTXT(21, NULL);
+    rc = run_id(st, s, &a->id, err);
+    if (rc == GZ_EEXIST)
+        return gz_errf(err, GZ_EEXIST, "article '%s' is already stored", a->guid ? a->guid : "");
+    return rc;
+}
+
+int
+store_article_find(struct store *st, int64_t source_id, const char *guid, const char *canonical_url,
+                   int64_t *id, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc;
+
+    *id = 0;
+    if (guid) {
+        rc = stmt(st, ST_ARTICLE_BY_GUID, &s, err);
+        if (rc)
+            return rc;
+        B64(1, source_id);
+        BTXT(2, guid);
+        rc = run_id(st, s, id, err);
+        if (rc != GZ_ENOTFOUND)
+            return rc;
+    }
+    if (canonical_url) {
+        rc = stmt(st, ST_ARTICLE_BY_CANON, &s, err);
+        if (rc)
+            return rc;
+        BTXT(1, canonical_url);
+        rc = run_id(st, s, id, err);
+        if (rc != GZ_ENOTFOUND)
+            return rc;
+    }
+    *id = 0;
+    return 0;
+}
+
+int
+store_article_get(struct store *st, int64_t id, struct arena *a, struct store_article *out,
+                  struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_ARTICLE_GET, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, id);
+    return one(st, s, a, read_article_text, out, err, "article", id);
+}
+
+int
+store_article_set_story(struct store *st, int64_t id, int64_t story_id, int64_t dup_of,
+                        struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_ARTICLE_SET_STORY, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, id);
+    if (story_id)
+        B64(2, story_id);
+    else
+        BTXT(2, NULL);
+    if (dup_of)
+        B64(3, dup_of);
+    else
+        BTXT(3, NULL);
+    return run(st, s, err);
+}
+
+int
+store_article_set_summary(struct store *st, int64_t id, const char *summary, const char *key_points,
+                          struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_ARTICLE_SET_SUMMARY, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, id);
+    BTXT(2, summary);
+    BTXT(3, key_points);
+    return run(st, s, err);
+}
+
+int
+store_article_list(struct store *st, const struct store_article_query *q, struct arena *a,
+                   struct store_article **out, size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, q->with_text ? ST_ARTICLE_LIST_TEXT : ST_ARTICLE_LIST, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, q->source_id);
+    B64(2, q->story_id);
+    B64(3, q->tag_id);
+    B64(4, q->before);
+    B64(5, q->limit > 0 ? q->limit : 50);
+    B64(6, q->offset);
+    return collect(st, s, a, sizeof(**out), q->with_text ? read_article_text : read_article,
+                   (void **)out, n, err);
+}
+
+int
+store_counts(struct store *st, struct store_counts *out, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_COUNTS, &s, err);
+
+    if (rc)
+        return rc;
+    rc = st->ops->step(s, err);
+    if (rc == DB_ROW) {
+        out->sources = C64(0);
+        out->articles = C64(1);
+        out->stories = C64(2);
+        out->users = C64(3);
+        out->comments = C64(4);
+        rc = 0;
+    }
+    st->ops->reset(s);
+    return rc < 0 ? rc : 0;
+}
+
+/* ---- stories ---- */
+
+static void
+read_story(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    struct store_story *o = elem;
+
+    o->id = C64(0);
+    o->title = ctext(st, s, 1, a);
+    o->summary = ctext(st, s, 2, a);
+    o->key_points = ctext(st, s, 3, a);
+    o->source_diff = ctext(st, s, 4, a);
+    o->first_seen = C64(5);
+    o->last_updated = C64(6);
+    o->n_articles = C64(7);
+    o->n_sources = C64(8);
+    o->hotness = CDBL(9);
+    o->merged_into = C64(10);
+}
+
+int
+store_story_add(struct store *st, struct store_story *x, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_STORY_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    BTXT(1, x->title);
+    BTXT(2, x->summary);
+    BTXT(3, x->key_points);
+    BTXT(4, x->source_diff);
+    B64(5, x->first_seen);
+    B64(6, x->last_updated);
+    B64(7, x->n_articles);
+    B64(8, x->n_sources);
+    BDBL(9, x->hotness);
+    return run_id(st, s, &x->id, err);
+}
+
+int
+store_story_update(struct store *st, const struct store_story *x, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_STORY_UPDATE, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, x->id);
+    BTXT(2, x->title);
+    BTXT(3, x->summary);
+    BTXT(4, x->key_points);
+    BTXT(5, x->source_diff);
+    B64(6, x->first_seen);
+    B64(7, x->last_updated);
+    B64(8, x->n_articles);
+    B64(9, x->n_sources);
+    BDBL(10, x->hotness);
+    return run(st, s, err);
+}
+
+int
+store_story_get(struct store *st, int64_t id, struct arena *a, struct store_story *out,
+                struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_STORY_GET, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, id);
+    return one(st, s, a, read_story, out, err, "story", id);
+}
+
+int
+store_story_top(struct store *st, int64_t offset, int64_t limit, struct arena *a,
+                struct store_story **out, size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_STORY_TOP, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, limit > 0 ? limit : 30);
+    B64(2, offset);
+    return collect(st, s, a, sizeof(**out), read_story, (void **)out, n, err);
+}
+
+int
+store_story_recount(struct store *st, int64_t id, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_STORY_RECOUNT, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, id);
+    return run(st, s, err);
+}
+
+int
+store_story_merge(struct store *st, int64_t from, int64_t into, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc;
+
+    if (from == into)
+        return gz_errf(err, GZ_EINVAL, "cannot merge story %lld into itself", (long long)from);
+    rc = stmt(st, ST_STORY_MOVE_ARTICLES, &s, err);
+    if (rc)
+        return rc;
+    B64(1, from);
+    B64(2, into);
+    rc = run(st, s, err);
+    if (rc)
+        return rc;
+    rc = stmt(st, ST_STORY_MARK_MERGED, &s, err);
+    if (rc)
+        return rc;
+    B64(1, from);
+    B64(2, into);
+    rc = run(st, s, err);
+    if (rc)
+        return rc;
+    return store_story_recount(st, into, err);
+}
+
+/* ---- tags ---- */
+
+static void
+read_tag(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    struct store_tag *o = elem;
+
+    o->id = C64(0);
+    o->slug = ctext(st, s, 1, a);
+    o->name = ctext(st, s, 2, a);
+    o->kind = (int)C64(3);
+    o->score = CDBL(4);
+}
+
+static void
+read_tag_count(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    struct store_tag *o = elem;
+
+    read_tag(st, s, a, elem);
+    o->score = 0;
+    o->count = C64(4);
+}
+
+int
+store_tag_upsert(struct store *st, const char *slug, const char *name, int kind, int64_t *id,
+                 struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_TAG_UPSERT, &s, err);
+
+    if (rc)
+        return rc;
+    BTXT(1, slug);
+    BTXT(2, name);
+    B64(3, kind);
+    return run_id(st, s, id, err);
+}
+
+int
+store_tag_by_slug(struct store *st, const char *slug, struct arena *a, struct store_tag *out,
+                  struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_TAG_BY_SLUG, &s, err);
+
+    if (rc)
+        return rc;
+    BTXT(1, slug);
+    rc = st->ops->step(s, err);
+    if (rc == DB_ROW) {
+        read_tag_count(st, s, a, out);
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = gz_errf(err, GZ_ENOTFOUND, "no tag '%s'", slug);
+    }
+    st->ops->reset(s);
+    return rc;
+}
+
+static int
+links_set(struct store *st, enum stmt_id clear, enum stmt_id add, int64_t owner, const int64_t *ids,
+          const double *scores, size_t n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, clear, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, owner);
+    rc = run(st, s, err);
+    for (size_t i = 0; !rc && i < n; i++) {
+        rc = stmt(st, add, &s, err);
+        if (rc)
+            break;
+        B64(1, owner);
+        B64(2, ids[i]);
+        B64(3, (int64_t)i);
+        BDBL(4, scores ? scores[i] : 0.0);
+        rc = run(st, s, err);
+    }
+    return rc;
+}
+
+int
+store_article_tags_set(struct store *st, int64_t article_id, const int64_t *tag_ids,
+                       const double *scores, size_t n, struct gz_err *err)
+{
+    return links_set(st, ST_ARTICLE_TAGS_CLEAR, ST_ARTICLE_TAG_ADD, article_id, tag_ids, scores, n,
+                     err);
+}
+
+int
+store_article_tags(struct store *st, int64_t article_id, struct arena *a, struct store_tag **out,
+                   size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_ARTICLE_TAGS, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, article_id);
+    return collect(st, s, a, sizeof(**out), read_tag, (void **)out, n, err);
+}
+
+int
+store_story_tags_set(struct store *st, int64_t story_id, const int64_t *tag_ids,
+                     const double *scores, size_t n, struct gz_err *err)
+{
+    return links_set(st, ST_STORY_TAGS_CLEAR, ST_STORY_TAG_ADD, story_id, tag_ids, scores, n, err);
+}
+
+int
+store_story_tags(struct store *st, int64_t story_id, struct arena *a, struct store_tag **out,
+                 size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_STORY_TAGS, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, story_id);
+    return collect(st, s, a, sizeof(**out), read_tag, (void **)out, n, err);
+}
+
+/* ---- related ---- */
+
+int
+store_related_set(struct store *st, int64_t article_id, const int64_t *ids, const double *scores,
+                  size_t n, struct gz_err *err)
+{
+    return links_set(st, ST_RELATED_CLEAR, ST_RELATED_ADD, article_id, ids, scores, n, err);
+}
+
+int
+store_related_get(struct store *st, int64_t article_id, struct arena *a, struct store_article **out,
+                  size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_RELATED_GET, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, article_id);
+    return collect(st, s, a, sizeof(**out), read_article, (void **)out, n, err);
+}
+
+/* ---- users and sessions ---- */
+
+static void
+read_user(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    struct store_user *o = elem;
+
+    o->id = C64(0);
+    o->name = ctext(st, s, 1, a);
+    o->pass_hash = ctext(st, s, 2, a);
+    o->is_admin = (int)C64(3);
+    o->created = C64(4);
+}
+
+int
+store_user_add(struct store *st, struct store_user *u, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_USER_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    BTXT(1, u->name);
+    BTXT(2, u->pass_hash);
+    B64(3, u->is_admin);
+    B64(4, u->created ? u->created : time_now());
+    rc = run_id(st, s, &u->id, err);
+    if (rc == GZ_EEXIST)
+        return gz_errf(err, GZ_EEXIST, "user '%s' already exists", u->name);
+    return rc;
+}
+
+int
+store_user_by_name(struct store *st, const char *name, struct arena *a, struct store_user *out,
+                   struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_USER_BY_NAME, &s, err);
+
+    if (rc)
+        return rc;
+    BTXT(1, name);
+    rc = st->ops->step(s, err);
+    if (rc == DB_ROW) {
+        read_user(st, s, a, out);
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = gz_errf(err, GZ_ENOTFOUND, "no user '%s'", name);
+    }
+    st->ops->reset(s);
+    return rc;
+}
+
+int
+store_user_get(struct store *st, int64_t id, struct arena *a, struct store_user *out,
+               struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_USER_GET, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, id);
+    return one(st, s, a, read_user, out, err, "user", id);
+}
+
+int
+store_user_set_password(struct store *st, int64_t id, const char *pass_hash, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_USER_SET_PASS, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, id);
+    BTXT(2, pass_hash);
+    return run(st, s, err);
+}
+
+int
+store_user_list(struct store *st, struct arena *a, struct store_user **out, size_t *n,
+                struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_USER_LIST, &s, err);
+
+    if (rc)
+        return rc;
+    return collect(st, s, a, sizeof(**out), read_user, (void **)out, n, err);
+}
+
+int
+store_session_add(struct store *st, const struct store_session *x, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_SESSION_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    BTXT(1, x->id_hash);
+    B64(2, x->user_id);
+    BTXT(3, x->csrf);
+    B64(4, x->created);
+    B64(5, x->expires);
+    return run(st, s, err);
+}
+
+int
+store_session_get(struct store *st, const char *id_hash, int64_t now, struct arena *a,
+                  struct store_session *out, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_SESSION_GET, &s, err);
+
+    if (rc)
+        return rc;
+    BTXT(1, id_hash);
+    B64(2, now);
+    rc = st->ops->step(s, err);
+    if (rc == DB_ROW) {
+        out->id_hash = ctext(st, s, 0, a);
+        out->user_id = C64(1);
+        out->csrf = ctext(st, s, 2, a);
+        out->created = C64(3);
+        out->expires = C64(4);
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = gz_errf(err, GZ_ENOTFOUND, "no such session");
+    }
+    st->ops->reset(s);
+    return rc;
+}
+
+int
+store_session_delete(struct store *st, const char *id_hash, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_SESSION_DELETE, &s, err);
+
+    if (rc)
+        return rc;
+    BTXT(1, id_hash);
+    return run(st, s, err);
+}
+
+/* ---- comments ---- */
+
+static void
+read_comment(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    struct store_comment *o = elem;
+
+    o->id = C64(0);
+    o->article_id = C64(1);
+    o->user_id = C64(2);
+    o->parent_id = C64(3);
+    o->body = ctext(st, s, 4, a);
+    o->created = C64(5);
+    o->edited = C64(6);
+    o->status = (int)C64(7);
+    o->reports = C64(8);
+    o->user_name = ctext(st, s, 9, a);
+}
+
+int
+store_comment_add(struct store *st, struct store_comment *c, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_COMMENT_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, c->article_id);
+    B64(2, c->user_id);
+    if (c->parent_id)
+        B64(3, c->parent_id);
+    else
+        BTXT(3, NULL);
+    BTXT(4, c->body);
+    B64(5, c->created ? c->created : time_now());
+    B64(6, c->status);
+    return run_id(st, s, &c->id, err);
+}
+
+int
+store_comment_get(struct store *st, int64_t id, struct arena *a, struct store_comment *out,
+                  struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_COMMENT_GET, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, id);
+    return one(st, s, a, read_comment, out, err, "comment", id);
+}
+
+int
+store_comment_list(struct store *st, int64_t article_id, struct arena *a,
+                   struct store_comment **out, size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_COMMENT_LIST, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, article_id);
+    return collect(st, s, a, sizeof(**out), read_comment, (void **)out, n, err);
+}
+
+int
+store_comment_edit(struct store *st, int64_t id, const char *body, int64_t now, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_COMMENT_EDIT, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, id);
+    BTXT(2, body);
+    B64(3, now);
+    return run(st, s, err);
+}
+
+int
+store_comment_set_status(struct store *st, int64_t id, int status, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_COMMENT_STATUS, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, id);
+    B64(2, status);
+    return run(st, s, err);
+}

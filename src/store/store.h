@@ -1,0 +1,339 @@
+/*
+ * store.h - the one storage interface; SQL lives only behind it.
+ *
+ * A struct store is one connection to one database: SQLite (a file path,
+ * the default) or PostgreSQL (a postgres:// URL).  Both backends implement
+ * every function here with the same meaning; the store tests run against
+ * both.
+ *
+ * Threads: a store handle is used by one thread at a time.  Each thread
+ * that needs the database opens its own handle (SQLite: one connection
+ * per thread, WAL mode; PostgreSQL: one connection per handle).
+ *
+ * Memory: functions that read rows take an arena and allocate every string
+ * and array of the result from it; results stay valid until the arena is
+ * freed or reset.  Input structs are borrowed for the call only.
+ *
+ * Errors: 0 or a negative GZ_E* code with the message in err.  GZ_EEXIST
+ * for a unique-key clash, GZ_ENOTFOUND for a missing row, GZ_EBUSY when
+ * the database stayed locked past the busy timeout, GZ_EDB otherwise.
+ *
+ * Transactions: every function is atomic on its own.  store_begin() /
+ * store_commit() group several calls into one transaction (ingest commits
+ * one batch at a time); store_rollback() undoes them.  Nesting is not
+ * supported.
+ *
+ * Times are Unix seconds (UTC) everywhere; 0 means unknown.
+ */
+#ifndef GZ_STORE_STORE_H
+#define GZ_STORE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct gz_err;
+struct store;
+
+/* ---- opening, schema, transactions ---- */
+
+enum store_flags {
+    STORE_NO_MIGRATE = 1 << 0, /* do not apply pending migrations on open */
+    STORE_READONLY = 1 << 1,   /* open read-only (SQLite) */
+};
+
+/*
+ * Open dsn (a file path, "sqlite:PATH", or "postgres://...") and apply any
+ * pending migrations unless STORE_NO_MIGRATE.  On success *out owns the
+ * connection; free it with store_close().  A file that is not a database,
+ * or one from a newer gazette, is an error naming the file.
+ */
+int store_open(struct store **out, const char *dsn, unsigned flags, struct gz_err *err);
+/* Close the connection; NULL is a no-op. */
+void store_close(struct store *st);
+/* "sqlite" or "postgres". */
+const char *store_backend(const struct store *st);
+
+/* Apply pending migrations; *applied (may be NULL) gets how many ran. */
+int store_migrate(struct store *st, int *applied, struct gz_err *err);
+/* Current and latest known schema versions. */
+int store_schema_version(struct store *st, int *current, int *latest, struct gz_err *err);
+
+int store_begin(struct store *st, struct gz_err *err);
+int store_commit(struct store *st, struct gz_err *err);
+/* Always leaves no transaction open; errors are logged, not returned. */
+void store_rollback(struct store *st);
+
+/* ---- sources ---- */
+
+struct store_source {
+    int64_t id;
+    const char *url;      /* feed URL; "file:PATH" for imported files */
+    const char *site_url; /* publisher's home page */
+    const char *title;    /* publisher name shown on pages */
+    const char *category; /* instance-level grouping, may be NULL */
+    const char *etag;
+    const char *last_modified;
+    int64_t interval; /* seconds between fetches */
+    int64_t next_fetch;
+    int64_t last_fetch;
+    int64_t last_ok;
+    int64_t failing_since; /* first failure of the current run of errors; 0 if ok */
+    int64_t created;
+    int64_t error_count; /* consecutive failures */
+    const char *last_error;
+    int64_t n_articles; /* filled by list/get */
+};
+
+/*
+ * Insert src unless a source with the same url exists; *id gets the row's
+ * id either way.  An existing row gets title/site_url/category filled in
+ * where it had none.
+ */
+int store_source_add(struct store *st, const struct store_source *src, int64_t *id,
+                     struct gz_err *err);
+int store_source_get(struct store *st, int64_t id, struct arena *a, struct store_source *out,
+                     struct gz_err *err);
+int store_source_by_url(struct store *st, const char *url, struct arena *a,
+                        struct store_source *out, struct gz_err *err);
+/* All sources by title; *out is an arena array of *n. */
+int store_source_list(struct store *st, struct arena *a, struct store_source **out, size_t *n,
+                      struct gz_err *err);
+/* Up to limit sources whose next_fetch <= now, earliest first. */
+int store_source_due(struct store *st, int64_t now, size_t limit, struct arena *a,
+                     struct store_source **out, size_t *n, struct gz_err *err);
+int store_source_delete(struct store *st, int64_t id, struct gz_err *err);
+
+/* The outcome of one fetch of a source, recorded by store_source_fetched(). */
+struct store_fetch {
+    int64_t source_id;
+    int64_t at; /* when the fetch started */
+    int64_t duration_ms;
+    int http_status; /* 0 when no response */
+    int64_t bytes;
+    int64_t new_articles;
+    const char *error; /* NULL on success */
+    const char *etag;  /* NULL: keep the stored one */
+    const char *last_modified;
+    const char *new_url; /* after a permanent redirect, else NULL */
+    int64_t next_fetch;
+};
+
+/*
+ * Record a fetch: updates the source's validators, next fetch time and
+ * error state (error_count reset on success, incremented on error;
+ * failing_since set on the first error), and appends to the fetch log.
+ */
+int store_source_fetched(struct store *st, const struct store_fetch *f, struct gz_err *err);
+
+/* ---- articles ---- */
+
+struct store_article {
+    int64_t id;
+    int64_t source_id;
+    int64_t story_id; /* 0 until clustered */
+    int64_t dup_of;   /* id of the article this is a syndicated copy of, or 0 */
+    const char *guid; /* unique within the source */
+    const char *url;
+    const char *canonical_url; /* unique across sources, may be NULL */
+    const char *title;
+    const char *author;
+    const char *lang;
+    const char *image;
+    const char *excerpt;      /* clean plain-text snippet */
+    const char *text;         /* full plain text, paragraphs split by blank lines */
+    const char *html;         /* sanitized HTML body (extract/sanitize.h), may be NULL */
+    const char *summary;      /* extractive summary, may be NULL */
+    const char *key_points;   /* JSON array of strings, may be NULL */
+    const char *extract_note; /* why the page's text was or was not used */
+    int64_t published;
+    int64_t fetched;
+    int64_t updated;
+    const unsigned char *content_hash; /* 32 bytes or NULL */
+    const unsigned char *signature;    /* near-duplicate signature */
+    size_t signature_len;
+    /* joined in by reads: */
+    const char *source_title;
+    const char *source_site;
+};
+
+/*
+ * Insert a new article.  GZ_EEXIST when the source already has its guid
+ * or another article has its canonical_url (nothing is written then).
+ * On success a->id is set.
+ */
+int store_article_add(struct store *st, struct store_article *a, struct gz_err *err);
+/*
+ * The id of the article with (source_id, guid), else of the one with
+ * canonical_url (either may be NULL); 0 when neither exists.
+ */
+int store_article_find(struct store *st, int64_t source_id, const char *guid,
+                       const char *canonical_url, int64_t *id, struct gz_err *err);
+int store_article_get(struct store *st, int64_t id, struct arena *a, struct store_article *out,
+                      struct gz_err *err);
+/* Set the story (and duplicate link) of an article. */
+int store_article_set_story(struct store *st, int64_t id, int64_t story_id, int64_t dup_of,
+                            struct gz_err *err);
+/* Store the enrichment of an article (summary and key points JSON). */
+int store_article_set_summary(struct store *st, int64_t id, const char *summary,
+                              const char *key_points, struct gz_err *err);
+
+struct store_article_query {
+    int64_t source_id; /* 0: any */
+    int64_t story_id;  /* 0: any */
+    int64_t tag_id;    /* 0: any */
+    int64_t before;    /* published < before (0: no bound); for paging */
+    int64_t offset;
+    int64_t limit; /* 0: 50 */
+    int with_text; /* 1: fill text and html as well */
+};
+
+/* Articles matching q, newest first, without text/html unless asked. */
+int store_article_list(struct store *st, const struct store_article_query *q, struct arena *a,
+                       struct store_article **out, size_t *n, struct gz_err *err);
+
+struct store_counts {
+    int64_t sources;
+    int64_t articles;
+    int64_t stories;
+    int64_t users;
+    int64_t comments;
+};
+int store_counts(struct store *st, struct store_counts *out, struct gz_err *err);
+
+/* ---- stories ---- */
+
+struct store_story {
+    int64_t id;
+    const char *title;
+    const char *summary;     /* may be NULL */
+    const char *key_points;  /* JSON array, may be NULL */
+    const char *source_diff; /* JSON, what each source adds; may be NULL */
+    int64_t first_seen;
+    int64_t last_updated;
+    int64_t n_articles;
+    int64_t n_sources;
+    double hotness;
+    int64_t merged_into; /* 0 unless merged */
+};
+
+/* Insert a story; s->id is set. */
+int store_story_add(struct store *st, struct store_story *s, struct gz_err *err);
+/* Update every field of the story s->id. */
+int store_story_update(struct store *st, const struct store_story *s, struct gz_err *err);
+/* Get a story; a merged story's id yields its row with merged_into set. */
+int store_story_get(struct store *st, int64_t id, struct arena *a, struct store_story *out,
+                    struct gz_err *err);
+/* Top stories by hotness (active ones), then by last update. */
+int store_story_top(struct store *st, int64_t offset, int64_t limit, struct arena *a,
+                    struct store_story **out, size_t *n, struct gz_err *err);
+/*
+ * Move every article of story `from` into `into`, mark `from` merged into
+ * `into` (its URL redirects) and recount both.
+ */
+int store_story_merge(struct store *st, int64_t from, int64_t into, struct gz_err *err);
+/* Recount n_articles, n_sources, first_seen, last_updated from the articles. */
+int store_story_recount(struct store *st, int64_t id, struct gz_err *err);
+
+/* ---- tags (keyphrases and entities) ---- */
+
+enum store_tag_kind {
+    TAG_TOPIC = 0,
+    TAG_PERSON = 1,
+    TAG_PLACE = 2,
+    TAG_ORG = 3,
+};
+
+struct store_tag {
+    int64_t id;
+    const char *slug; /* unique, lower-case: "karabakh", "nikol-pashinyan" */
+    const char *name; /* display: "Karabakh", "Nikol Pashinyan" */
+    int kind;         /* enum store_tag_kind */
+    double score;     /* for a tag of an article or story */
+    int64_t count;    /* articles carrying it, in listings */
+};
+
+/* Find or create the tag by slug; *id gets its id. */
+int store_tag_upsert(struct store *st, const char *slug, const char *name, int kind, int64_t *id,
+                     struct gz_err *err);
+int store_tag_by_slug(struct store *st, const char *slug, struct arena *a, struct store_tag *out,
+                      struct gz_err *err);
+/* Replace the tags of an article (ids and scores, in rank order). */
+int store_article_tags_set(struct store *st, int64_t article_id, const int64_t *tag_ids,
+                           const double *scores, size_t n, struct gz_err *err);
+int store_article_tags(struct store *st, int64_t article_id, struct arena *a,
+                       struct store_tag **out, size_t *n, struct gz_err *err);
+int store_story_tags_set(struct store *st, int64_t story_id, const int64_t *tag_ids,
+                         const double *scores, size_t n, struct gz_err *err);
+int store_story_tags(struct store *st, int64_t story_id, struct arena *a, struct store_tag **out,
+                     size_t *n, struct gz_err *err);
+
+/* ---- related articles ---- */
+
+/* Replace the related list of an article (ids in rank order with scores). */
+int store_related_set(struct store *st, int64_t article_id, const int64_t *ids,
+                      const double *scores, size_t n, struct gz_err *err);
+/* The related articles (without text), in rank order. */
+int store_related_get(struct store *st, int64_t article_id, struct arena *a,
+                      struct store_article **out, size_t *n, struct gz_err *err);
+
+/* ---- users, sessions, comments ---- */
+
+struct store_user {
+    int64_t id;
+    const char *name;
+    const char *pass_hash; /* argon2id string (libsodium crypto_pwhash_str) */
+    int is_admin;
+    int64_t created;
+};
+
+int store_user_add(struct store *st, struct store_user *u, struct gz_err *err);
+int store_user_by_name(struct store *st, const char *name, struct arena *a, struct store_user *out,
+                       struct gz_err *err);
+int store_user_get(struct store *st, int64_t id, struct arena *a, struct store_user *out,
+                   struct gz_err *err);
+int store_user_set_password(struct store *st, int64_t id, const char *pass_hash,
+                            struct gz_err *err);
+int store_user_list(struct store *st, struct arena *a, struct store_user **out, size_t *n,
+                    struct gz_err *err);
+
+struct store_session {
+    const char *id_hash; /* hex of the hash of the cookie token; the token is never stored */
+    int64_t user_id;
+    const char *csrf;
+    int64_t created;
+    int64_t expires;
+};
+
+int store_session_add(struct store *st, const struct store_session *s, struct gz_err *err);
+/* The live session with this hash (expired ones are GZ_ENOTFOUND). */
+int store_session_get(struct store *st, const char *id_hash, int64_t now, struct arena *a,
+                      struct store_session *out, struct gz_err *err);
+int store_session_delete(struct store *st, const char *id_hash, struct gz_err *err);
+
+enum store_comment_status { COMMENT_VISIBLE = 0, COMMENT_HIDDEN = 1, COMMENT_REMOVED = 2 };
+
+struct store_comment {
+    int64_t id;
+    int64_t article_id;
+    int64_t user_id;
+    int64_t parent_id; /* 0 for a top-level comment */
+    const char *body;  /* plain text as written */
+    int64_t created;
+    int64_t edited; /* 0 if never */
+    int status;     /* enum store_comment_status */
+    int64_t reports;
+    const char *user_name; /* joined in by reads */
+};
+
+int store_comment_add(struct store *st, struct store_comment *c, struct gz_err *err);
+int store_comment_get(struct store *st, int64_t id, struct arena *a, struct store_comment *out,
+                      struct gz_err *err);
+/* Comments of an article in thread order (parents before replies, oldest first). */
+int store_comment_list(struct store *st, int64_t article_id, struct arena *a,
+                       struct store_comment **out, size_t *n, struct gz_err *err);
+int store_comment_edit(struct store *st, int64_t id, const char *body, int64_t now,
+                       struct gz_err *err);
+int store_comment_set_status(struct store *st, int64_t id, int status, struct gz_err *err);
+
+#endif

@@ -1,0 +1,168 @@
+#include "util/url.h"
+
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/str.h"
+
+#include <curl/curl.h>
+#include <string.h>
+
+int
+url_resolve(struct buf *out, const char *base, const char *ref, struct gz_err *err)
+{
+    CURLU *u = curl_url();
+    CURLUcode uc;
+    char *s = NULL;
+    int rc = 0;
+
+    if (!u)
+        return gz_errf(err, GZ_ENOMEM, "out of memory");
+    if (base && *base) {
+        uc = curl_url_set(u, CURLUPART_URL, base, CURLU_NON_SUPPORT_SCHEME);
+        if (uc) {
+            rc = gz_errf(err, GZ_EPARSE, "bad base url '%s': %s", base, curl_url_strerror(uc));
+            goto out;
+        }
+    }
+    uc = curl_url_set(u, CURLUPART_URL, ref ? ref : "", CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE);
+    if (uc) {
+        rc = gz_errf(err, GZ_EPARSE, "bad url '%s': %s", ref ? ref : "", curl_url_strerror(uc));
+        goto out;
+    }
+    uc = curl_url_get(u, CURLUPART_URL, &s, 0);
+    if (uc) {
+        rc = gz_errf(err, GZ_EPARSE, "bad url '%s': %s", ref ? ref : "", curl_url_strerror(uc));
+        goto out;
+    }
+    rc = buf_adds(out, s);
+out:
+    curl_free(s);
+    curl_url_cleanup(u);
+    return rc;
+}
+
+static const char *const tracking_params[] = {
+    "utm_",  "fbclid", "gclid", "dclid", "msclkid", "mc_cid",   "mc_eid", "_ga",
+    "yclid", "igshid", "ocid",  "cmpid", "ncid",    "sr_share", "spm",    "__twitter_impression",
+};
+
+static int
+is_tracking(const char *p, size_t n)
+{
+    for (size_t i = 0; i < sizeof(tracking_params) / sizeof(tracking_params[0]); i++) {
+        const char *t = tracking_params[i];
+        size_t tl = strlen(t);
+
+        if (t[tl - 1] == '_') {
+            if (n >= tl && !str_ncasecmp(p, t, tl))
+                return 1;
+        } else if (n == tl && !str_ncasecmp(p, t, tl)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int
+url_canonical(struct buf *out, const char *url, struct gz_err *err)
+{
+    CURLU *u = curl_url();
+    CURLUcode uc;
+    char *scheme = NULL;
+    char *query = NULL;
+    char *host = NULL;
+    char *s = NULL;
+    struct buf q = BUF_INIT;
+    int rc = 0;
+
+    if (!u)
+        return gz_errf(err, GZ_ENOMEM, "out of memory");
+    uc = curl_url_set(u, CURLUPART_URL, url, CURLU_URLENCODE);
+    if (uc) {
+        rc = gz_errf(err, GZ_EINVAL, "bad url '%s': %s", url, curl_url_strerror(uc));
+        goto out;
+    }
+    if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) ||
+        (strcmp(scheme, "http") && strcmp(scheme, "https"))) {
+        rc = gz_errf(err, GZ_EINVAL, "not an http(s) url '%s'", url);
+        goto out;
+    }
+    curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0);
+    if (!curl_url_get(u, CURLUPART_HOST, &host, 0) && host) {
+        for (char *h = host; *h; h++)
+            if (*h >= 'A' && *h <= 'Z')
+                *h = (char)(*h + 32);
+        curl_url_set(u, CURLUPART_HOST, host, 0);
+    }
+    if (!curl_url_get(u, CURLUPART_QUERY, &query, 0) && query) {
+        const char *p = query;
+
+        while (*p) {
+            const char *amp = strchr(p, '&');
+            size_t n = amp ? (size_t)(amp - p) : strlen(p);
+            const char *eq = memchr(p, '=', n);
+            size_t kn = eq ? (size_t)(eq - p) : n;
+
+            if (n && !is_tracking(p, kn)) {
+                if (q.len)
+                    buf_addc(&q, '&');
+                buf_add(&q, p, n);
+            }
+            p += n;
+            if (*p == '&')
+                p++;
+        }
+        curl_url_set(u, CURLUPART_QUERY, q.len ? q.p : NULL, 0);
+    }
+    uc = curl_url_get(u, CURLUPART_URL, &s, CURLU_NO_DEFAULT_PORT);
+    if (uc) {
+        rc = gz_errf(err, GZ_EINVAL, "bad url '%s': %s", url, curl_url_strerror(uc));
+        goto out;
+    }
+    rc = buf_adds(out, s);
+out:
+    buf_release(&q);
+    curl_free(scheme);
+    curl_free(query);
+    curl_free(host);
+    curl_free(s);
+    curl_url_cleanup(u);
+    return rc;
+}
+
+int
+url_is_http(const char *url)
+{
+    return url && (!str_ncasecmp(url, "http://", 7) || !str_ncasecmp(url, "https://", 8));
+}
+
+int
+url_is_safe_link(const char *url, int allow_mailto)
+{
+    char scheme[16];
+    size_t n = 0;
+    const char *p = url;
+
+    /* browsers ignore leading spaces and controls, and tabs/newlines anywhere */
+    while (*p && (unsigned char)*p <= ' ')
+        p++;
+    for (; *p && n < sizeof(scheme) - 1; p++) {
+        unsigned char c = (unsigned char)*p;
+
+        if (c == '\t' || c == '\n' || c == '\r')
+            continue;
+        if (c == ':')
+            break;
+        if (c == '/' || c == '?' || c == '#')
+            return 1; /* relative: no scheme */
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '+' || c == '-' || c == '.'))
+            return 1; /* no scheme can hold this: the URL is relative */
+        scheme[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    if (*p != ':')
+        return n < sizeof(scheme) - 1; /* no colon at all: relative */
+    scheme[n] = '\0';
+    return !strcmp(scheme, "http") || !strcmp(scheme, "https") ||
+           (allow_mailto && !strcmp(scheme, "mailto"));
+}
