@@ -1,0 +1,90 @@
+/*
+ * feed.h - RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and JSON Feed 1.x into one model.
+ *
+ * feed_parse() reads a whole document (bytes as served, any encoding) and
+ * returns the normalized feed: text fields as plain UTF-8 text, HTML fields
+ * (summary, content) sanitized by extract/sanitize.h, dates as Unix
+ * seconds UTC, links absolute where xml:base or the document URL allow.
+ * XML is read as a stream (libxml2's reader), never as a whole DOM; broken
+ * XML is recovered where possible; external entities and DTDs are never
+ * loaded and entity expansion is bounded.
+ *
+ * Memory: the struct feed and everything it points to is allocated from
+ * the caller's arena and lives as long as the arena.
+ *
+ * Thread-safety: reentrant; the caller's thread must have called
+ * xmlInitParser() once (the CLI does at start-up).
+ */
+#ifndef GZ_FEED_FEED_H
+#define GZ_FEED_FEED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct gz_err;
+
+enum feed_format {
+    FEED_UNKNOWN = 0,
+    FEED_RSS2,     /* "rss2": RSS 2.x and RSS without a version */
+    FEED_RSS09X,   /* "rss09x": RSS 0.90-0.94, including RDF-based 0.90 */
+    FEED_RSS1,     /* "rss1": RDF with the RSS 1.0 namespace */
+    FEED_ATOM10,   /* "atom10" */
+    FEED_ATOM03,   /* "atom03" */
+    FEED_JSONFEED, /* "jsonfeed" */
+};
+
+/* Largest document feed_parse() accepts. */
+#define FEED_MAX_BYTES (32u << 20)
+/* Most entries kept from one document (the rest are dropped, not an error). */
+#define FEED_MAX_ENTRIES 5000
+
+struct feed_enclosure {
+    const char *url;
+    const char *type;   /* may be NULL */
+    int64_t length;     /* bytes, 0 when unknown */
+};
+
+struct feed_entry {
+    const char *id;        /* guid / id; may be NULL (callers fall back to link) */
+    const char *title;     /* plain text, may be NULL */
+    const char *link;      /* absolute when resolvable, may be NULL */
+    const char *author;    /* plain text, may be NULL */
+    const char *summary;   /* sanitized HTML, may be NULL */
+    const char *content;   /* sanitized HTML (content:encoded, atom:content), may be NULL */
+    const char *image;     /* media:thumbnail / media:content image / enclosure image */
+    int64_t published;     /* 0 when absent */
+    int64_t updated;       /* 0 when absent */
+    const char **categories;
+    size_t ncategories;
+    struct feed_enclosure *enclosures;
+    size_t nenclosures;
+};
+
+struct feed {
+    enum feed_format format;
+    const char *title;    /* plain text */
+    const char *link;     /* the site's home page */
+    const char *subtitle; /* plain text */
+    const char *language;
+    const char *author;
+    int64_t updated;
+    struct feed_entry *entries;
+    size_t nentries;
+};
+
+/*
+ * Parse data[0..len).  url (may be NULL) is the document's address, used
+ * as the base for relative links; http_charset (may be NULL) is the
+ * charset from the Content-Type header, which wins over the XML
+ * declaration.  On success *out is set.  GZ_EPARSE when the bytes are not
+ * a feed at all (an HTML page, say), GZ_ELIMIT when larger than
+ * FEED_MAX_BYTES.
+ */
+int feed_parse(const char *data, size_t len, const char *url, const char *http_charset,
+               struct arena *a, struct feed **out, struct gz_err *err);
+
+/* "rss2", "atom10", ... for a format; "unknown" for FEED_UNKNOWN. */
+const char *feed_format_name(enum feed_format f);
+
+#endif
