@@ -21,7 +21,10 @@
 
 const struct cli_cmd cli_cmds[] = {
     {"help", cmd_help, 0, "show the commands, or one command's help", &cmd_help_spec},
+    {"import", cmd_import, CMD_STORE, "import feed files, folders and JSON-lines articles",
+     &cmd_import_spec},
     {"migrate", cmd_migrate, CMD_STORE, "bring the database schema up to date", &cmd_migrate_spec},
+    {"serve", cmd_serve, CMD_STORE, "serve the website, API and feeds", &cmd_serve_spec},
     {"sources", cmd_sources, CMD_STORE, "list sources with their fetch status", &cmd_sources_spec},
     {NULL, NULL, 0, NULL, NULL},
 };
@@ -350,8 +353,10 @@ cli_main(int argc, char **argv)
         return 2;
     }
     rc = load_config(&cfg, argc - 2, argv + 2);
-    if (rc)
+    if (rc) {
+        config_release(&cfg);
         return rc;
+    }
     memset(&ctx, 0, sizeof(ctx));
     ctx.argv = calloc((size_t)argc, sizeof(char *));
     if (!ctx.argv)

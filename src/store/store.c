@@ -120,7 +120,8 @@ static const struct stmt_def stmts[ST_COUNT] = {
     [ST_SOURCE_LIST] = {"SELECT " SOURCE_COLS " FROM sources s ORDER BY lower(s.title), s.id",
                         NULL},
     [ST_SOURCE_DUE] = {"SELECT " SOURCE_COLS " FROM sources s WHERE s.next_fetch <= $1 "
-                       "AND s.url NOT LIKE 'file:%' ORDER BY s.next_fetch, s.id LIMIT $2",
+                       "AND (s.url LIKE 'http://%' OR s.url LIKE 'https://%') ORDER BY "
+                       "s.next_fetch, s.id LIMIT $2",
                        NULL},
     [ST_SOURCE_DELETE] = {"DELETE FROM sources WHERE id = $1", NULL},
     [ST_SOURCE_FETCH_OK] =
@@ -553,6 +554,30 @@ store_rollback(struct store *st)
     if (st->ops->exec(st->db, "ROLLBACK", &err))
         log_warn("msg=\"rollback failed\" err=\"%s\"", err.msg);
     st->in_tx = 0;
+}
+
+int
+store_savepoint(struct store *st, struct gz_err *err)
+{
+    if (!st->in_tx)
+        return gz_errf(err, GZ_EINVAL, "a savepoint needs an open transaction");
+    return st->ops->exec(st->db, "SAVEPOINT item", err);
+}
+
+int
+store_savepoint_release(struct store *st, struct gz_err *err)
+{
+    return st->ops->exec(st->db, "RELEASE SAVEPOINT item", err);
+}
+
+void
+store_savepoint_rollback(struct store *st)
+{
+    struct gz_err err = GZ_ERR_INIT;
+
+    if (st->ops->exec(st->db, "ROLLBACK TO SAVEPOINT item", &err) ||
+        st->ops->exec(st->db, "RELEASE SAVEPOINT item", &err))
+        log_warn("msg=\"savepoint rollback failed\" err=\"%s\"", err.msg);
 }
 
 /* ---- sources ---- */

@@ -64,6 +64,16 @@ int store_commit(struct store *st, struct gz_err *err);
 /* Always leaves no transaction open; errors are logged, not returned. */
 void store_rollback(struct store *st);
 
+/*
+ * Inside a transaction, mark a savepoint for one item of a batch.
+ * store_savepoint_release() keeps the item's writes (still pending the
+ * commit); store_savepoint_rollback() undoes them and keeps the rest of
+ * the transaction.  One level only.
+ */
+int store_savepoint(struct store *st, struct gz_err *err);
+int store_savepoint_release(struct store *st, struct gz_err *err);
+void store_savepoint_rollback(struct store *st);
+
 /* ---- sources ---- */
 
 struct store_source {

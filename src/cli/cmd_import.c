@@ -1,0 +1,332 @@
+/*
+ * cmd_import.c - `gazette import PATH...`: bring local files in through the
+ * same ingest pipeline the network uses.
+ *
+ * PATH is a JSON-lines file of articles (*.jsonl: one object a line with
+ * id, source, url, published, title, author, text; also html, lang, image,
+ * categories; `publisher` is accepted for `source`), a feed file (RSS,
+ * Atom, JSON Feed), or a folder holding such files (read recursively, in
+ * name order).
+ */
+#include "cli/cli.h"
+
+#include "ingest/ingest.h"
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "util/time.h"
+#include "util/url.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const struct cli_opt opts[] = {
+    {"source", OPT_STR, "NAME", "source name for records (or feeds) that have none"},
+    {NULL, 0, NULL, NULL},
+};
+
+const struct cli_spec cmd_import_spec = {"gazette import PATH... [--source NAME]", opts, 1, -1};
+
+/* Records of one source are stored in batches of this many. */
+#define IMPORT_BATCH 200
+/* Longest JSON line accepted. */
+#define IMPORT_MAX_LINE (32u << 20)
+
+struct import {
+    struct cli_ctx *ctx;
+    struct ingest *ig;
+    struct ingest_stats stats;
+    size_t files;
+    int failures; /* files or batches that failed as a whole */
+};
+
+static const char *
+jstr(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+
+    return json_is_string(v) && json_string_length(v) ? json_string_value(v) : NULL;
+}
+
+/* The source a JSON-lines record belongs to, created on first sight. */
+static int
+jsonl_source(struct import *im, const char *name, const char *article_url, int64_t *id,
+             struct gz_err *err)
+{
+    struct store_source src;
+    struct buf site = BUF_INIT;
+    int rc;
+
+    memset(&src, 0, sizeof(src));
+    src.url = arena_printf(im->ctx->arena, "import:%s", name);
+    src.title = name;
+    if (article_url && url_is_http(article_url) && !url_resolve(&site, article_url, "/", NULL))
+        src.site_url = site.p;
+    rc = store_source_add(im->ctx->store, &src, id, err);
+    buf_release(&site);
+    return rc;
+}
+
+struct pending {
+    int64_t source_id;
+    const char *source_name;
+    struct ingest_item items[IMPORT_BATCH];
+    json_t *objs[IMPORT_BATCH];
+    struct arena *a;
+    size_t n;
+    size_t first_line;
+};
+
+static void
+flush(struct import *im, struct pending *p, const char *path)
+{
+    struct gz_err err = GZ_ERR_INIT;
+
+    if (p->n && ingest_batch(im->ig, p->source_id, p->items, p->n, &im->stats, &err)) {
+        fprintf(stderr, "error: %s: lines %zu-%zu not imported: %s\n", path, p->first_line,
+                p->first_line + p->n - 1, err.msg);
+        im->failures++;
+    }
+    for (size_t i = 0; i < p->n; i++)
+        json_decref(p->objs[i]);
+    p->n = 0;
+    arena_reset(p->a);
+}
+
+static int64_t
+jtime(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    int64_t t = 0;
+
+    if (json_is_integer(v))
+        return (int64_t)json_integer_value(v);
+    if (json_is_string(v) && time_parse(json_string_value(v), json_string_length(v), &t) == 0)
+        return t;
+    return 0;
+}
+
+static void
+jcategories(json_t *o, struct arena *a, struct ingest_item *it)
+{
+    json_t *v = json_object_get(o, "categories");
+    size_t n = json_array_size(v);
+    size_t k = 0;
+    const char **cats;
+
+    if (!n)
+        return;
+    cats = ARENA_NEWN(a, const char *, n);
+    for (size_t i = 0; i < n; i++)
+        if (json_is_string(json_array_get(v, i)))
+            cats[k++] = json_string_value(json_array_get(v, i));
+    it->categories = cats;
+    it->ncategories = k;
+}
+
+static void
+import_jsonl(struct import *im, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    struct pending *p;
+    struct buf line;
+    size_t lineno = 0;
+    const char *fallback = cli_str(im->ctx, "source", NULL);
+    int c;
+
+    if (!f) {
+        fprintf(stderr, "error: cannot open '%s': %s\n", path, strerror(errno));
+        im->failures++;
+        return;
+    }
+    p = xcalloc(1, sizeof(*p));
+    p->a = arena_new();
+    buf_init(&line, IMPORT_MAX_LINE);
+    for (;;) {
+        json_t *o;
+        json_error_t jerr;
+        const char *name;
+        int64_t sid = 0;
+        struct gz_err err = GZ_ERR_INIT;
+        struct ingest_item *it;
+        int too_long = 0;
+
+        buf_reset(&line);
+        while ((c = getc(f)) != EOF && c != '\n')
+            if (buf_addc(&line, c))
+                too_long = 1;
+        if (c == EOF && !line.len)
+            break;
+        lineno++;
+        if (too_long) {
+            fprintf(stderr, "error: %s:%zu: line longer than %u bytes, skipped\n", path, lineno,
+                    IMPORT_MAX_LINE);
+            im->stats.failed++;
+            continue;
+        }
+        if (!str_trim((struct str){line.p, line.len}).len)
+            continue;
+        o = json_loadb(line.p, line.len, JSON_REJECT_DUPLICATES, &jerr);
+        if (!json_is_object(o)) {
+            fprintf(stderr, "error: %s:%zu: not a JSON object: %s\n", path, lineno,
+                    o ? "wrong type" : jerr.text);
+            json_decref(o);
+            im->stats.failed++;
+            continue;
+        }
+        name = jstr(o, "source");
+        if (!name)
+            name = jstr(o, "publisher");
+        if (!name)
+            name = fallback;
+        if (!name) {
+            fprintf(stderr, "error: %s:%zu: record has no source (use --source NAME)\n", path,
+                    lineno);
+            json_decref(o);
+            im->stats.failed++;
+            continue;
+        }
+        if (p->n && (p->n == IMPORT_BATCH || strcmp(p->source_name, name)))
+            flush(im, p, path);
+        if (!p->n) {
+            if (jsonl_source(im, name, jstr(o, "url"), &sid, &err)) {
+                fprintf(stderr, "error: %s:%zu: %s\n", path, lineno, err.msg);
+                json_decref(o);
+                im->failures++;
+                continue;
+            }
+            p->source_id = sid;
+            p->source_name = arena_strdup(p->a, name);
+            p->first_line = lineno;
+        }
+        it = &p->items[p->n];
+        memset(it, 0, sizeof(*it));
+        it->guid = jstr(o, "id");
+        it->url = jstr(o, "url");
+        it->title = jstr(o, "title");
+        it->author = jstr(o, "author");
+        it->text = jstr(o, "text");
+        it->html = jstr(o, "html");
+        it->lang = jstr(o, "lang") ? jstr(o, "lang") : jstr(o, "language");
+        it->image = jstr(o, "image");
+        it->published = jtime(o, "published");
+        if (!it->published)
+            it->published = jtime(o, "time");
+        jcategories(o, p->a, it);
+        p->objs[p->n++] = o;
+        if (lineno % 1000 == 0)
+            cli_progress(im->ctx, "%s: %zu lines", path, lineno);
+    }
+    flush(im, p, path);
+    if (ferror(f)) {
+        fprintf(stderr, "error: cannot read '%s': %s\n", path, strerror(errno));
+        im->failures++;
+    }
+    fclose(f);
+    buf_release(&line);
+    arena_free(p->a);
+    free(p);
+    im->files++;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void import_path(struct import *im, const char *path, int depth);
+
+static void
+import_dir(struct import *im, const char *path, int depth)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+    char **names = NULL;
+    size_t n = 0;
+    size_t alloc = 0;
+
+    if (!d) {
+        fprintf(stderr, "error: cannot open folder '%s': %s\n", path, strerror(errno));
+        im->failures++;
+        return;
+    }
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        ALLOC_GROW(names, n + 1, alloc);
+        names[n++] = xstrdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof(*names), cmp_names);
+    for (size_t i = 0; i < n; i++) {
+        char *child = arena_printf(im->ctx->arena, "%s/%s", path, names[i]);
+
+        import_path(im, child, depth + 1);
+        free(names[i]);
+    }
+    free(names);
+}
+
+static int
+is_feed_name(const char *name)
+{
+    static const char *const exts[] = {".xml", ".rss", ".atom", ".rdf", ".json", ".feed"};
+
+    for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+        if (str_has_suffix(name, exts[i]))
+            return 1;
+    return 0;
+}
+
+static void
+import_path(struct import *im, const char *path, int depth)
+{
+    struct stat sb;
+
+    if (stat(path, &sb)) {
+        fprintf(stderr, "error: cannot read '%s': %s\n", path, strerror(errno));
+        im->failures++;
+        return;
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        if (depth < 16)
+            import_dir(im, path, depth);
+        return;
+    }
+    if (str_has_suffix(path, ".jsonl") || str_has_suffix(path, ".ndjson"))
+        import_jsonl(im, path);
+    else if (depth == 0 || is_feed_name(path)) {
+        fprintf(stderr, "error: '%s': only JSON-lines files can be imported so far\n", path);
+        im->failures++;
+    }
+    /* inside folders, other files (HTML pages, READMEs) are not feeds */
+}
+
+int
+cmd_import(struct cli_ctx *ctx)
+{
+    struct import im;
+    struct gz_err err = GZ_ERR_INIT;
+
+    memset(&im, 0, sizeof(im));
+    im.ctx = ctx;
+    if (ingest_new(&im.ig, ctx->store, &err))
+        return cli_error("%s", err.msg);
+    for (int i = 0; i < ctx->argc; i++)
+        import_path(&im, ctx->argv[i], 0);
+    cli_progress_done(ctx);
+    ingest_free(im.ig);
+    printf("imported %zu files: %zu new articles, %zu already stored, %zu failed\n", im.files,
+           im.stats.added, im.stats.duplicates, im.stats.failed);
+    return im.failures || im.stats.failed ? 1 : 0;
+}

@@ -1,0 +1,69 @@
+/*
+ * ingest.h - the one pipeline that turns new entries into stored articles.
+ *
+ * Every path that brings articles in (import of files, the fetcher, the
+ * workers, the scheduler inside serve) hands a batch — one source's new
+ * entries — to ingest_batch().  It runs the stages in order for each
+ * entry (dedup, sanitize, text, cluster, enrich) and commits the batch to
+ * the store in one transaction, each entry under its own savepoint: an
+ * entry that fails is rolled back alone and reported, the others commit.
+ *
+ * Ownership: a struct ingest borrows the store it is given and must be
+ * used by one thread at a time (the store's rule).  Items are borrowed for
+ * the call.
+ */
+#ifndef GZ_INGEST_INGEST_H
+#define GZ_INGEST_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct gz_err;
+struct store;
+struct feed;
+struct ingest;
+
+/* One candidate article, as any source describes it. */
+struct ingest_item {
+    const char *guid;    /* unique within the source; NULL: the URL is used */
+    const char *url;     /* the article's address, may be NULL */
+    const char *title;   /* plain text */
+    const char *author;  /* plain text, may be NULL */
+    const char *text;    /* plain text body, paragraphs split by blank lines; may be NULL */
+    const char *html;    /* body as HTML (sanitized or not: it is sanitized again); may be NULL */
+    const char *summary; /* teaser HTML from the feed, used when there is no body */
+    const char *lang;    /* ISO 639-1 if known */
+    const char *image;   /* lead image URL */
+    int64_t published;   /* 0: unknown, the fetch time is used */
+    int64_t updated;
+    const char **categories; /* the publisher's own tags */
+    size_t ncategories;
+};
+
+struct ingest_stats {
+    size_t seen;       /* items offered */
+    size_t added;      /* new articles stored */
+    size_t duplicates; /* already stored (same guid or canonical URL) */
+    size_t failed;     /* rolled back; see the log for which and why */
+};
+
+/* A pipeline over st (borrowed; it must outlive the ingest). */
+int ingest_new(struct ingest **out, struct store *st, struct gz_err *err);
+void ingest_free(struct ingest *ig);
+
+/*
+ * Store the new items of one source in one transaction.  Duplicates are
+ * counted and skipped; an item that fails is rolled back alone, logged
+ * with its guid and counted in stats->failed.  Returns 0 when the batch
+ * committed (even with failed items), or an error when the transaction
+ * itself could not be opened or committed — then nothing was stored.
+ */
+int ingest_batch(struct ingest *ig, int64_t source_id, const struct ingest_item *items, size_t n,
+                 struct ingest_stats *stats, struct gz_err *err);
+
+/* The entries of a parsed feed as items (borrowing the feed's strings). */
+struct arena;
+void ingest_items_from_feed(const struct feed *f, struct arena *a, struct ingest_item **out,
+                            size_t *n);
+
+#endif
