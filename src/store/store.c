@@ -155,16 +155,20 @@ static const struct stmt_def stmts[ST_COUNT] = {
                                 NULL},
     [ST_ARTICLE_LIST] =
         {"SELECT " ARTICLE_COLS " FROM articles a JOIN sources s ON s.id = a.source_id "
-         "WHERE ($1 = 0 OR a.source_id = $1) AND ($2 = 0 OR a.story_id = $2) "
-         "AND ($3 = 0 OR a.id IN (SELECT article_id FROM article_tags WHERE tag_id = $3)) "
-         "AND ($4 = 0 OR a.published < $4) ORDER BY a.published DESC, a.id DESC "
+         "WHERE (CAST($1 AS BIGINT) = 0 OR a.source_id = $1) AND (CAST($2 AS BIGINT) = 0 OR "
+         "a.story_id = $2) "
+         "AND (CAST($3 AS BIGINT) = 0 OR a.id IN (SELECT article_id FROM article_tags WHERE tag_id "
+         "= $3)) "
+         "AND (CAST($4 AS BIGINT) = 0 OR a.published < $4) ORDER BY a.published DESC, a.id DESC "
          "LIMIT $5 OFFSET $6",
          NULL},
     [ST_ARTICLE_LIST_TEXT] =
         {"SELECT " ARTICLE_COLS ARTICLE_TEXT_COLS " FROM articles a JOIN sources s "
-         "ON s.id = a.source_id WHERE ($1 = 0 OR a.source_id = $1) AND ($2 = 0 OR a.story_id = $2) "
-         "AND ($3 = 0 OR a.id IN (SELECT article_id FROM article_tags WHERE tag_id = $3)) "
-         "AND ($4 = 0 OR a.published < $4) ORDER BY a.published DESC, a.id DESC "
+         "ON s.id = a.source_id WHERE (CAST($1 AS BIGINT) = 0 OR a.source_id = $1) AND (CAST($2 AS "
+         "BIGINT) = 0 OR a.story_id = $2) "
+         "AND (CAST($3 AS BIGINT) = 0 OR a.id IN (SELECT article_id FROM article_tags WHERE tag_id "
+         "= $3)) "
+         "AND (CAST($4 AS BIGINT) = 0 OR a.published < $4) ORDER BY a.published DESC, a.id DESC "
          "LIMIT $5 OFFSET $6",
          NULL},
     [ST_COUNTS] = {"SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM articles), "
@@ -471,10 +475,13 @@ store_open(struct store **out, const char *dsn, unsigned flags, struct gz_err *e
 
     if (!dsn || !*dsn)
         return gz_errf(err, GZ_EINVAL, "no database given");
-    if (str_has_prefix(dsn, "postgres://") || str_has_prefix(dsn, "postgresql://"))
-        return gz_errf(err, GZ_EINVAL, "'%s': this build has no PostgreSQL backend", dsn);
     st = xcalloc(1, sizeof(*st));
-    st->ops = &db_sqlite_ops;
+    if (str_has_prefix(dsn, "postgres://") || str_has_prefix(dsn, "postgresql://")) {
+        st->ops = &db_pg_ops;
+        st->is_pg = 1;
+    } else {
+        st->ops = &db_sqlite_ops;
+    }
     rc = st->ops->open(&st->db, dsn, (flags & STORE_READONLY) ? 2 : 0, err);
     if (rc) {
         free(st);

@@ -6,6 +6,7 @@
  */
 #include "unit.h"
 
+#include "store/db.h"
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -15,6 +16,45 @@
 #include <unistd.h>
 
 static char db_path[256];
+static const char *pg_base; /* GZ_TEST_PG: a server to test the PostgreSQL backend on */
+static int on_pg;           /* the cases are running against PostgreSQL */
+
+/* pg_base with "%s" replaced by the database name db. */
+static void
+pg_dsn(char *out, size_t n, const char *db)
+{
+    const char *hole = strstr(pg_base, "%s");
+
+    if (!hole) {
+        snprintf(out, n, "%s", pg_base);
+        return;
+    }
+    snprintf(out, n, "%.*s%s%s", (int)(hole - pg_base), pg_base, db, hole + 2);
+}
+
+/* Recreate the PostgreSQL test database through the backend layer. */
+static int
+pg_recreate(void)
+{
+    struct db *db;
+    struct gz_err err = GZ_ERR_INIT;
+    char dsn[512];
+    int rc;
+
+    pg_dsn(dsn, sizeof(dsn), "postgres");
+    if (db_pg_ops.open(&db, dsn, 0, &err)) {
+        fprintf(stderr, "pg: %s\n", err.msg);
+        return -1;
+    }
+    rc = db_pg_ops.exec(db, "DROP DATABASE IF EXISTS gz_store_test WITH (FORCE)", &err);
+    if (!rc)
+        rc = db_pg_ops.exec(db, "CREATE DATABASE gz_store_test", &err);
+    if (rc)
+        fprintf(stderr, "pg: %s\n", err.msg);
+    db_pg_ops.close(db);
+    pg_dsn(db_path, sizeof(db_path), "gz_store_test");
+    return rc;
+}
 
 static struct store *
 fresh(void)
@@ -23,12 +63,17 @@ fresh(void)
     struct gz_err err = GZ_ERR_INIT;
     char wal[300];
 
-    snprintf(db_path, sizeof(db_path), "store_test_%d.db", (int)getpid());
-    unlink(db_path);
-    snprintf(wal, sizeof(wal), "%s-wal", db_path);
-    unlink(wal);
-    snprintf(wal, sizeof(wal), "%s-shm", db_path);
-    unlink(wal);
+    if (on_pg) {
+        if (pg_recreate())
+            return NULL;
+    } else {
+        snprintf(db_path, sizeof(db_path), "store_test_%d.db", (int)getpid());
+        unlink(db_path);
+        snprintf(wal, sizeof(wal), "%s-wal", db_path);
+        unlink(wal);
+        snprintf(wal, sizeof(wal), "%s-shm", db_path);
+        unlink(wal);
+    }
     if (store_open(&st, db_path, 0, &err)) {
         fprintf(stderr, "open: %s\n", err.msg);
         return NULL;
@@ -40,7 +85,8 @@ static void
 done(struct store *st)
 {
     store_close(st);
-    unlink(db_path);
+    if (!on_pg)
+        unlink(db_path);
 }
 
 static int64_t
@@ -95,8 +141,17 @@ test_bad_files(void)
 {
     struct store *st = NULL;
     struct gz_err err = GZ_ERR_INIT;
-    FILE *f = fopen("store_test_garbage.db", "w");
+    FILE *f;
 
+    if (on_pg) {
+        char dsn[512];
+
+        pg_dsn(dsn, sizeof(dsn), "gz_no_such_db");
+        CHECK(store_open(&st, dsn, 0, &err) != 0);
+        CHECK_CONTAINS(err.msg, "gz_no_such_db");
+        return;
+    }
+    f = fopen("store_test_garbage.db", "w");
     fputs("this is not a database, just text that is long enough to be looked at", f);
     fclose(f);
     CHECK(store_open(&st, "store_test_garbage.db", 0, &err) != 0);
@@ -383,5 +438,19 @@ static const struct unit_test tests[] = {
 int
 main(int argc, char **argv)
 {
-    return unit_main(argc, argv, tests);
+    int rc = unit_main(argc, argv, tests);
+
+    /*
+     * The same cases against PostgreSQL when a test server is given, as
+     * postgresql://...host=...&port=... with "%s" where the database goes.
+     */
+    pg_base = getenv("GZ_TEST_PG");
+    if (pg_base && *pg_base) {
+        fprintf(stderr, "-- the same tests on PostgreSQL\n");
+        on_pg = 1;
+        rc |= unit_main(argc, argv, tests);
+    } else {
+        fprintf(stderr, "-- GZ_TEST_PG not set: PostgreSQL backend not tested here\n");
+    }
+    return rc;
 }
