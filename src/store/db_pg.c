@@ -35,7 +35,7 @@ struct db_stmt {
     int lengths[PG_MAX_PARAMS];
     int formats[PG_MAX_PARAMS];
     PGresult *res;
-    int row;          /* next row to return */
+    int row; /* next row to return */
     int ran;
     unsigned char *blob; /* last unescaped bytea */
 };
@@ -67,8 +67,8 @@ pg_fail(struct db *db, PGresult *res, struct gz_err *err, const char *what)
 
     if (state && !strcmp(state, "23505"))
         code = GZ_EEXIST;
-    else if (state && (!strcmp(state, "40001") || !strcmp(state, "40P01") ||
-                       !strcmp(state, "55P03")))
+    else if (state &&
+             (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03")))
         code = GZ_EBUSY;
     else if (state && !strncmp(state, "53", 2))
         code = GZ_EIO; /* insufficient resources: disk full, out of memory */
@@ -271,8 +271,8 @@ pg_step(struct db_stmt *s, struct gz_err *err)
     if (!s->ran) {
         ExecStatusType st;
 
-        s->res = PQexecPrepared(s->db->conn, s->name, s->nparams,
-                                (const char *const *)s->values, s->lengths, s->formats, 0);
+        s->res = PQexecPrepared(s->db->conn, s->name, s->nparams, (const char *const *)s->values,
+                                s->lengths, s->formats, 0);
         s->ran = 1;
         st = PQresultStatus(s->res);
         if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
@@ -354,8 +354,8 @@ static int
 pg_get_version(struct db *db, int *version, struct gz_err *err)
 {
     PGresult *res;
-    int rc = pg_exec(db, "CREATE TABLE IF NOT EXISTS gazette_schema (version integer NOT NULL)",
-                     err);
+    int rc =
+        pg_exec(db, "CREATE TABLE IF NOT EXISTS gazette_schema (version integer NOT NULL)", err);
 
     if (rc)
         return rc;
@@ -382,8 +382,8 @@ pg_set_version(struct db *db, int version, struct gz_err *err)
 }
 
 const struct db_ops db_pg_ops = {
-    "postgres",   pg_open,       pg_close,     pg_exec,      pg_prepare,    pg_finalize,
-    pg_bind_i64,  pg_bind_double, pg_bind_text, pg_bind_blob, pg_step,      pg_reset,
-    pg_is_null,   pg_col_i64,    pg_col_double, pg_col_text, pg_col_blob,   pg_changes,
-    pg_get_version, pg_set_version,
+    "postgres",  pg_open,     pg_close,       pg_exec,        pg_prepare,
+    pg_finalize, pg_bind_i64, pg_bind_double, pg_bind_text,   pg_bind_blob,
+    pg_step,     pg_reset,    pg_is_null,     pg_col_i64,     pg_col_double,
+    pg_col_text, pg_col_blob, pg_changes,     pg_get_version, pg_set_version,
 };
