@@ -104,6 +104,7 @@ int cli_main(int argc, char **argv);
     int cmd_##name(struct cli_ctx *ctx);                                                           \
     extern const struct cli_spec cmd_##name##_spec
 
+CLI_COMMAND(copy);
 CLI_COMMAND(help);
 CLI_COMMAND(migrate);
 CLI_COMMAND(import);

@@ -22,6 +22,9 @@ struct db_stmt;
 
 enum db_step { DB_DONE = 0, DB_ROW = 1 };
 
+/* The type of a value in a result row. */
+enum db_type { DB_NULL = 0, DB_INT = 1, DB_REAL = 2, DB_TEXT = 3, DB_BLOB = 4 };
+
 struct db_ops {
     const char *name; /* "sqlite", "postgres" */
     int (*open)(struct db **out, const char *dsn, unsigned flags, struct gz_err *err);
@@ -44,6 +47,8 @@ struct db_ops {
     double (*col_double)(struct db_stmt *s, int col);
     const char *(*col_text)(struct db_stmt *s, int col); /* NULL for SQL NULL */
     const void *(*col_blob)(struct db_stmt *s, int col, size_t *len);
+    int (*col_count)(struct db_stmt *s);
+    enum db_type (*col_type)(struct db_stmt *s, int col);
     /* Rows changed by the last statement run on this connection. */
     int64_t (*changes)(struct db *db);
     /* The schema version recorded in the database (0 when new). */

@@ -344,6 +344,34 @@ pg_col_blob(struct db_stmt *s, int col, size_t *len)
     return s->blob;
 }
 
+static int
+pg_col_count(struct db_stmt *s)
+{
+    return s->res ? PQnfields(s->res) : 0;
+}
+
+static enum db_type
+pg_col_type(struct db_stmt *s, int col)
+{
+    if (pg_is_null(s, col))
+        return DB_NULL;
+    switch (PQftype(s->res, col)) {
+    case 16: /* bool */
+    case 20: /* int8 */
+    case 21: /* int2 */
+    case 23: /* int4 */
+        return DB_INT;
+    case 700:  /* float4 */
+    case 701:  /* float8 */
+    case 1700: /* numeric */
+        return DB_REAL;
+    case PG_BYTEA_OID:
+        return DB_BLOB;
+    default:
+        return DB_TEXT;
+    }
+}
+
 static int64_t
 pg_changes(struct db *db)
 {
@@ -382,8 +410,26 @@ pg_set_version(struct db *db, int version, struct gz_err *err)
 }
 
 const struct db_ops db_pg_ops = {
-    "postgres",  pg_open,     pg_close,       pg_exec,        pg_prepare,
-    pg_finalize, pg_bind_i64, pg_bind_double, pg_bind_text,   pg_bind_blob,
-    pg_step,     pg_reset,    pg_is_null,     pg_col_i64,     pg_col_double,
-    pg_col_text, pg_col_blob, pg_changes,     pg_get_version, pg_set_version,
+    .name = "postgres",
+    .open = pg_open,
+    .close = pg_close,
+    .exec = pg_exec,
+    .prepare = pg_prepare,
+    .finalize = pg_finalize,
+    .bind_i64 = pg_bind_i64,
+    .bind_double = pg_bind_double,
+    .bind_text = pg_bind_text,
+    .bind_blob = pg_bind_blob,
+    .step = pg_step,
+    .reset = pg_reset,
+    .is_null = pg_is_null,
+    .col_i64 = pg_col_i64,
+    .col_double = pg_col_double,
+    .col_text = pg_col_text,
+    .col_blob = pg_col_blob,
+    .col_count = pg_col_count,
+    .col_type = pg_col_type,
+    .changes = pg_changes,
+    .get_version = pg_get_version,
+    .set_version = pg_set_version,
 };

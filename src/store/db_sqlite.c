@@ -236,6 +236,29 @@ sq_col_blob(struct db_stmt *s, int col, size_t *len)
     return p;
 }
 
+static int
+sq_col_count(struct db_stmt *s)
+{
+    return sqlite3_column_count(s->s);
+}
+
+static enum db_type
+sq_col_type(struct db_stmt *s, int col)
+{
+    switch (sqlite3_column_type(s->s, col)) {
+    case SQLITE_INTEGER:
+        return DB_INT;
+    case SQLITE_FLOAT:
+        return DB_REAL;
+    case SQLITE_TEXT:
+        return DB_TEXT;
+    case SQLITE_BLOB:
+        return DB_BLOB;
+    default:
+        return DB_NULL;
+    }
+}
+
 static int64_t
 sq_changes(struct db *db)
 {
@@ -266,8 +289,26 @@ sq_set_version(struct db *db, int version, struct gz_err *err)
 }
 
 const struct db_ops db_sqlite_ops = {
-    "sqlite",    sq_open,     sq_close,       sq_exec,        sq_prepare,
-    sq_finalize, sq_bind_i64, sq_bind_double, sq_bind_text,   sq_bind_blob,
-    sq_step,     sq_reset,    sq_is_null,     sq_col_i64,     sq_col_double,
-    sq_col_text, sq_col_blob, sq_changes,     sq_get_version, sq_set_version,
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .exec = sq_exec,
+    .prepare = sq_prepare,
+    .finalize = sq_finalize,
+    .bind_i64 = sq_bind_i64,
+    .bind_double = sq_bind_double,
+    .bind_text = sq_bind_text,
+    .bind_blob = sq_bind_blob,
+    .step = sq_step,
+    .reset = sq_reset,
+    .is_null = sq_is_null,
+    .col_i64 = sq_col_i64,
+    .col_double = sq_col_double,
+    .col_text = sq_col_text,
+    .col_blob = sq_col_blob,
+    .col_count = sq_col_count,
+    .col_type = sq_col_type,
+    .changes = sq_changes,
+    .get_version = sq_get_version,
+    .set_version = sq_set_version,
 };

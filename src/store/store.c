@@ -8,6 +8,7 @@
 #include "store/store.h"
 
 #include "store/db.h"
+#include "store/store_int.h"
 #include "util/arena.h"
 #include "util/embed.h"
 #include "util/err.h"
@@ -261,13 +262,7 @@ static const struct stmt_def stmts[ST_COUNT] = {
     [ST_COMMENT_STATUS] = {"UPDATE comments SET status = $2 WHERE id = $1", NULL},
 };
 
-struct store {
-    const struct db_ops *ops;
-    struct db *db;
-    int is_pg;
-    int in_tx;
-    struct db_stmt *cache[ST_COUNT];
-};
+/* struct store itself is in store_int.h, shared with copy.c. */
 
 /* ---- statements ---- */
 
@@ -476,6 +471,7 @@ store_open(struct store **out, const char *dsn, unsigned flags, struct gz_err *e
     if (!dsn || !*dsn)
         return gz_errf(err, GZ_EINVAL, "no database given");
     st = xcalloc(1, sizeof(*st));
+    st->cache = xcalloc(ST_COUNT, sizeof(*st->cache));
     if (str_has_prefix(dsn, "postgres://") || str_has_prefix(dsn, "postgresql://")) {
         st->ops = &db_pg_ops;
         st->is_pg = 1;
@@ -484,6 +480,7 @@ store_open(struct store **out, const char *dsn, unsigned flags, struct gz_err *e
     }
     rc = st->ops->open(&st->db, dsn, (flags & STORE_READONLY) ? 2 : 0, err);
     if (rc) {
+        free(st->cache);
         free(st);
         return rc;
     }
@@ -507,6 +504,7 @@ store_close(struct store *st)
         store_rollback(st);
     for (int i = 0; i < ST_COUNT; i++)
         st->ops->finalize(st->cache[i]);
+    free(st->cache);
     st->ops->close(st->db);
     free(st);
 }

@@ -74,6 +74,21 @@ int store_savepoint(struct store *st, struct gz_err *err);
 int store_savepoint_release(struct store *st, struct gz_err *err);
 void store_savepoint_rollback(struct store *st);
 
+/* ---- moving a deployment ---- */
+
+/* Called every few thousand rows with the table and rows copied so far. */
+typedef void (*store_copy_progress)(void *ctx, const char *table, int64_t rows);
+
+/*
+ * Copy every row of every table that both databases have (the columns
+ * they share) from `from` into `to`, in one transaction on `to`, keeping
+ * ids, then move `to`'s id sequences past the copied ids.  `to` must be
+ * empty (no sources, articles or users): GZ_EEXIST otherwise.  Full-text
+ * indexes are rebuilt by the target as rows arrive.  *rows gets the total.
+ */
+int store_copy(struct store *from, struct store *to, store_copy_progress progress, void *ctx,
+               int64_t *rows, struct gz_err *err);
+
 /* ---- sources ---- */
 
 struct store_source {

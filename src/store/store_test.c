@@ -424,6 +424,127 @@ test_users_sessions_comments(void)
     done(st);
 }
 
+/* Fill a store with one of everything. */
+static void
+fill(struct store *st)
+{
+    struct store_story s = {0};
+    struct store_user u = {0};
+    struct store_session ss = {0};
+    struct store_comment c = {0};
+    int64_t src = add_source(st, "https://one.example/feed", "One");
+    int64_t a1 = add_article(st, src, "1", "https://one.example/1", "Caf\xc3\xa9 <one>", 100);
+    int64_t a2 = add_article(st, src, "2", "https://one.example/2", "Two", 200);
+    int64_t tag;
+    double score = 0.75;
+
+    s.title = "Story";
+    s.hotness = 2.5;
+    CHECK_INT(store_story_add(st, &s, NULL), 0);
+    CHECK_INT(store_article_set_story(st, a1, s.id, 0, NULL), 0);
+    CHECK_INT(store_article_set_story(st, a2, s.id, a1, NULL), 0);
+    CHECK_INT(store_tag_upsert(st, "karabakh", "Karabakh", TAG_PLACE, &tag, NULL), 0);
+    CHECK_INT(store_article_tags_set(st, a1, &tag, &score, 1, NULL), 0);
+    CHECK_INT(store_related_set(st, a1, &a2, &score, 1, NULL), 0);
+    u.name = "alice";
+    u.pass_hash = "$argon2id$x";
+    CHECK_INT(store_user_add(st, &u, NULL), 0);
+    ss.id_hash = "h";
+    ss.user_id = u.id;
+    ss.csrf = "c";
+    ss.expires = 1 << 30;
+    CHECK_INT(store_session_add(st, &ss, NULL), 0);
+    c.article_id = a1;
+    c.user_id = u.id;
+    c.body = "hello";
+    CHECK_INT(store_comment_add(st, &c, NULL), 0);
+    c.parent_id = c.id;
+    c.body = "reply";
+    CHECK_INT(store_comment_add(st, &c, NULL), 0);
+}
+
+/* Compare what the store API reads back from two stores. */
+static void
+same(struct store *x, struct store *y)
+{
+    struct arena *a = arena_new();
+    struct store_counts cx;
+    struct store_counts cy;
+    struct store_article ax;
+    struct store_article ay;
+    struct store_tag *tx;
+    struct store_tag *ty;
+    struct store_comment *kx;
+    struct store_comment *ky;
+    size_t nx;
+    size_t ny;
+
+    CHECK_INT(store_counts(x, &cx, NULL), 0);
+    CHECK_INT(store_counts(y, &cy, NULL), 0);
+    CHECK_INT(cx.articles, cy.articles);
+    CHECK_INT(cx.sources, cy.sources);
+    CHECK_INT(cx.stories, cy.stories);
+    CHECK_INT(cx.users, cy.users);
+    CHECK_INT(cx.comments, cy.comments);
+    for (int64_t id = 1; id <= cx.articles; id++) {
+        CHECK_INT(store_article_get(x, id, a, &ax, NULL), 0);
+        CHECK_INT(store_article_get(y, id, a, &ay, NULL), 0);
+        CHECK_STR(ax.title, ay.title);
+        CHECK_STR(ax.text, ay.text);
+        CHECK_INT(ax.story_id, ay.story_id);
+        CHECK_INT(ax.dup_of, ay.dup_of);
+        CHECK_INT(ax.published, ay.published);
+    }
+    CHECK_INT(store_article_tags(x, 1, a, &tx, &nx, NULL), 0);
+    CHECK_INT(store_article_tags(y, 1, a, &ty, &ny, NULL), 0);
+    CHECK_INT(nx, ny);
+    if (nx && ny)
+        CHECK_STR(tx[0].slug, ty[0].slug);
+    CHECK_INT(store_comment_list(x, 1, a, &kx, &nx, NULL), 0);
+    CHECK_INT(store_comment_list(y, 1, a, &ky, &ny, NULL), 0);
+    CHECK_INT(nx, ny);
+    if (nx == 2 && ny == 2)
+        CHECK_INT(kx[1].parent_id, ky[1].parent_id);
+    arena_free(a);
+}
+
+static void
+test_copy(void)
+{
+    struct store *src = NULL;
+    struct store *dst = fresh();
+    struct store *back = NULL;
+    struct gz_err err = GZ_ERR_INIT;
+    int64_t rows = 0;
+    struct store_user u = {0};
+
+    /* the source is always SQLite; the target is this run's backend */
+    unlink("store_test_copy_src.db");
+    unlink("store_test_copy_back.db");
+    CHECK_INT(store_open(&src, "store_test_copy_src.db", 0, &err), 0);
+    fill(src);
+    CHECK_INT(store_copy(src, dst, NULL, NULL, &rows, &err), 0);
+    CHECK(rows >= 10);
+    same(src, dst);
+    /* ids continue after the copied ones */
+    u.name = "bob";
+    u.pass_hash = "x";
+    CHECK_INT(store_user_add(dst, &u, NULL), 0);
+    CHECK_INT(u.id, 2);
+    /* a non-empty target is refused and left unchanged */
+    CHECK_INT(store_copy(src, dst, NULL, NULL, &rows, &err), GZ_EEXIST);
+    CHECK_CONTAINS(err.msg, "not empty");
+    /* and back again */
+    CHECK_INT(store_open(&back, "store_test_copy_back.db", 0, &err), 0);
+    CHECK_INT(store_copy(dst, back, NULL, NULL, &rows, &err), 0);
+    same(dst, back);
+    store_close(src);
+    store_close(back);
+    done(dst);
+    unlink("store_test_copy_src.db");
+    unlink("store_test_copy_back.db");
+}
+
 static const struct unit_test tests[] = {
     {"migrate", test_migrate},
     {"bad_files", test_bad_files},
@@ -432,6 +553,7 @@ static const struct unit_test tests[] = {
     {"transactions", test_transactions},
     {"stories_tags_related", test_stories_tags_related},
     {"users_sessions_comments", test_users_sessions_comments},
+    {"copy", test_copy},
     {NULL, NULL},
 };
 
