@@ -41,12 +41,22 @@ const struct cli_spec cmd_import_spec = {"gazette import PATH... [--source NAME]
 /* Longest JSON line accepted. */
 #define IMPORT_MAX_LINE (32u << 20)
 
+/* Source name -> id, so each record does not go to the database for it. */
+struct source_cache {
+    char **names;
+    int64_t *ids;
+    size_t cap; /* power of two; 0 when empty */
+    size_t n;
+};
+
 struct import {
     struct cli_ctx *ctx;
+    struct source_cache sources;
     struct ingest *ig;
     struct ingest_stats stats;
     size_t files;
     int failures; /* files or batches that failed as a whole */
+    int stop;     /* a failure that later work cannot get past */
 };
 
 static const char *
@@ -55,6 +65,66 @@ jstr(json_t *o, const char *key)
     json_t *v = json_object_get(o, key);
 
     return json_is_string(v) && json_string_length(v) ? json_string_value(v) : NULL;
+}
+
+static uint64_t
+name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* The slot of name in the cache: where it is, or where it would go. */
+static size_t
+cache_slot(const struct source_cache *c, const char *name)
+{
+    size_t i = (size_t)name_hash(name) & (c->cap - 1);
+
+    while (c->names[i] && strcmp(c->names[i], name))
+        i = (i + 1) & (c->cap - 1);
+    return i;
+}
+
+static void
+cache_put(struct source_cache *c, const char *name, int64_t id)
+{
+    size_t i;
+
+    if ((c->n + 1) * 2 > c->cap) {
+        struct source_cache bigger = {0};
+
+        bigger.cap = c->cap ? c->cap * 2 : 64;
+        bigger.names = xcalloc(bigger.cap, sizeof(char *));
+        bigger.ids = xcalloc(bigger.cap, sizeof(int64_t));
+        for (size_t k = 0; k < c->cap; k++) {
+            if (!c->names[k])
+                continue;
+            i = cache_slot(&bigger, c->names[k]);
+            bigger.names[i] = c->names[k];
+            bigger.ids[i] = c->ids[k];
+        }
+        bigger.n = c->n;
+        free(c->names);
+        free(c->ids);
+        *c = bigger;
+    }
+    i = cache_slot(c, name);
+    c->names[i] = xstrdup(name);
+    c->ids[i] = id;
+    c->n++;
+}
+
+static void
+cache_release(struct source_cache *c)
+{
+    for (size_t k = 0; k < c->cap; k++)
+        free(c->names[k]);
+    free(c->names);
+    free(c->ids);
+    memset(c, 0, sizeof(*c));
 }
 
 /* The source a JSON-lines record belongs to, created on first sight. */
@@ -66,6 +136,15 @@ jsonl_source(struct import *im, const char *name, const char *article_url, int64
     struct buf site = BUF_INIT;
     int rc;
 
+    if (im->sources.cap) {
+        size_t i = cache_slot(&im->sources, name);
+
+        if (im->sources.names[i]) {
+            *id = im->sources.ids[i];
+            return 0;
+        }
+    }
+
     memset(&src, 0, sizeof(src));
     src.url = arena_printf(im->ctx->arena, "import:%s", name);
     src.title = name;
@@ -73,12 +152,12 @@ jsonl_source(struct import *im, const char *name, const char *article_url, int64
         src.site_url = site.p;
     rc = store_source_add(im->ctx->store, &src, id, err);
     buf_release(&site);
+    if (!rc)
+        cache_put(&im->sources, name, *id);
     return rc;
 }
 
 struct pending {
-    int64_t source_id;
-    const char *source_name;
     struct ingest_item items[IMPORT_BATCH];
     json_t *objs[IMPORT_BATCH];
     struct arena *a;
@@ -91,10 +170,12 @@ flush(struct import *im, struct pending *p, const char *path)
 {
     struct gz_err err = GZ_ERR_INIT;
 
-    if (p->n && ingest_batch(im->ig, p->source_id, p->items, p->n, &im->stats, &err)) {
+    if (p->n && ingest_batch(im->ig, 0, p->items, p->n, &im->stats, &err)) {
         fprintf(stderr, "error: %s: lines %zu-%zu not imported: %s\n", path, p->first_line,
                 p->first_line + p->n - 1, err.msg);
         im->failures++;
+        if (err.code == GZ_EIO)
+            im->stop = 1; /* the disk is full or failing: later batches would fail too */
     }
     for (size_t i = 0; i < p->n; i++)
         json_decref(p->objs[i]);
@@ -151,7 +232,7 @@ import_jsonl(struct import *im, const char *path)
     p = xcalloc(1, sizeof(*p));
     p->a = arena_new();
     buf_init(&line, IMPORT_MAX_LINE);
-    for (;;) {
+    while (!im->stop) {
         json_t *o;
         json_error_t jerr;
         const char *name;
@@ -195,21 +276,17 @@ import_jsonl(struct import *im, const char *path)
             im->stats.failed++;
             continue;
         }
-        if (p->n && (p->n == IMPORT_BATCH || strcmp(p->source_name, name)))
-            flush(im, p, path);
-        if (!p->n) {
-            if (jsonl_source(im, name, jstr(o, "url"), &sid, &err)) {
-                fprintf(stderr, "error: %s:%zu: %s\n", path, lineno, err.msg);
-                json_decref(o);
-                im->failures++;
-                continue;
-            }
-            p->source_id = sid;
-            p->source_name = arena_strdup(p->a, name);
-            p->first_line = lineno;
+        if (jsonl_source(im, name, jstr(o, "url"), &sid, &err)) {
+            fprintf(stderr, "error: %s:%zu: %s\n", path, lineno, err.msg);
+            json_decref(o);
+            im->failures++;
+            continue;
         }
+        if (!p->n)
+            p->first_line = lineno;
         it = &p->items[p->n];
         memset(it, 0, sizeof(*it));
+        it->source_id = sid;
         it->guid = jstr(o, "id");
         it->url = jstr(o, "url");
         it->title = jstr(o, "title");
@@ -223,6 +300,8 @@ import_jsonl(struct import *im, const char *path)
             it->published = jtime(o, "time");
         jcategories(o, p->a, it);
         p->objs[p->n++] = o;
+        if (p->n == IMPORT_BATCH)
+            flush(im, p, path);
         if (lineno % 1000 == 0)
             cli_progress(im->ctx, "%s: %zu lines", path, lineno);
     }
@@ -322,10 +401,14 @@ cmd_import(struct cli_ctx *ctx)
     im.ctx = ctx;
     if (ingest_new(&im.ig, ctx->store, &err))
         return cli_error("%s", err.msg);
-    for (int i = 0; i < ctx->argc; i++)
+    for (int i = 0; i < ctx->argc && !im.stop; i++)
         import_path(&im, ctx->argv[i], 0);
+    if (im.stop)
+        fprintf(stderr, "error: import stopped; what was committed before is intact, run the "
+                        "import again once the problem is fixed\n");
     cli_progress_done(ctx);
     ingest_free(im.ig);
+    cache_release(&im.sources);
     printf("imported %zu files: %zu new articles, %zu already stored, %zu failed\n", im.files,
            im.stats.added, im.stats.duplicates, im.stats.failed);
     return im.failures || im.stats.failed ? 1 : 0;

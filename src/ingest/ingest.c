@@ -176,31 +176,32 @@ int
 ingest_batch(struct ingest *ig, int64_t source_id, const struct ingest_item *items, size_t n,
              struct ingest_stats *stats, struct gz_err *err)
 {
+    struct ingest_stats b = {0}; /* this batch; added to *stats once it commits */
     int rc;
 
     rc = store_begin(ig->st, err);
     if (rc)
-        return rc;
+        goto fail;
     for (size_t i = 0; i < n; i++) {
         struct gz_err ierr = GZ_ERR_INIT;
         const struct ingest_item *it = &items[i];
 
-        stats->seen++;
+        b.seen++;
         rc = store_savepoint(ig->st, err);
         if (rc)
             goto fail;
-        rc = ingest_one(ig, source_id, it, stats, &ierr);
+        rc = ingest_one(ig, it->source_id ? it->source_id : source_id, it, &b, &ierr);
         if (rc) {
             store_savepoint_rollback(ig->st);
-            stats->failed++;
-            log_warn("msg=\"entry not stored\" source=%lld guid=\"%s\" err=\"%s\"",
-                     (long long)source_id, it->guid ? it->guid : (it->url ? it->url : ""),
-                     ierr.msg);
             if (rc == GZ_EIO || rc == GZ_EBUSY || rc == GZ_EDB) {
                 /* the database itself is in trouble: give up on the batch */
                 gz_errf(err, rc, "%s", ierr.msg);
                 goto fail;
             }
+            b.failed++;
+            log_warn("msg=\"entry not stored\" source=%lld guid=\"%s\" err=\"%s\"",
+                     (long long)source_id, it->guid ? it->guid : (it->url ? it->url : ""),
+                     ierr.msg);
             continue;
         }
         rc = store_savepoint_release(ig->st, err);
@@ -208,10 +209,18 @@ ingest_batch(struct ingest *ig, int64_t source_id, const struct ingest_item *ite
             goto fail;
     }
     rc = store_commit(ig->st, err);
+    if (rc)
+        goto fail;
+    stats->seen += b.seen;
+    stats->added += b.added;
+    stats->duplicates += b.duplicates;
+    stats->failed += b.failed;
     arena_reset(ig->a);
-    return rc;
+    return 0;
 fail:
     store_rollback(ig->st);
+    stats->seen += n;
+    stats->failed += n;
     arena_reset(ig->a);
     return rc;
 }

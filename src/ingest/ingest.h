@@ -25,6 +25,7 @@ struct ingest;
 
 /* One candidate article, as any source describes it. */
 struct ingest_item {
+    int64_t source_id;   /* 0: the batch's source */
     const char *guid;    /* unique within the source; NULL: the URL is used */
     const char *url;     /* the article's address, may be NULL */
     const char *title;   /* plain text */
@@ -52,7 +53,8 @@ int ingest_new(struct ingest **out, struct store *st, struct gz_err *err);
 void ingest_free(struct ingest *ig);
 
 /*
- * Store the new items of one source in one transaction.  Duplicates are
+ * Store the new items of one source (or of one imported file, whose items
+ * name their own sources) in one transaction.  Duplicates are
  * counted and skipped; an item that fails is rolled back alone, logged
  * with its guid and counted in stats->failed.  Returns 0 when the batch
  * committed (even with failed items), or an error when the transaction

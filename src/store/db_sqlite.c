@@ -13,6 +13,7 @@
 #include "util/str.h"
 
 #include <sqlite3.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,11 +32,15 @@ static int
 fail(struct db *db, int rc, struct gz_err *err, const char *what)
 {
     int code = GZ_EDB;
+    int sys = sqlite3_system_errno(db->h);
 
+    if ((rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR) {
+        /* name the cause the OS gave: "No space left on device", "File too large" */
+        return gz_errf(err, GZ_EIO, "%s '%s': %s (%s)", what, db->path, sqlite3_errmsg(db->h),
+                       sys ? strerror(sys) : "is the disk full or read-only?");
+    }
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
         code = GZ_EBUSY;
-    else if (rc == SQLITE_FULL)
-        code = GZ_EIO;
     else if ((rc & 0xff) == SQLITE_CONSTRAINT &&
              (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY))
         code = GZ_EEXIST;
