@@ -204,7 +204,7 @@ def main():
     w(" *\n * Stop lists after the Snowball project's (https://snowballstem.org),\n")
     w(" * Copyright (c) 2001 Dr Martin Porter, (c) 2004-2025 Richard Boulton,\n")
     w(" * BSD 3-clause licence; see the script for the changes.\n */\n")
-    w('#include "text/stopwords.h"\n\n#include <stddef.h>\n\n')
+    w('#include "text/internal.h"\n\n#include <stddef.h>\n\n')
     for code, text in LISTS.items():
         words = sorted({fold(x) for x in text.split()}, key=lambda s: s.encode("utf-8"))
         w("static const char *const stop_%s[] = {\n" % code)
@@ -216,10 +216,18 @@ def main():
                 line = "   "
             line += item
         w(line + "\n};\n\n")
+        # idx[b]: index of the first word whose first byte is >= b
+        firsts = [x.encode("utf-8")[0] for x in words]
+        idx = [sum(1 for f in firsts if f < b) for b in range(257)]
+        w("static const unsigned short stop_%s_idx[257] = {\n" % code)
+        for i in range(0, 257, 16):
+            w("    " + ", ".join(str(x) for x in idx[i:i + 16]) + ",\n")
+        w("};\n\n")
     w("const struct text_stoplist text_stoplists[] = {\n")
     for code in LISTS:
-        w('    {"%s", stop_%s, sizeof(stop_%s) / sizeof(stop_%s[0])},\n' % (code, code, code, code))
-    w("    {NULL, NULL, 0},\n};\n")
+        w('    {"%s", stop_%s, sizeof(stop_%s) / sizeof(stop_%s[0]), stop_%s_idx},\n'
+          % (code, code, code, code, code))
+    w("    {NULL, NULL, 0, NULL},\n};\n")
 
 
 main()

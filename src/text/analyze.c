@@ -1,6 +1,6 @@
 #include "text/analyze.h"
 
-#include "text/stopwords.h"
+#include "text/internal.h"
 #include "util/arena.h"
 #include "util/hash.h"
 #include "util/hmap.h"
@@ -34,13 +34,51 @@ struct an {
     const struct text_stoplist *stop;
     unsigned flags;
     int elide;
-    /* growing arrays, malloc'ed, copied into the arena at the end */
+    struct text_scratch *sc;
+    /*
+     * While the document is analysed, arrays live in the scratch and every
+     * string (folds, stems, phrases) in sc->pool; struct fields that will
+     * hold string pointers hold pool offsets until finish() copies it all
+     * into the arena.
+     */
     struct text_tok *toks;
-    size_t ntoks, atoks;
+    size_t ntoks;
     struct text_term *terms;
-    size_t nterms, aterms;
-    struct hmap term_ids; /* term id -> index */
+    size_t nterms;
 };
+
+#define OFF(x) ((const char *)(uintptr_t)(x))
+#define UNOFF(p) ((size_t)(uintptr_t)(p))
+
+/* Copy p[0..n) and a NUL into the pool; returns its offset. */
+static size_t
+pool_add(struct text_scratch *sc, const char *p, size_t n)
+{
+    size_t off = sc->pool_len;
+
+    if (sc->pool_cap - sc->pool_len < n + 1) {
+        size_t cap = sc->pool_cap ? sc->pool_cap : 4096;
+
+        while (cap - sc->pool_len < n + 1)
+            cap *= 2;
+        sc->pool = xrealloc(sc->pool, cap);
+        sc->pool_cap = cap;
+    }
+    memcpy(sc->pool + off, p, n);
+    sc->pool[off + n] = '\0';
+    sc->pool_len += n + 1;
+    return off;
+}
+
+/* The scratch array arr (element size sz, *alloc elements) grown to hold need. */
+static void *
+grow(void *arr, size_t *alloc, size_t need, size_t sz)
+{
+    if (need <= *alloc)
+        return arr;
+    *alloc = need < 64 ? 64 : need * 2;
+    return xrealloc(arr, *alloc * sz);
+}
 
 /* "l'homme" -> "homme" for languages that elide articles and pronouns. */
 static const char *
@@ -55,16 +93,18 @@ strip_elision(const char *w, size_t *len)
 }
 
 static void
-add_token(struct an *an, const char *src, const struct text_token *tok, unsigned extra,
-          uint32_t sent)
+add_token(struct an *an, const struct text_token *tok, unsigned extra, uint32_t sent)
 {
+    struct text_scratch *sc = an->sc;
     struct text_tok *t;
     const char *w = tok->fold;
-    size_t wl = tok->fold_len;
+    size_t wl = tok->fold_len, fold_off;
     int stop = 0;
 
-    (void)src;
-    ALLOC_GROW(an->toks, an->ntoks + 1, an->atoks);
+    if (an->ntoks == sc->atoks) {
+        sc->toks = grow(sc->toks, &sc->atoks, an->ntoks + 1, sizeof(*an->toks));
+        an->toks = sc->toks;
+    }
     t = &an->toks[an->ntoks];
     t->off = (uint32_t)tok->off;
     t->len = (uint32_t)tok->len;
@@ -72,11 +112,12 @@ add_token(struct an *an, const char *src, const struct text_token *tok, unsigned
     t->sent = sent;
     t->term = -1;
     t->hash = text_word_hash(tok->fold, tok->fold_len);
-    t->fold = arena_strndup(an->a, tok->fold, tok->fold_len);
+    fold_off = pool_add(sc, tok->fold, tok->fold_len);
+    t->fold = OFF(fold_off);
 
     if (an->elide && (tok->flags & TEXT_TOK_APOS))
         w = strip_elision(w, &wl);
-    if (an->stop && text_stoplist_has(an->stop, w)) {
+    if (an->stop && text_stoplist_has(an->stop, w, wl)) {
         t->flags |= TEXT_TOK_STOP;
         stop = 1;
     }
@@ -90,16 +131,20 @@ add_token(struct an *an, const char *src, const struct text_token *tok, unsigned
             !(tok->flags & (TEXT_TOK_DIGIT | TEXT_TOK_ABBR | TEXT_TOK_IDEO)))
             stem = text_stem(an->st, an->doc->lang, w, wl, &sl);
         id = hash64(stem, sl, 0);
-        slot = hmap_put(&an->term_ids, id, &inserted);
+        slot = hmap_put(&sc->term_ids, id, &inserted);
         if (inserted) {
             struct text_term *term;
 
-            ALLOC_GROW(an->terms, an->nterms + 1, an->aterms);
+            if (an->nterms == sc->aterms) {
+                sc->terms = grow(sc->terms, &sc->aterms, an->nterms + 1, sizeof(*an->terms));
+                an->terms = sc->terms;
+            }
             term = &an->terms[an->nterms];
             memset(term, 0, sizeof(*term));
             term->id = id;
-            term->stem = arena_strndup(an->a, stem, sl);
-            term->word = stop || w != tok->fold ? arena_strndup(an->a, w, wl) : t->fold;
+            /* stem may point into the tokenizer, the stemmer or the pool: copy first */
+            term->stem = OFF(pool_add(sc, stem, sl));
+            term->word = w == tok->fold ? OFF(fold_off) : OFF(pool_add(sc, w, wl));
             term->first = (uint32_t)an->ntoks;
             *slot = an->nterms++;
         }
@@ -112,12 +157,6 @@ add_token(struct an *an, const char *src, const struct text_token *tok, unsigned
 }
 
 /* ---- capitalized phrases ---- */
-
-struct ph {
-    struct text_phrase *v;
-    size_t n, alloc;
-    struct hmap ids;
-};
 
 static int
 is_cap_word(const struct text_tok *t)
@@ -165,16 +204,25 @@ after_opener(const char *src, uint32_t off)
     return i >= 2 && p[i - 2] == 0xC2 && p[i - 1] == 0xAB;
 }
 
-static void
-add_phrase(struct an *an, struct ph *ph, size_t from, size_t to, int title)
+/* The fold of toks[i] while the pool is still the scratch's. */
+static const char *
+tok_fold(const struct an *an, size_t i)
 {
+    return an->sc->pool + UNOFF(an->toks[i].fold);
+}
+
+static void
+add_phrase(struct an *an, size_t from, size_t to, int title)
+{
+    struct text_scratch *sc = an->sc;
+    struct text_phrase *ph = sc->phrases;
     char text[TEXT_PHRASE_MAX_WORDS * (TEXT_TOKEN_MAX + 1) + 1];
     size_t n = 0;
     uint64_t id, *slot;
     int inserted;
 
     for (size_t i = from; i < to; i++) {
-        const char *w = an->toks[i].fold;
+        const char *w = tok_fold(an, i);
         size_t wl = strlen(w);
 
         if (i + 1 == to && wl > 2 && w[wl - 2] == '\'' && w[wl - 1] == 's')
@@ -188,41 +236,46 @@ add_phrase(struct an *an, struct ph *ph, size_t from, size_t to, int title)
     if (to - from == 1 && (an->toks[from].flags & TEXT_TOK_STOP))
         return;
     id = hash64(text, n, 0);
-    slot = hmap_put(&ph->ids, id, &inserted);
+    slot = hmap_put(&sc->phrase_ids, id, &inserted);
     if (inserted) {
         struct text_phrase *p;
+        size_t np = hmap_len(&sc->phrase_ids) - 1;
 
-        ALLOC_GROW(ph->v, ph->n + 1, ph->alloc);
-        p = &ph->v[ph->n];
+        if (np == sc->aphrases) {
+            sc->phrases = grow(sc->phrases, &sc->aphrases, np + 1, sizeof(*ph));
+            ph = sc->phrases;
+        }
+        p = &ph[np];
         memset(p, 0, sizeof(*p));
-        p->text = arena_strndup(an->a, text, n);
+        p->text = OFF(pool_add(sc, text, n));
         p->id = id;
         p->first = (uint32_t)from;
         p->nwords = (uint32_t)(to - from);
-        *slot = ph->n++;
+        *slot = np;
     }
-    ph->v[*slot].count++;
+    ph[*slot].count++;
     if (title)
-        ph->v[*slot].title_count++;
+        ph[*slot].title_count++;
 }
 
 /*
  * Is toks[from..to) (one sentence or the title) written in Title Case or
- * capitals?  Then capitals carry no signal.
+ * capitals, i.e. are at most a tenth of its content words lowercase?  Then
+ * capitals carry no signal.
  */
 static int
 mostly_capitalized(const struct text_tok *toks, size_t from, size_t to)
 {
-    size_t words = 0, caps = 0;
+    size_t words = 0, lower = 0;
 
     for (size_t i = from; i < to; i++) {
         if (!(toks[i].flags & TEXT_TOK_ALPHA) || (toks[i].flags & TEXT_TOK_STOP))
             continue;
         words++;
-        if (toks[i].flags & (TEXT_TOK_CAP | TEXT_TOK_UPPER))
-            caps++;
+        if (!(toks[i].flags & (TEXT_TOK_CAP | TEXT_TOK_UPPER)))
+            lower++;
     }
-    return words >= 3 && caps * 10 >= words * 8;
+    return words >= 3 && lower * 10 <= words;
 }
 
 /* "Armenia's" ends a phrase: "Armenia's Prime Minister" is two. */
@@ -236,7 +289,7 @@ possessive(const char *w)
 
 /* Phrases of one sentence (or the title): toks[from..to). */
 static void
-sentence_phrases(struct an *an, struct ph *ph, size_t from, size_t to, int title)
+sentence_phrases(struct an *an, size_t from, size_t to, int title)
 {
     const char *src = title ? an->doc->title : an->doc->text;
     const struct text_tok *t = an->toks;
@@ -256,14 +309,14 @@ sentence_phrases(struct an *an, struct ph *ph, size_t from, size_t to, int title
         /* extend: capitalized words, or a connector before one, only spaces between */
         j = i + 1;
         last_cap = i;
-        while (j < to && j - i < TEXT_PHRASE_MAX_WORDS && !possessive(t[j - 1].fold) &&
+        while (j < to && j - i < TEXT_PHRASE_MAX_WORDS && !possessive(tok_fold(an, j - 1)) &&
                only_spaces(src, t[j - 1].off + t[j - 1].len, t[j].off)) {
             if (is_cap_word(&t[j])) {
                 last_cap = j;
                 j++;
                 continue;
             }
-            if (is_connector(t[j].fold) && j + 1 < to && is_cap_word(&t[j + 1]) &&
+            if (is_connector(tok_fold(an, j)) && j + 1 < to && is_cap_word(&t[j + 1]) &&
                 j + 1 - i < TEXT_PHRASE_MAX_WORDS &&
                 only_spaces(src, t[j].off + t[j].len, t[j + 1].off)) {
                 j++;
@@ -286,40 +339,104 @@ sentence_phrases(struct an *an, struct ph *ph, size_t from, size_t to, int title
                 i = end;
         }
         if (i < end)
-            add_phrase(an, ph, i, end, title);
+            add_phrase(an, i, end, title);
         i = next;
     }
 }
 
-static void
+static size_t
 find_phrases(struct an *an)
 {
     struct text_doc *doc = an->doc;
-    struct ph ph = {NULL, 0, 0, HMAP_INIT};
-    size_t i = 0;
+    size_t i;
 
-    hmap_init(&ph.ids, 64);
     if (doc->ntitle)
-        sentence_phrases(an, &ph, 0, doc->ntitle, 1);
+        sentence_phrases(an, 0, doc->ntitle, 1);
     i = doc->ntitle;
     while (i < an->ntoks) {
         size_t j = i + 1;
 
         while (j < an->ntoks && an->toks[j].sent == an->toks[i].sent)
             j++;
-        sentence_phrases(an, &ph, i, j, 0);
+        sentence_phrases(an, i, j, 0);
         i = j;
     }
-    if (ph.n) {
-        doc->phrases = ARENA_NEWN(an->a, struct text_phrase, ph.n);
-        memcpy(doc->phrases, ph.v, ph.n * sizeof(*ph.v));
-        doc->nphrases = ph.n;
-    }
-    free(ph.v);
-    hmap_release(&ph.ids);
+    return hmap_len(&an->sc->phrase_ids);
 }
 
 /* ---- the document ---- */
+
+/* Move the results from the scratch into the arena, offsets turned into pointers. */
+static void
+finish(struct an *an, size_t nphrases)
+{
+    struct text_doc *doc = an->doc;
+    struct text_scratch *sc = an->sc;
+    struct arena *a = an->a;
+    const struct text_phrase *ph = sc->phrases;
+    char *pool = NULL;
+    size_t total = 0;
+    uint32_t *pos;
+
+    if (sc->pool_len) {
+        pool = arena_alloc(a, sc->pool_len);
+        memcpy(pool, sc->pool, sc->pool_len);
+    }
+    if (an->ntoks) {
+        doc->toks = arena_alloc(a, an->ntoks * sizeof(*doc->toks));
+        doc->ntoks = an->ntoks;
+        for (size_t i = 0; i < an->ntoks; i++) {
+            doc->toks[i] = an->toks[i];
+            doc->toks[i].fold = pool + UNOFF(an->toks[i].fold);
+        }
+    }
+    if (an->nterms) {
+        doc->terms = arena_alloc(a, an->nterms * sizeof(*doc->terms));
+        doc->nterms = an->nterms;
+        for (size_t i = 0; i < an->nterms; i++)
+            total += an->terms[i].count;
+        pos = arena_alloc(a, total * sizeof(*pos));
+        for (size_t i = 0; i < an->nterms; i++) {
+            struct text_term *t = &doc->terms[i];
+
+            *t = an->terms[i];
+            t->stem = pool + UNOFF(t->stem);
+            t->word = pool + UNOFF(t->word);
+            t->pos = pos;
+            pos += t->count;
+            t->count = 0; /* counted again while the positions are filled */
+        }
+        for (size_t i = 0; i < doc->ntoks; i++) {
+            int32_t t = doc->toks[i].term;
+
+            if (t >= 0)
+                doc->terms[t].pos[doc->terms[t].count++] = (uint32_t)i;
+        }
+    }
+    if (nphrases) {
+        doc->phrases = arena_alloc(a, nphrases * sizeof(*doc->phrases));
+        doc->nphrases = nphrases;
+        for (size_t i = 0; i < nphrases; i++) {
+            doc->phrases[i] = ph[i];
+            doc->phrases[i].text = pool + UNOFF(ph[i].text);
+        }
+    }
+}
+
+/* Ready the scratch for a document; very large tables from a big one are dropped. */
+static void
+scratch_reset(struct text_scratch *sc)
+{
+    sc->pool_len = 0;
+    if (sc->term_ids.cap > (1u << 16))
+        hmap_release(&sc->term_ids);
+    else
+        hmap_clear(&sc->term_ids);
+    if (sc->phrase_ids.cap > (1u << 14))
+        hmap_release(&sc->phrase_ids);
+    else
+        hmap_clear(&sc->phrase_ids);
+}
 
 void
 text_analyze(struct text_stemmer *st, struct arena *a, const char *title, size_t title_len,
@@ -329,8 +446,7 @@ text_analyze(struct text_stemmer *st, struct arena *a, const char *title, size_t
     struct an an;
     struct text_tokenizer tz;
     struct text_token tok;
-    size_t k = 0, total = 0;
-    uint32_t *pool;
+    size_t k = 0, nphrases = 0;
     int first = 1;
 
     memset(doc, 0, sizeof(*doc));
@@ -358,12 +474,14 @@ text_analyze(struct text_stemmer *st, struct arena *a, const char *title, size_t
     an.stop = text_stoplist_find(doc->lang);
     an.elide = !strcmp(doc->lang, "fr") || !strcmp(doc->lang, "it") ||
                !strcmp(doc->lang, "ca") || !strcmp(doc->lang, "pt");
-    hmap_init(&an.term_ids, 256);
+    an.sc = text_stemmer_scratch(st);
+    an.toks = an.sc->toks;
+    an.terms = an.sc->terms;
+    scratch_reset(an.sc);
 
     text_tokenizer_init(&tz, doc->title, title_len);
     while (text_tokenizer_next(&tz, &tok)) {
-        add_token(&an, doc->title, &tok, TEXT_TOK_TITLE | (first ? TEXT_TOK_SSTART : 0),
-                  TEXT_SENT_TITLE);
+        add_token(&an, &tok, TEXT_TOK_TITLE | (first ? TEXT_TOK_SSTART : 0), TEXT_SENT_TITLE);
         first = 0;
     }
     doc->ntitle = an.ntoks;
@@ -377,40 +495,12 @@ text_analyze(struct text_stemmer *st, struct arena *a, const char *title, size_t
             k++;
             first = 1;
         }
-        add_token(&an, doc->text, &tok, first ? TEXT_TOK_SSTART : 0, (uint32_t)k);
+        add_token(&an, &tok, first ? TEXT_TOK_SSTART : 0, (uint32_t)k);
         first = 0;
     }
-
-    if (an.ntoks) {
-        doc->toks = ARENA_NEWN(a, struct text_tok, an.ntoks);
-        memcpy(doc->toks, an.toks, an.ntoks * sizeof(*an.toks));
-        doc->ntoks = an.ntoks;
-    }
-    if (an.nterms) {
-        doc->terms = ARENA_NEWN(a, struct text_term, an.nterms);
-        memcpy(doc->terms, an.terms, an.nterms * sizeof(*an.terms));
-        doc->nterms = an.nterms;
-        for (size_t i = 0; i < an.nterms; i++)
-            total += an.terms[i].count;
-        pool = ARENA_NEWN(a, uint32_t, total);
-        for (size_t i = 0; i < an.nterms; i++) {
-            doc->terms[i].pos = pool;
-            pool += doc->terms[i].count;
-            doc->terms[i].count = 0; /* recounted while filling */
-        }
-        for (size_t i = 0; i < doc->ntoks; i++) {
-            int32_t t = doc->toks[i].term;
-
-            if (t >= 0)
-                doc->terms[t].pos[doc->terms[t].count++] = (uint32_t)i;
-        }
-    }
     if (!(flags & TEXT_AN_NO_PHRASES))
-        find_phrases(&an);
-
-    free(an.toks);
-    free(an.terms);
-    hmap_release(&an.term_ids);
+        nphrases = find_phrases(&an);
+    finish(&an, nphrases);
 }
 
 const char *

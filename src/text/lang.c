@@ -1,6 +1,6 @@
 #include "text/lang.h"
 
-#include "text/stopwords.h"
+#include "text/internal.h"
 #include "text/text.h"
 #include "util/err.h"
 #include "util/hash.h"
@@ -78,18 +78,34 @@ text_stoplist_find(const char *code)
 }
 
 /* bsearch over a sorted table with a (pointer, length) key */
+/* strcmp() of w[0..len) with the NUL-terminated s */
+static inline int
+cmp_n(const char *w, size_t len, const char *s)
+{
+    size_t i = 0;
+
+    for (; i < len; i++) {
+        unsigned char a = (unsigned char)w[i], b = (unsigned char)s[i];
+
+        if (a != b || !b)
+            return a < b ? -1 : a > b;
+    }
+    return s[i] ? -1 : 0;
+}
+
 static int
 stop_find(const struct text_stoplist *l, const char *w, size_t len)
 {
-    size_t lo = 0, hi = l->n;
+    size_t lo, hi;
 
+    if (len == 0)
+        return 0;
+    lo = l->first[(unsigned char)w[0]];
+    hi = l->first[(unsigned char)w[0] + 1];
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const char *s = l->words[mid];
-        int c = strncmp(w, s, len);
+        int c = cmp_n(w, len, l->words[mid]);
 
-        if (c == 0)
-            c = s[len] == '\0' ? 0 : -1; /* w is a proper prefix of s: w < s */
         if (c == 0)
             return 1;
         if (c < 0)
@@ -101,9 +117,9 @@ stop_find(const struct text_stoplist *l, const char *w, size_t len)
 }
 
 int
-text_stoplist_has(const struct text_stoplist *l, const char *w)
+text_stoplist_has(const struct text_stoplist *l, const char *w, size_t len)
 {
-    return l ? stop_find(l, w, strlen(w)) : 0;
+    return l ? stop_find(l, w, len) : 0;
 }
 
 int
@@ -156,7 +172,14 @@ struct text_stemmer {
     char last_tag[16]; /* the tag of the last call and its index, a cheap memo */
     int last_idx;
     struct stem_slot *cache;
+    struct text_scratch scratch;
 };
+
+struct text_scratch *
+text_stemmer_scratch(struct text_stemmer *s)
+{
+    return &s->scratch;
+}
 
 static int
 stem_index(const char *code)
@@ -194,6 +217,12 @@ text_stemmer_free(struct text_stemmer *s)
     for (size_t i = 0; i < NSTEM; i++)
         sb_stemmer_delete(s->sb[i]);
     free(s->cache);
+    free(s->scratch.toks);
+    free(s->scratch.terms);
+    free(s->scratch.phrases);
+    free(s->scratch.pool);
+    hmap_release(&s->scratch.term_ids);
+    hmap_release(&s->scratch.phrase_ids);
     free(s);
 }
 

@@ -106,28 +106,29 @@ text_minhash_words(struct text_minhash *m, const uint64_t *words, size_t n, unsi
         text_minhash_add(m, shingle_hash(words + i, k));
 }
 
-/* A sliding window of the last k word hashes. */
+/* A sliding window of the last k word hashes, kept twice over so that the
+ * k most recent are always contiguous: w[pos .. pos + k). */
 struct window {
     uint64_t w[32];
-    size_t n, k;
+    size_t n, k, pos;
 };
 
 static void
 window_push(struct text_minhash *m, struct window *win, uint64_t h)
 {
-    if (win->n == win->k) {
-        memmove(win->w, win->w + 1, (win->k - 1) * sizeof(win->w[0]));
-        win->n--;
-    }
-    win->w[win->n++] = h;
-    if (win->n == win->k)
-        text_minhash_add(m, shingle_hash(win->w, win->k));
+    size_t i = win->n % win->k;
+
+    win->w[i] = h;
+    win->w[i + win->k] = h;
+    win->n++;
+    if (win->n >= win->k)
+        text_minhash_add(m, shingle_hash(win->w + win->n % win->k, win->k));
 }
 
 static void
-window_finish(struct text_minhash *m, struct window *win, size_t total)
+window_finish(struct text_minhash *m, struct window *win)
 {
-    if (total > 0 && total < win->k)
+    if (win->n > 0 && win->n < win->k)
         text_minhash_add(m, shingle_hash(win->w, win->n));
 }
 
@@ -136,28 +137,22 @@ text_minhash_text(struct text_minhash *m, const char *p, size_t len, unsigned k)
 {
     struct text_tokenizer tz;
     struct text_token tok;
-    struct window win = {{0}, 0, k == 0 ? TEXT_SHINGLE : (k > 16 ? 16 : k)};
-    size_t total = 0;
+    struct window win = {{0}, 0, k == 0 ? TEXT_SHINGLE : (k > 16 ? 16 : k), 0};
 
     text_tokenizer_init(&tz, p, len);
-    while (text_tokenizer_next(&tz, &tok)) {
+    while (text_tokenizer_next(&tz, &tok))
         window_push(m, &win, text_word_hash(tok.fold, tok.fold_len));
-        total++;
-    }
-    window_finish(m, &win, total);
+    window_finish(m, &win);
 }
 
 void
 text_minhash_doc(struct text_minhash *m, const struct text_doc *doc, unsigned k)
 {
-    struct window win = {{0}, 0, k == 0 ? TEXT_SHINGLE : (k > 16 ? 16 : k)};
-    size_t total = 0;
+    struct window win = {{0}, 0, k == 0 ? TEXT_SHINGLE : (k > 16 ? 16 : k), 0};
 
-    for (size_t i = doc->ntitle; i < doc->ntoks; i++) {
+    for (size_t i = doc->ntitle; i < doc->ntoks; i++)
         window_push(m, &win, doc->toks[i].hash);
-        total++;
-    }
-    window_finish(m, &win, total);
+    window_finish(m, &win);
 }
 
 double
@@ -216,18 +211,19 @@ text_simhash(const uint64_t *hashes, const float *weights, size_t n)
 uint64_t
 text_simhash_doc(const struct text_doc *doc)
 {
-    double acc[64] = {0};
+    int64_t acc[64] = {0};
     uint64_t out = 0;
 
     if (!doc->nterms)
         return 0;
     for (size_t i = 0; i < doc->nterms; i++) {
         const struct text_term *t = &doc->terms[i];
-        double w = (double)t->count + t->title_count;
+        int64_t w = (int64_t)t->count + t->title_count;
         uint64_t h = hash_mix64(t->id);
 
+        /* branch-free: +w for a set bit, -w for a clear one */
         for (int b = 0; b < 64; b++)
-            acc[b] += ((h >> b) & 1) ? w : -w;
+            acc[b] += (int64_t)(2 * ((h >> b) & 1)) * w - w;
     }
     for (int b = 0; b < 64; b++) {
         if (acc[b] > 0)

@@ -60,43 +60,27 @@ is_ideo(int32_t cp)
            (cp >= 0x20000 && cp <= 0x3134F) || cp == 0x3005;
 }
 
-/* ASCII classes, filled by hand: letters, digits, the joiners, spaces. */
-static enum cclass
-ascii_class(int c, enum ccase *k)
-{
-    *k = K_NONE;
-    if (c >= 'a' && c <= 'z') {
-        *k = K_LOWER;
-        return C_LETTER;
-    }
-    if (c >= 'A' && c <= 'Z') {
-        *k = K_UPPER;
-        return C_LETTER;
-    }
-    if (c >= '0' && c <= '9')
-        return C_DIGIT;
-    switch (c) {
-    case '\'':
-        return C_APOS;
-    case '-':
-        return C_HYPHEN;
-    case '.':
-        return C_DOT;
-    case ',':
-        return C_COMMA;
-    case ' ':
-    case '\t':
-    case '\n':
-    case '\r':
-    case '\f':
-    case '\v':
-        return C_SPACE;
-    default:
-        return C_OTHER;
-    }
-}
+/* Class and case of each ASCII character, as char_class() gives them. */
+#define L_UP (C_LETTER | (K_UPPER << 4))
+#define L_LO (C_LETTER | (K_LOWER << 4))
+static const unsigned char ascii_cls[128] = {
+    ['\t'] = C_SPACE, ['\n'] = C_SPACE, ['\v'] = C_SPACE, ['\f'] = C_SPACE, ['\r'] = C_SPACE,
+    [' '] = C_SPACE,   ['\''] = C_APOS,  ['-'] = C_HYPHEN, ['.'] = C_DOT,    [','] = C_COMMA,
+    ['0'] = C_DIGIT,   ['1'] = C_DIGIT,   ['2'] = C_DIGIT,  ['3'] = C_DIGIT,  ['4'] = C_DIGIT,
+    ['5'] = C_DIGIT,   ['6'] = C_DIGIT,   ['7'] = C_DIGIT,  ['8'] = C_DIGIT,  ['9'] = C_DIGIT,
+    ['A'] = L_UP, ['B'] = L_UP, ['C'] = L_UP, ['D'] = L_UP, ['E'] = L_UP, ['F'] = L_UP,
+    ['G'] = L_UP, ['H'] = L_UP, ['I'] = L_UP, ['J'] = L_UP, ['K'] = L_UP, ['L'] = L_UP,
+    ['M'] = L_UP, ['N'] = L_UP, ['O'] = L_UP, ['P'] = L_UP, ['Q'] = L_UP, ['R'] = L_UP,
+    ['S'] = L_UP, ['T'] = L_UP, ['U'] = L_UP, ['V'] = L_UP, ['W'] = L_UP, ['X'] = L_UP,
+    ['Y'] = L_UP, ['Z'] = L_UP,
+    ['a'] = L_LO, ['b'] = L_LO, ['c'] = L_LO, ['d'] = L_LO, ['e'] = L_LO, ['f'] = L_LO,
+    ['g'] = L_LO, ['h'] = L_LO, ['i'] = L_LO, ['j'] = L_LO, ['k'] = L_LO, ['l'] = L_LO,
+    ['m'] = L_LO, ['n'] = L_LO, ['o'] = L_LO, ['p'] = L_LO, ['q'] = L_LO, ['r'] = L_LO,
+    ['s'] = L_LO, ['t'] = L_LO, ['u'] = L_LO, ['v'] = L_LO, ['w'] = L_LO, ['x'] = L_LO,
+    ['y'] = L_LO, ['z'] = L_LO,
+};
 
-static enum cclass
+static inline enum cclass
 char_class(int32_t cp, enum ccase *k)
 {
     if (cp < 0x80) {
@@ -104,7 +88,8 @@ char_class(int32_t cp, enum ccase *k)
             *k = K_NONE;
             return C_OTHER;
         }
-        return ascii_class(cp, k);
+        *k = (enum ccase)(ascii_cls[cp] >> 4);
+        return (enum cclass)(ascii_cls[cp] & 15);
     }
     *k = K_NONE;
     switch (cp) {
@@ -424,6 +409,9 @@ text_tokenizer_next(struct text_tokenizer *t, struct text_token *tok)
     int nupper = 0, nlower = 0, first = 1, abbr = 0, trunc = 0;
 
     for (;;) {
+        while (i < len && p[i] < 0x80 && (ascii_cls[p[i]] & 15) != C_LETTER &&
+               ascii_cls[p[i]] != C_DIGIT)
+            i++;
         if (i >= len) {
             t->pos = len;
             return 0;
@@ -466,6 +454,26 @@ text_tokenizer_next(struct text_tokenizer *t, struct text_token *tok)
         }
         last = c == C_MARK ? last : c;
         i += n;
+        /* fast path: a run of ASCII letters and digits */
+        while (i < len && p[i] < 0x80) {
+            unsigned char a = ascii_cls[p[i]];
+
+            if ((a & 15) == C_LETTER) {
+                flags |= TEXT_TOK_ALPHA;
+                if ((a >> 4) == K_UPPER)
+                    nupper++;
+                else
+                    nlower++;
+                last = C_LETTER;
+            } else if (a == C_DIGIT) {
+                flags |= TEXT_TOK_DIGIT;
+                last = C_DIGIT;
+            } else {
+                break;
+            }
+            seglen++;
+            i++;
+        }
         if (i >= len)
             break;
         cp = decode(p, len, i, &n);
@@ -751,6 +759,12 @@ ends_sentence(const unsigned char *p, size_t len, size_t t0, size_t t1, size_t n
     return 1;
 }
 
+/* ASCII bytes the sentence splitter must look at: spaces, terminators, closers. */
+static const unsigned char sent_special[128] = {
+    ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1, ['.'] = 1,
+    ['!'] = 1,  ['?'] = 1,  ['"'] = 1,  ['\''] = 1, [')'] = 1,  [']'] = 1, ['}'] = 1,
+};
+
 int
 text_sentence_next(const char *src, size_t len, size_t *pos, struct text_span *out)
 {
@@ -760,10 +774,10 @@ text_sentence_next(const char *src, size_t len, size_t *pos, struct text_span *o
 
     if (!src)
         return 0;
-    /* skip leading whitespace (and invalid bytes) */
+    /* skip leading whitespace */
     while (i < len) {
         cp = decode(p, len, i, &n);
-        if (cp >= 0 && !is_space_cp(cp))
+        if (!is_space_cp(cp))
             break;
         i += n;
     }
@@ -774,6 +788,10 @@ text_sentence_next(const char *src, size_t len, size_t *pos, struct text_span *o
     start = i;
     last_end = i;
     while (i < len) {
+        if (p[i] < 0x80 && !sent_special[p[i]]) {
+            i++;
+            continue;
+        }
         cp = decode(p, len, i, &n);
         if (is_space_cp(cp)) {
             size_t ws = i;
