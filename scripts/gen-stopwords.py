@@ -204,7 +204,7 @@ def main():
     w(" *\n * Stop lists after the Snowball project's (https://snowballstem.org),\n")
     w(" * Copyright (c) 2001 Dr Martin Porter, (c) 2004-2025 Richard Boulton,\n")
     w(" * BSD 3-clause licence; see the script for the changes.\n */\n")
-    w('#include "text/internal.h"\n\n#include <stddef.h>\n\n')
+    w('#include "text/internal.h"\n\n#include <stddef.h>\n\n/* clang-format off */\n')
     for code, text in LISTS.items():
         words = sorted({fold(x) for x in text.split()}, key=lambda s: s.encode("utf-8"))
         w("static const char *const stop_%s[] = {\n" % code)
@@ -227,7 +227,7 @@ def main():
     for code in LISTS:
         w('    {"%s", stop_%s, sizeof(stop_%s) / sizeof(stop_%s[0]), stop_%s_idx},\n'
           % (code, code, code, code, code))
-    w("    {NULL, NULL, 0, NULL},\n};\n")
+    w("    {NULL, NULL, 0, NULL},\n};\n/* clang-format on */\n")
 
 
 main()

@@ -12,7 +12,8 @@
 
 /* Lowercase words allowed inside a capitalized phrase: "Bank of England". */
 static const char *const connectors[] = {
-    "al", "bin", "da", "de", "del", "della", "der", "des", "di", "du", "la", "le", "of", "van", "von",
+    "al", "bin", "da", "de", "del", "della", "der", "des",
+    "di", "du",  "la", "le", "of",  "van",   "von",
 };
 
 static int
@@ -472,8 +473,8 @@ text_analyze(struct text_stemmer *st, struct arena *a, const char *title, size_t
     an.doc = doc;
     an.flags = flags;
     an.stop = text_stoplist_find(doc->lang);
-    an.elide = !strcmp(doc->lang, "fr") || !strcmp(doc->lang, "it") ||
-               !strcmp(doc->lang, "ca") || !strcmp(doc->lang, "pt");
+    an.elide = !strcmp(doc->lang, "fr") || !strcmp(doc->lang, "it") || !strcmp(doc->lang, "ca") ||
+               !strcmp(doc->lang, "pt");
     an.sc = text_stemmer_scratch(st);
     an.toks = an.sc->toks;
     an.terms = an.sc->terms;

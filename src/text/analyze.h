@@ -83,8 +83,8 @@ struct text_doc {
     char lang[TEXT_LANG_MAX]; /* canonical code used, "" when unknown */
     int truncated;            /* text was longer than TEXT_ANALYZE_MAX */
 
-    struct text_tok *toks; /* title tokens first, then text tokens */
-    size_t ntoks, ntitle;  /* ntitle: how many of toks are the title's */
+    struct text_tok *toks;   /* title tokens first, then text tokens */
+    size_t ntoks, ntitle;    /* ntitle: how many of toks are the title's */
     struct text_span *sents; /* sentences of the text (not the title) */
     size_t nsents;
     struct text_term *terms; /* in order of first occurrence */

@@ -146,13 +146,13 @@ text_has_stopwords(const char *lang)
 static const struct {
     const char *code, *algo;
 } stemmers[] = {
-    {"en", "english"},   {"fr", "french"},     {"de", "german"},   {"es", "spanish"},
-    {"it", "italian"},   {"pt", "portuguese"}, {"nl", "dutch"},    {"ru", "russian"},
-    {"sv", "swedish"},   {"da", "danish"},     {"no", "norwegian"}, {"fi", "finnish"},
-    {"ar", "arabic"},    {"hy", "armenian"},   {"eu", "basque"},   {"ca", "catalan"},
-    {"el", "greek"},     {"hi", "hindi"},      {"hu", "hungarian"}, {"id", "indonesian"},
-    {"ga", "irish"},     {"lt", "lithuanian"}, {"ne", "nepali"},   {"ro", "romanian"},
-    {"sr", "serbian"},   {"ta", "tamil"},      {"tr", "turkish"},  {"yi", "yiddish"},
+    {"en", "english"}, {"fr", "french"},     {"de", "german"},    {"es", "spanish"},
+    {"it", "italian"}, {"pt", "portuguese"}, {"nl", "dutch"},     {"ru", "russian"},
+    {"sv", "swedish"}, {"da", "danish"},     {"no", "norwegian"}, {"fi", "finnish"},
+    {"ar", "arabic"},  {"hy", "armenian"},   {"eu", "basque"},    {"ca", "catalan"},
+    {"el", "greek"},   {"hi", "hindi"},      {"hu", "hungarian"}, {"id", "indonesian"},
+    {"ga", "irish"},   {"lt", "lithuanian"}, {"ne", "nepali"},    {"ro", "romanian"},
+    {"sr", "serbian"}, {"ta", "tamil"},      {"tr", "turkish"},   {"yi", "yiddish"},
 };
 
 #define NSTEM ARRAY_SIZE(stemmers)
@@ -322,11 +322,11 @@ enum script {
 
 /* The language a script names by itself (the classifier decides the rest). */
 static const char *const script_lang[S_COUNT] = {
-    [S_GREEK] = "el",    [S_ARMENIAN] = "hy", [S_HEBREW] = "he",   [S_BENGALI] = "bn",
-    [S_GURMUKHI] = "pa", [S_GUJARATI] = "gu", [S_TAMIL] = "ta",    [S_TELUGU] = "te",
-    [S_KANNADA] = "kn",  [S_MALAYALAM] = "ml", [S_SINHALA] = "si", [S_THAI] = "th",
-    [S_LAO] = "lo",      [S_MYANMAR] = "my",  [S_GEORGIAN] = "ka", [S_HANGUL] = "ko",
-    [S_ETHIOPIC] = "am", [S_KHMER] = "km",    [S_HAN] = "zh",      [S_KANA] = "ja",
+    [S_GREEK] = "el",    [S_ARMENIAN] = "hy",  [S_HEBREW] = "he",   [S_BENGALI] = "bn",
+    [S_GURMUKHI] = "pa", [S_GUJARATI] = "gu",  [S_TAMIL] = "ta",    [S_TELUGU] = "te",
+    [S_KANNADA] = "kn",  [S_MALAYALAM] = "ml", [S_SINHALA] = "si",  [S_THAI] = "th",
+    [S_LAO] = "lo",      [S_MYANMAR] = "my",   [S_GEORGIAN] = "ka", [S_HANGUL] = "ko",
+    [S_ETHIOPIC] = "am", [S_KHMER] = "km",     [S_HAN] = "zh",      [S_KANA] = "ja",
 };
 
 static enum script
@@ -336,29 +336,22 @@ script_of(int32_t c)
         int32_t lo, hi;
         enum script s;
     } ranges[] = {
-        {0x00C0, 0x024F, S_LATIN},      {0x0370, 0x03FF, S_GREEK},
-        {0x0400, 0x052F, S_CYRILLIC},   {0x0531, 0x058F, S_ARMENIAN},
-        {0x0591, 0x05FF, S_HEBREW},     {0x0600, 0x06FF, S_ARABIC},
-        {0x0750, 0x077F, S_ARABIC},     {0x08A0, 0x08FF, S_ARABIC},
-        {0x0900, 0x097F, S_DEVANAGARI}, {0x0980, 0x09FF, S_BENGALI},
-        {0x0A00, 0x0A7F, S_GURMUKHI},   {0x0A80, 0x0AFF, S_GUJARATI},
-        {0x0B80, 0x0BFF, S_TAMIL},      {0x0C00, 0x0C7F, S_TELUGU},
-        {0x0C80, 0x0CFF, S_KANNADA},    {0x0D00, 0x0D7F, S_MALAYALAM},
-        {0x0D80, 0x0DFF, S_SINHALA},    {0x0E00, 0x0E7F, S_THAI},
-        {0x0E80, 0x0EFF, S_LAO},        {0x1000, 0x109F, S_MYANMAR},
-        {0x10A0, 0x10FF, S_GEORGIAN},   {0x1100, 0x11FF, S_HANGUL},
-        {0x1200, 0x139F, S_ETHIOPIC},   {0x1780, 0x17FF, S_KHMER},
-        {0x1C80, 0x1C8F, S_CYRILLIC},   {0x1E00, 0x1EFF, S_LATIN},
-        {0x1F00, 0x1FFF, S_GREEK},      {0x2C60, 0x2C7F, S_LATIN},
-        {0x2D00, 0x2D2F, S_GEORGIAN},   {0x2DE0, 0x2DFF, S_CYRILLIC},
-        {0x3040, 0x30FF, S_KANA},       {0x3130, 0x318F, S_HANGUL},
-        {0x31F0, 0x31FF, S_KANA},       {0x3400, 0x4DBF, S_HAN},
-        {0x4E00, 0x9FFF, S_HAN},        {0xA640, 0xA69F, S_CYRILLIC},
-        {0xA720, 0xA7FF, S_LATIN},      {0xAC00, 0xD7AF, S_HANGUL},
-        {0xF900, 0xFAFF, S_HAN},        {0xFB1D, 0xFB4F, S_HEBREW},
-        {0xFB50, 0xFDFF, S_ARABIC},     {0xFE70, 0xFEFF, S_ARABIC},
-        {0xFF21, 0xFF3A, S_LATIN},      {0xFF41, 0xFF5A, S_LATIN},
-        {0xFF66, 0xFF9F, S_KANA},       {0x20000, 0x3134F, S_HAN},
+        {0x00C0, 0x024F, S_LATIN},     {0x0370, 0x03FF, S_GREEK},    {0x0400, 0x052F, S_CYRILLIC},
+        {0x0531, 0x058F, S_ARMENIAN},  {0x0591, 0x05FF, S_HEBREW},   {0x0600, 0x06FF, S_ARABIC},
+        {0x0750, 0x077F, S_ARABIC},    {0x08A0, 0x08FF, S_ARABIC},   {0x0900, 0x097F, S_DEVANAGARI},
+        {0x0980, 0x09FF, S_BENGALI},   {0x0A00, 0x0A7F, S_GURMUKHI}, {0x0A80, 0x0AFF, S_GUJARATI},
+        {0x0B80, 0x0BFF, S_TAMIL},     {0x0C00, 0x0C7F, S_TELUGU},   {0x0C80, 0x0CFF, S_KANNADA},
+        {0x0D00, 0x0D7F, S_MALAYALAM}, {0x0D80, 0x0DFF, S_SINHALA},  {0x0E00, 0x0E7F, S_THAI},
+        {0x0E80, 0x0EFF, S_LAO},       {0x1000, 0x109F, S_MYANMAR},  {0x10A0, 0x10FF, S_GEORGIAN},
+        {0x1100, 0x11FF, S_HANGUL},    {0x1200, 0x139F, S_ETHIOPIC}, {0x1780, 0x17FF, S_KHMER},
+        {0x1C80, 0x1C8F, S_CYRILLIC},  {0x1E00, 0x1EFF, S_LATIN},    {0x1F00, 0x1FFF, S_GREEK},
+        {0x2C60, 0x2C7F, S_LATIN},     {0x2D00, 0x2D2F, S_GEORGIAN}, {0x2DE0, 0x2DFF, S_CYRILLIC},
+        {0x3040, 0x30FF, S_KANA},      {0x3130, 0x318F, S_HANGUL},   {0x31F0, 0x31FF, S_KANA},
+        {0x3400, 0x4DBF, S_HAN},       {0x4E00, 0x9FFF, S_HAN},      {0xA640, 0xA69F, S_CYRILLIC},
+        {0xA720, 0xA7FF, S_LATIN},     {0xAC00, 0xD7AF, S_HANGUL},   {0xF900, 0xFAFF, S_HAN},
+        {0xFB1D, 0xFB4F, S_HEBREW},    {0xFB50, 0xFDFF, S_ARABIC},   {0xFE70, 0xFEFF, S_ARABIC},
+        {0xFF21, 0xFF3A, S_LATIN},     {0xFF41, 0xFF5A, S_LATIN},    {0xFF66, 0xFF9F, S_KANA},
+        {0x20000, 0x3134F, S_HAN},
     };
     size_t lo = 0, hi = ARRAY_SIZE(ranges);
 
@@ -379,10 +372,9 @@ script_of(int32_t c)
 
 /* The classifier's models per script group: file (no .lm) and category name. */
 static const char *const group_latin[] = {
-    "en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "nb", "nn", "fi", "pl",
-    "cs", "sk", "sl", "hr", "bs", "sr-Latn", "hu", "ro", "tr", "az", "id", "ms", "vi",
-    "ca", "eu", "gl", "et", "lv", "lt", "is", "ga", "cy", "af", "sw", "tl", "sq",
-    "mt", "lb", NULL,
+    "en", "fr", "de", "es", "it",      "pt", "nl", "sv", "da", "nb", "nn", "fi", "pl", "cs",
+    "sk", "sl", "hr", "bs", "sr-Latn", "hu", "ro", "tr", "az", "id", "ms", "vi", "ca", "eu",
+    "gl", "et", "lv", "lt", "is",      "ga", "cy", "af", "sw", "tl", "sq", "mt", "lb", NULL,
 };
 static const char *const group_cyrillic[] = {
     "ru", "uk", "bg", "sr-Cyrl", "mk", "be", "kk", "ky", "mn", "tg", NULL,
@@ -402,24 +394,32 @@ struct text_langid {
 
 /*
  * Start libexttextcat on a configuration written into a pipe, so that no
- * file is created: the library reads "/dev/fd/N" like any file.
+ * file is created: the library reads "/dev/fd/N" like any file.  Models
+ * whose file is missing are left out (the library's own error path leaks),
+ * and a group with none fails.
  */
 static void *
 group_init(const char *dir, const char *const *models)
 {
-    char conf[2048], path[64], prefix[512];
+    char conf[2048], path[600], prefix[512];
     size_t n = 0;
     int fds[2];
     void *h;
 
+    if (snprintf(prefix, sizeof(prefix), "%s/", dir) >= (int)sizeof(prefix))
+        return NULL;
     for (size_t i = 0; models[i]; i++) {
-        int w = snprintf(conf + n, sizeof(conf) - n, "%s.lm %s\n", models[i], models[i]);
+        int w;
 
+        snprintf(path, sizeof(path), "%s%s.lm", prefix, models[i]);
+        if (access(path, R_OK) < 0)
+            continue;
+        w = snprintf(conf + n, sizeof(conf) - n, "%s.lm %s\n", models[i], models[i]);
         if (w < 0 || (size_t)w >= sizeof(conf) - n)
             return NULL;
         n += (size_t)w;
     }
-    if (snprintf(prefix, sizeof(prefix), "%s/", dir) >= (int)sizeof(prefix))
+    if (n == 0)
         return NULL;
     if (pipe(fds) < 0)
         return NULL;

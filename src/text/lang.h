@@ -43,7 +43,8 @@ struct text_langid;
  * Load the libexttextcat fingerprints from dir (NULL: the Debian default,
  * /usr/share/libexttextcat) into a new detector; free it with
  * text_langid_free().  Loading takes some 10 ms: do it once per thread.
- * NULL with GZ_EIO in err when the data cannot be read.
+ * A missing model file is skipped; NULL with GZ_EIO in err when no model
+ * of a script group can be read.
  *
  * Only the languages common in news are loaded (about 60, grouped by
  * script), so a text in a rarer language of the same script is reported

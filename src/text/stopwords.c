@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+/* clang-format off */
 static const char *const stop_en[] = {
     "a", "about", "above", "after", "again", "against", "all", "also", "am", "amid", "among", "an",
     "and", "any", "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below",
@@ -591,3 +592,4 @@ const struct text_stoplist text_stoplists[] = {
     {"fi", stop_fi, sizeof(stop_fi) / sizeof(stop_fi[0]), stop_fi_idx},
     {NULL, NULL, 0, NULL},
 };
+/* clang-format on */

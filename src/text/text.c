@@ -65,19 +65,20 @@ is_ideo(int32_t cp)
 #define L_LO (C_LETTER | (K_LOWER << 4))
 static const unsigned char ascii_cls[128] = {
     ['\t'] = C_SPACE, ['\n'] = C_SPACE, ['\v'] = C_SPACE, ['\f'] = C_SPACE, ['\r'] = C_SPACE,
-    [' '] = C_SPACE,   ['\''] = C_APOS,  ['-'] = C_HYPHEN, ['.'] = C_DOT,    [','] = C_COMMA,
-    ['0'] = C_DIGIT,   ['1'] = C_DIGIT,   ['2'] = C_DIGIT,  ['3'] = C_DIGIT,  ['4'] = C_DIGIT,
-    ['5'] = C_DIGIT,   ['6'] = C_DIGIT,   ['7'] = C_DIGIT,  ['8'] = C_DIGIT,  ['9'] = C_DIGIT,
-    ['A'] = L_UP, ['B'] = L_UP, ['C'] = L_UP, ['D'] = L_UP, ['E'] = L_UP, ['F'] = L_UP,
-    ['G'] = L_UP, ['H'] = L_UP, ['I'] = L_UP, ['J'] = L_UP, ['K'] = L_UP, ['L'] = L_UP,
-    ['M'] = L_UP, ['N'] = L_UP, ['O'] = L_UP, ['P'] = L_UP, ['Q'] = L_UP, ['R'] = L_UP,
-    ['S'] = L_UP, ['T'] = L_UP, ['U'] = L_UP, ['V'] = L_UP, ['W'] = L_UP, ['X'] = L_UP,
-    ['Y'] = L_UP, ['Z'] = L_UP,
-    ['a'] = L_LO, ['b'] = L_LO, ['c'] = L_LO, ['d'] = L_LO, ['e'] = L_LO, ['f'] = L_LO,
-    ['g'] = L_LO, ['h'] = L_LO, ['i'] = L_LO, ['j'] = L_LO, ['k'] = L_LO, ['l'] = L_LO,
-    ['m'] = L_LO, ['n'] = L_LO, ['o'] = L_LO, ['p'] = L_LO, ['q'] = L_LO, ['r'] = L_LO,
-    ['s'] = L_LO, ['t'] = L_LO, ['u'] = L_LO, ['v'] = L_LO, ['w'] = L_LO, ['x'] = L_LO,
-    ['y'] = L_LO, ['z'] = L_LO,
+    [' '] = C_SPACE,  ['\''] = C_APOS,  ['-'] = C_HYPHEN, ['.'] = C_DOT,    [','] = C_COMMA,
+    ['0'] = C_DIGIT,  ['1'] = C_DIGIT,  ['2'] = C_DIGIT,  ['3'] = C_DIGIT,  ['4'] = C_DIGIT,
+    ['5'] = C_DIGIT,  ['6'] = C_DIGIT,  ['7'] = C_DIGIT,  ['8'] = C_DIGIT,  ['9'] = C_DIGIT,
+    ['A'] = L_UP,     ['B'] = L_UP,     ['C'] = L_UP,     ['D'] = L_UP,     ['E'] = L_UP,
+    ['F'] = L_UP,     ['G'] = L_UP,     ['H'] = L_UP,     ['I'] = L_UP,     ['J'] = L_UP,
+    ['K'] = L_UP,     ['L'] = L_UP,     ['M'] = L_UP,     ['N'] = L_UP,     ['O'] = L_UP,
+    ['P'] = L_UP,     ['Q'] = L_UP,     ['R'] = L_UP,     ['S'] = L_UP,     ['T'] = L_UP,
+    ['U'] = L_UP,     ['V'] = L_UP,     ['W'] = L_UP,     ['X'] = L_UP,     ['Y'] = L_UP,
+    ['Z'] = L_UP,     ['a'] = L_LO,     ['b'] = L_LO,     ['c'] = L_LO,     ['d'] = L_LO,
+    ['e'] = L_LO,     ['f'] = L_LO,     ['g'] = L_LO,     ['h'] = L_LO,     ['i'] = L_LO,
+    ['j'] = L_LO,     ['k'] = L_LO,     ['l'] = L_LO,     ['m'] = L_LO,     ['n'] = L_LO,
+    ['o'] = L_LO,     ['p'] = L_LO,     ['q'] = L_LO,     ['r'] = L_LO,     ['s'] = L_LO,
+    ['t'] = L_LO,     ['u'] = L_LO,     ['v'] = L_LO,     ['w'] = L_LO,     ['x'] = L_LO,
+    ['y'] = L_LO,     ['z'] = L_LO,
 };
 
 static inline enum cclass
@@ -176,8 +177,8 @@ decompose(const unsigned char *s, size_t len, utf8proc_int32_t *cps, size_t cap,
         return n;
     for (utf8proc_ssize_t i = 0; i < n; i++) {
         int bound = 0;
-        utf8proc_ssize_t r = utf8proc_decompose_char(cps[i], tmp + m, (utf8proc_ssize_t)cap - m,
-                                                     opts, &bound);
+        utf8proc_ssize_t r =
+            utf8proc_decompose_char(cps[i], tmp + m, (utf8proc_ssize_t)cap - m, opts, &bound);
 
         if (r < 0)
             return r;
@@ -565,10 +566,9 @@ done:
 
 /* Sorted (strcmp) lists of lowercase abbreviations, without the stop. */
 static const char *const abbr_title[] = {
-    "adm",  "capt", "cmdr", "col",  "cpl",   "det",  "dott", "dr",  "gen",
-    "gov",  "hon",  "hr",   "hrn",  "insp",  "lt",   "maj",  "messrs", "mlle",
-    "mme",  "mr",   "mrs",  "ms",   "msgr",  "pres", "prof", "pvt",   "rep",
-    "rev",  "sen",  "sgt",  "sig",  "sra",   "srta", "supt", "vs",
+    "adm",  "capt", "cmdr", "col", "cpl",    "det",  "dott", "dr",  "gen",  "gov",  "hon",  "hr",
+    "hrn",  "insp", "lt",   "maj", "messrs", "mlle", "mme",  "mr",  "mrs",  "ms",   "msgr", "pres",
+    "prof", "pvt",  "rep",  "rev", "sen",    "sgt",  "sig",  "sra", "srta", "supt", "vs",
 };
 static const char *const abbr_number[] = {
     "art", "ch", "fig", "no", "nos", "nr", "op", "p", "para", "pp", "sec", "tel", "vol",
@@ -577,17 +577,16 @@ static const char *const abbr_month[] = {
     "apr", "aug", "dec", "feb", "jan", "jul", "jun", "mar", "nov", "oct", "sep", "sept",
 };
 static const char *const abbr_soft[] = {
-    "approx", "assn", "ave", "blvd", "bros", "co", "corp", "dept", "est", "etc", "inc",
-    "jr",     "llc",  "ltd", "mt",   "plc",  "rd", "sr",   "st",  "univ",
+    "approx", "assn", "ave", "blvd", "bros", "co",  "corp", "dept", "est", "etc",
+    "inc",    "jr",   "llc", "ltd",  "mt",   "plc", "rd",   "sr",   "st",  "univ",
 };
 /* Words that open an English sentence after an abbreviation ends one. */
 static const char *const openers[] = {
-    "a",     "after", "all",  "an",   "and",   "as",    "at",    "but",  "for",
-    "he",    "her",   "his",  "how",  "i",     "if",    "in",    "it",   "its",
-    "many",  "meanwhile", "more", "most", "my",  "no",    "on",    "our",  "she",
-    "since", "so",    "some", "that", "the",   "their", "then",  "there", "these",
-    "they",  "this",  "those", "though", "we",  "what",  "when",  "where", "while",
-    "who",   "why",   "yet",  "you",
+    "a",    "after", "all",   "an",    "and",   "as",    "at",   "but",   "for",   "he",
+    "her",  "his",   "how",   "i",     "if",    "in",    "it",   "its",   "many",  "meanwhile",
+    "more", "most",  "my",    "no",    "on",    "our",   "she",  "since", "so",    "some",
+    "that", "the",   "their", "then",  "there", "these", "they", "this",  "those", "though",
+    "we",   "what",  "when",  "where", "while", "who",   "why",  "yet",   "you",
 };
 
 static int

@@ -99,10 +99,10 @@ enum text_token_flags {
 };
 
 struct text_token {
-    size_t off, len;   /* bytes in the source */
-    unsigned flags;    /* enum text_token_flags */
-    const char *fold;  /* folded form, NUL-terminated; borrowed from the tokenizer */
-    size_t fold_len;   /* bytes in fold, <= TEXT_TOKEN_MAX */
+    size_t off, len;  /* bytes in the source */
+    unsigned flags;   /* enum text_token_flags */
+    const char *fold; /* folded form, NUL-terminated; borrowed from the tokenizer */
+    size_t fold_len;  /* bytes in fold, <= TEXT_TOKEN_MAX */
 };
 
 /*

@@ -246,7 +246,12 @@ test_fold(void)
     CHECK_STR(folded(&b, "Ｃafé \xef\xac\x81", 0), "Café fi");
     CHECK_STR(folded(&b, "Café naïve", TEXT_NORM_FOLD | TEXT_NORM_STRIP_MARKS), "cafe naive");
     /* invalid bytes become U+FFFD, the rest survives */
-    CHECK_STR(folded(&b, "a\xff" "b\xc3", TEXT_NORM_FOLD), "a\xef\xbf\xbd" "b\xef\xbf\xbd");
+    CHECK_STR(folded(&b,
+                     "a\xff"
+                     "b\xc3",
+                     TEXT_NORM_FOLD),
+              "a\xef\xbf\xbd"
+              "b\xef\xbf\xbd");
     CHECK_STR(folded(&b, "", TEXT_NORM_FOLD), "");
     buf_reset(&b);
     CHECK_INT(text_fold("ABC", 3, &b), 0);
@@ -288,7 +293,9 @@ test_tokens(void)
               "obama's|o'brien|rock'n'roll|students|90s");
     CHECK_STR(folds(&b, "e.g. J. K. Rowling, U.S.A. A.B -led well- -x"),
               "e.g.|j|k|rowling|u.s.a.|a|b|led|well|x");
-    CHECK_STR(folds(&b, "2019\xe2\x80\x93" "2020 a\xe2\x80\x94" "b #MeToo @user www.bbc.co.uk"),
+    CHECK_STR(folds(&b, "2019\xe2\x80\x93"
+                        "2020 a\xe2\x80\x94"
+                        "b #MeToo @user www.bbc.co.uk"),
               "2019|2020|a|b|metoo|user|www|bbc|co|uk");
     CHECK_STR(surfaces(&b, "The U.S.-led coalition."), "The|U.S.|led|coalition");
     CHECK_STR(surfaces(&b, "end U.S."), "end|U.S.");
@@ -296,18 +303,21 @@ test_tokens(void)
     CHECK_STR(folds(&b, "Москва и Санкт-Петербург"), "москва|и|санкт-петербург");
     CHECK_STR(folds(&b, "Ελληνικά κείμενα"), "ελληνικά|κείμενα");
     CHECK_STR(folds(&b, "مرحبا بالعالم"), "مرحبا|بالعالم");
-    CHECK_STR(folds(&b, "हिन्दी भाषा"), "हिन्दी|भाषा"); /* vowel signs stay in the word */
-    CHECK_STR(folds(&b, "می\xe2\x80\x8cخواهم"), "میخواهم");           /* ZWNJ joins */
+    CHECK_STR(folds(&b, "हिन्दी भाषा"), "हिन्दी|भाषा");       /* vowel signs stay in the word */
+    CHECK_STR(folds(&b, "می\xe2\x80\x8cخواهم"), "میخواهم"); /* ZWNJ joins */
     CHECK_STR(folds(&b, "한국어 문장"), "한국어|문장");
     /* CJK: one token per ideograph or kana */
     CHECK_STR(folds(&b, "北京市，東京に"), "北|京|市|東|京|に");
     CHECK_INT(flags_of("北京", "北") & TEXT_TOK_IDEO, TEXT_TOK_IDEO);
     /* emoji and symbols make no tokens */
-    CHECK_STR(folds(&b, "\xf0\x9f\x98\x80\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd \xe2\x82\xac 5 \xe2\x9c\x93"),
-              "5");
+    CHECK_STR(
+        folds(&b, "\xf0\x9f\x98\x80\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd \xe2\x82\xac 5 \xe2\x9c\x93"),
+        "5");
     CHECK_STR(folds(&b, "\xf0\x9f\x98\x80"), "");
     /* invalid UTF-8 separates, never crashes */
-    CHECK_STR(folds(&b, "\xff\xfe" "bad\xc3 x\xe2\x82 end\xf0\x9f"), "bad|x|end");
+    CHECK_STR(folds(&b, "\xff\xfe"
+                        "bad\xc3 x\xe2\x82 end\xf0\x9f"),
+              "bad|x|end");
     CHECK_STR(folds(&b, "\xc0\xaf\xed\xa0\x80"), "");
     CHECK_STR(folds(&b, ""), "");
     CHECK_STR(folds(&b, "   ...  "), "");
@@ -742,9 +752,9 @@ test_analyze(void)
     CHECK_INT(has_phrase(&d, "civil contract"), 1);
     CHECK_INT(has_phrase(&d, "bank of england"), 1);
     CHECK_INT(has_phrase(&d, "nato"), 1);
-    CHECK_INT(has_phrase(&d, "pashinyan"), 1);             /* "Mr." is a stop word */
+    CHECK_INT(has_phrase(&d, "pashinyan"), 1);                   /* "Mr." is a stop word */
     CHECK_INT(has_phrase(&d, "armenian pm nikol pashinyan"), 1); /* a sentence-case title */
-    CHECK_INT(has_phrase(&d, "armenia"), 0);                /* sentence-initial, alone */
+    CHECK_INT(has_phrase(&d, "armenia"), 0);                     /* sentence-initial, alone */
     CHECK_INT(has_phrase(&d, "the white house"), 0);
     CHECK_INT(has_phrase(&d, "officials"), 0);
     CHECK_INT(has_phrase(&d, "we"), 0);
@@ -773,8 +783,7 @@ test_analyze(void)
         CHECK(term(&d, "aujourd'hui") != NULL);
         CHECK(term(&d, "élys") != NULL);
         CHECK(term(&d, "a") == NULL);
-        text_analyze(st, a, NULL, 0, fr, strlen(fr), "fr", TEXT_AN_KEEP_STOP | TEXT_AN_NO_STEM,
-                     &d);
+        text_analyze(st, a, NULL, 0, fr, strlen(fr), "fr", TEXT_AN_KEEP_STOP | TEXT_AN_NO_STEM, &d);
         CHECK(term(&d, "a") != NULL);
         CHECK(term(&d, "homme") != NULL);
         CHECK(term(&d, "élysée") != NULL);
@@ -792,8 +801,8 @@ test_analyze(void)
     text_analyze(st, a, "\xff\xfe", 2, "\xc3\x28 \xa0\xa1 Bad\xe2\x28\xa1 bytes.", 19, "en", 0, &d);
     CHECK(term(&d, "bad") != NULL);
     /* numbers are terms; CJK characters each */
-    text_analyze(st, a, NULL, 0, "In 2020, 3.5 million; 北京市", strlen("In 2020, 3.5 million; 北京市"),
-                 "en", 0, &d);
+    text_analyze(st, a, NULL, 0, "In 2020, 3.5 million; 北京市",
+                 strlen("In 2020, 3.5 million; 北京市"), "en", 0, &d);
     CHECK(term(&d, "2020") && term(&d, "3.5") && term(&d, "北") && term(&d, "市"));
     /* documents one after another reuse the handle and stay independent */
     for (int i = 0; i < 50; i++) {
@@ -890,9 +899,10 @@ test_minhash(void)
         for (int i = 0; i < 10; i++) {
             buf_addf(&x, "Sentence %d talks about the budget vote in parliament on day %d. ", i,
                      i * 7);
-            buf_addf(&y, i == 4 ? "A replaced line %d says something new entirely here %d. "
-                                : "Sentence %d talks about the budget vote in parliament on "
-                                  "day %d. ",
+            buf_addf(&y,
+                     i == 4 ? "A replaced line %d says something new entirely here %d. "
+                            : "Sentence %d talks about the budget vote in parliament on "
+                              "day %d. ",
                      i, i * 7);
         }
         text_minhash_init(&a);
