@@ -16,9 +16,9 @@
  *
  * Memory: everything in struct text_doc is allocated from the caller's
  * arena and lives as long as it; the title and text are borrowed (token
- * offsets point into them) and must outlive the doc's use.  Temporary
- * tables are malloc'ed per call and freed before it returns; nothing is
- * allocated per token.
+ * offsets point into them) and must outlive the doc's use.  The work
+ * arrays and tables live in the stemmer handle and are reused from one
+ * document to the next; nothing is allocated per token.
  *
  * Thread-safety: the stemmer handle is per thread (lang.h); otherwise pure.
  */

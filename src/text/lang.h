@@ -90,7 +90,8 @@ struct text_stemmer;
 /*
  * A stemming handle: one libstemmer object per language, created when
  * first needed, and a cache of recent words (4096 entries, direct-mapped)
- * that makes repeated words cost a hash and a memcmp.  Free it with
+ * that makes repeated words cost a hash and a memcmp.  It is also the
+ * per-thread workspace of text_analyze() (analyze.h).  Free it with
  * text_stemmer_free().  Not thread-safe: one per thread.
  */
 struct text_stemmer *text_stemmer_new(void);
