@@ -604,7 +604,17 @@ valid_byline(const xmlNode *n, const char *ms)
           strstr(ms, "byline") || strstr(ms, "author") || strstr(ms, "dateline") ||
           strstr(ms, "writtenby") || strstr(ms, "p-author")))
         return 0;
-    len = xdom_text_len(n);
+    /* the raw text, trimmed but not collapsed, as Readability measures it */
+    {
+        struct buf b = BUF_INIT;
+
+        xdom_text(n, &b, 0);
+        buf_trim(&b);
+        len = 0;
+        for (size_t i = 0; i < b.len; i++)
+            len += ((unsigned char)b.p[i] & 0xc0) != 0x80;
+        buf_release(&b);
+    }
     return len > 0 && len < 100;
 }
 
@@ -1208,6 +1218,8 @@ cx_grab(xmlDoc *doc, struct cx_search *s, unsigned flags, size_t *text_len)
                 }
             }
             s->byline = trimmed_text(name_node ? name_node : node, s->a, 0);
+            if (!*s->byline)
+                s->byline = NULL; /* an empty name: keep looking */
             next = xdom_next_elem(node, root, 1);
             xdom_remove(node);
             node = next;

@@ -423,7 +423,7 @@ extract_page(const char *html, size_t len, const char *url, const char *http_cha
     memset(&s, 0, sizeof(s));
     s.a = scratch;
     s.title = m.title ? m.title : "";
-    s.want_byline = !m.byline;
+    s.want_byline = !m.byline || !*m.byline;
 
     for (;;) {
         struct attempt *t = &tries[ntries++];

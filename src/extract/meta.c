@@ -320,12 +320,14 @@ sep_at(const char *s, int hierarchical_only)
         k = 2;
     else if (!hierarchical_only && (*p == '|' || *p == '-'))
         k = 1;
+    else if (!hierarchical_only && p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0x93 || p[2] == 0x94))
+        k = 3; /* en and em dash, as Readability reads them since 0.6 */
     else
         return 0;
     return p[k] == ' ' ? k + 2 : 0;
 }
 
-/* Length of the separator character at s (| - \ / > or »), or 0. */
+/* Length of the separator character at s (| - \ / > » en or em dash), or 0. */
 static size_t
 sepchar_at(const char *s)
 {
@@ -335,6 +337,8 @@ sepchar_at(const char *s)
         return 1;
     if (p[0] == 0xc2 && p[1] == 0xbb)
         return 2;
+    if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0x93 || p[2] == 0x94))
+        return 3;
     return 0;
 }
 
@@ -925,13 +929,24 @@ meta_read(xmlDoc *doc, const char *base_url, struct arena *a, struct xmeta *m)
     }
     for (int i = 0; i < n_ld && !have_ld; i++)
         have_ld = ld_readability(lds[i], doc, a, m);
+    /* an empty JSON-LD value counts as none (JavaScript's || falls through) */
+    if (m->title && !*m->title)
+        m->title = NULL;
+    if (m->byline && !*m->byline)
+        m->byline = NULL;
+    if (m->excerpt && !*m->excerpt)
+        m->excerpt = NULL;
+    if (m->site_name && !*m->site_name)
+        m->site_name = NULL;
+    if (m->published && !*m->published)
+        m->published = NULL;
 
 #define PICK(field, ...)                                                                           \
     do {                                                                                           \
         static const int keys_[] = {__VA_ARGS__};                                                  \
         for (size_t i_ = 0; !m->field && i_ < ARRAY_SIZE(keys_); i_++)                              \
-            if (values[keys_[i_]])                                                                 \
-                m->field = clean_str(a, values[keys_[i_]], 0);                                     \
+            if (values[keys_[i_]] && *(m->field = clean_str(a, values[keys_[i_]], 0)) == 0)       \
+                m->field = NULL;                                                                   \
     } while (0)
 
     PICK(title, MK_DC_TITLE, MK_DCTERM_TITLE, MK_OG_TITLE, MK_WEIBO_A_TITLE, MK_WEIBO_W_TITLE,
