@@ -241,21 +241,21 @@ parse_utf8(const struct buf *u)
                               HTML_PARSE_COMPACT);
 }
 
-/* Binary data is not a page: NULs or many control bytes in the first KiB. */
+/* Binary data is not a page: many NULs or control bytes in the first KiB. */
 static int
 looks_binary(const char *p, size_t len)
 {
-    size_t lim = len < 1024 ? len : 1024, ctl = 0;
+    size_t lim = len < 1024 ? len : 1024, ctl = 0, nul = 0;
 
     for (size_t i = 0; i < lim; i++) {
         unsigned char c = (unsigned char)p[i];
 
         if (c == 0)
-            return 1;
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
+            nul++;
+        else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
             ctl++;
     }
-    return lim && ctl * 10 > lim;
+    return lim && (nul * 100 > lim || (nul + ctl) * 10 > lim);
 }
 
 /* ---- lazy images ---- */
