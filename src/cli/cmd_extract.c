@@ -100,7 +100,7 @@ run_batch(struct cli_ctx *ctx, const char *list)
     const char *dir = cli_str(ctx, "out-dir", NULL);
     long repeat = cli_int(ctx, "repeat", 1);
     struct arena *a = arena_new();
-    double t0, spent = 0;
+    double t0, spent = 0, wall0 = now_s();
     struct rusage ru;
     char *line, *save = NULL;
 
@@ -168,11 +168,12 @@ run_batch(struct cli_ctx *ctx, const char *list)
     }
     cli_progress_done(ctx);
     getrusage(RUSAGE_SELF, &ru);
+    t0 = now_s() - wall0;
     fprintf(stderr,
-            "extract: %zu pages, %.1f MB, %.3f s in extract_page, %.1f pages/s, "
-            "peak rss %ld MB, %zu failed\n",
-            pages, (double)bytes / 1e6, spent, spent > 0 ? (double)pages / spent : 0.0,
-            ru.ru_maxrss / 1024, failed);
+            "extract: %zu pages, %.1f MB, %.3f s wall, %.1f pages/s wall, %.1f pages/s in "
+            "extract_page, peak rss %ld MB, %zu failed\n",
+            pages, (double)bytes / 1e6, t0, t0 > 0 ? (double)pages / t0 : 0.0,
+            spent > 0 ? (double)pages / spent : 0.0, ru.ru_maxrss / 1024, failed);
     free(items);
     buf_release(&lb);
     buf_release(&page);

@@ -28,12 +28,12 @@
 /* class/id fragments of page furniture (matched in lower case) */
 static const char *const furniture[] = {
     "caption",     "credit",      "share",       "social",     "related",    "newsletter",
-    "subscri",     "signup",      "sign-up",     "promo",      "advert",     "byline",
+    "signup",      "sign-up",     "promo",      "advert",     "byline",
     "dateline",    "timestamp",   "breadcrumb",  "comment",    "recommend",  "read-more",
     "readmore",    "more-stories", "toolbar",    "cookie",     "consent",    "gdpr",
     "skip-link",   "sharing",     "author-bio",  "post-meta",  "entry-meta", "article-meta",
     "tags",        "tag-list",    "taglist",     "disclaimer", "sponsor",    "outbrain",
-    "taboola",     "widget",      "popup",       "modal",      "print-",     "hidden",
+    "taboola",     "widget",      "popup",       "print-",     "hidden",
 };
 
 /* class/id fragments that mark the body itself: never furniture */

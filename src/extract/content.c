@@ -914,6 +914,41 @@ embed_is_video(const xmlNode *n)
     return 0;
 }
 
+static int
+has_data_table_below(xmlNode *node)
+{
+    for (xmlNode *d = xdom_next_elem(node, node, 0); d; d = xdom_next_elem(d, node, 0))
+        if (xtag(d) == T_TABLE && (xn(d)->flags & XN_DATA_TABLE))
+            return 1;
+    return 0;
+}
+
+/* 1 when node's text has at least n commas (stops early). */
+static int
+has_commas(const xmlNode *node, size_t n)
+{
+    const xmlNode *c = node;
+    size_t k = 0;
+
+    while (c) {
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
+            (void)run_len(c->content, &k);
+            if (k >= n)
+                return 1;
+        }
+        if (c->type == XML_ELEMENT_NODE && c->children) {
+            c = c->children;
+            continue;
+        }
+        while (c && c != node && !c->next)
+            c = c->parent;
+        if (!c || c == node)
+            break;
+        c = c->next;
+    }
+    return 0;
+}
+
 /* Readability's _cleanConditionally verdict for one node. */
 static int
 should_clean(xmlNode *node, int tag, unsigned flags)
@@ -928,6 +963,18 @@ should_clean(xmlNode *node, int tag, unsigned flags)
     int figure_child;
     int remove = 0;
 
+    if (tag == T_TABLE && (xn(node)->flags & XN_DATA_TABLE))
+        return 0;
+    if (has_ancestor_tag(node, T_TABLE, -1, 1))
+        return 0;
+    if (has_ancestor_tag(node, T_CODE, 0, 0))
+        return 0;
+    /* cheap verdicts first: most big blocks have many commas */
+    weight = cx_class_weight(node, flags);
+    if (weight < 0)
+        return !has_data_table_below(node);
+    if (has_commas(node, 10))
+        return 0;
     cx_stats(node, &st);
     if (!is_list) {
         size_t list_len = 0;
@@ -939,18 +986,7 @@ should_clean(xmlNode *node, int tag, unsigned flags)
         }
         is_list = st.text && (double)list_len / (double)st.text > 0.9;
     }
-    if (tag == T_TABLE && (xn(node)->flags & XN_DATA_TABLE))
-        return 0;
-    if (has_ancestor_tag(node, T_TABLE, -1, 1))
-        return 0;
-    if (has_ancestor_tag(node, T_CODE, 0, 0))
-        return 0;
     if (st.data_tables)
-        return 0;
-    weight = cx_class_weight(node, flags);
-    if (weight < 0)
-        return 1;
-    if (st.commas >= 10)
         return 0;
     p = st.p;
     img = st.img;

@@ -15,6 +15,10 @@
 #include "util/url.h"
 
 #include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <iconv.h>
 #include <string.h>
 
@@ -111,12 +115,45 @@ meta_charset(const char *p, size_t len, char *out, size_t cap)
     return NULL;
 }
 
+/* str_utf8_valid_prefix() with a fast path over ASCII runs. */
+static size_t
+utf8_valid_prefix(const char *p, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len) {
+        while (i + 8 <= len) {
+            uint64_t w;
+
+            memcpy(&w, p + i, 8);
+            if (w & 0x8080808080808080ull)
+                break;
+            i += 8;
+        }
+        while (i < len && !((unsigned char)p[i] & 0x80))
+            i++;
+        if (i < len) {
+            /* validate up to the next ASCII byte with the careful checker */
+            size_t j = i;
+            size_t ok;
+
+            while (j < len && ((unsigned char)p[j] & 0x80))
+                j++;
+            ok = str_utf8_valid_prefix(p + i, j - i);
+            if (ok < j - i)
+                return i + ok;
+            i = j;
+        }
+    }
+    return len;
+}
+
 /* Append p[0..len) to out as UTF-8, invalid sequences and NULs as U+FFFD. */
 static void
 repair_utf8(struct buf *out, const char *p, size_t len)
 {
     while (len) {
-        size_t ok = str_utf8_valid_prefix(p, len);
+        size_t ok = utf8_valid_prefix(p, len);
         const char *nul = memchr(p, 0, ok);
 
         if (nul)
@@ -166,11 +203,12 @@ convert(struct buf *out, const char *p, size_t len, const char *cs)
 
 /*
  * The page as UTF-8 in out; *used names the charset.  Order: HTTP, BOM,
- * valid UTF-8, <meta>, mostly-valid UTF-8, windows-1252.
+ * valid UTF-8, <meta>, mostly-valid UTF-8, windows-1252.  When the input
+ * is valid UTF-8 already nothing is copied: *direct points into p.
  */
 static void
 to_utf8(struct buf *out, const char *p, size_t len, const char *http_charset, char *used,
-        size_t cap)
+        size_t cap, const char **direct, size_t *direct_len)
 {
     char name[64];
     const char *cs = charset_name(http_charset, name, sizeof(name));
@@ -196,7 +234,7 @@ to_utf8(struct buf *out, const char *p, size_t len, const char *http_charset, ch
         p += 3;
         len -= 3;
     }
-    valid = str_utf8_valid_prefix(p, len);
+    valid = utf8_valid_prefix(p, len);
     if (!cs && valid < len && len - valid >= 4) {
         /* invalid UTF-8: believe the page's declaration, if any */
         char mname[64];
@@ -226,11 +264,148 @@ to_utf8(struct buf *out, const char *p, size_t len, const char *http_charset, ch
             }
         }
     }
-    repair_utf8(out, p, len);
     snprintf(used, cap, "UTF-8");
+    if (valid == len && !memchr(p, 0, len)) {
+        *direct = p;
+        *direct_len = len;
+        return;
+    }
+    repair_utf8(out, p, len);
 }
 
 /* ---- parsing ---- */
+
+/* Case-insensitive: does s[0..n) start with the ASCII word w? */
+static int
+starts_ci(const char *s, size_t n, const char *w)
+{
+    size_t k = strlen(w);
+
+    return n >= k && !str_ncasecmp(s, w, k);
+}
+
+/* The end of a start tag that begins at s (quotes respected), or NULL. */
+static const char *
+tag_end(const char *s, const char *end)
+{
+    char q = 0;
+
+    for (; s < end; s++) {
+        if (q) {
+            if (*s == q)
+                q = 0;
+        } else if (*s == '"' || *s == '\'') {
+            q = *s;
+        } else if (*s == '>') {
+            return s;
+        }
+    }
+    return NULL;
+}
+
+/* The first "</name" at or after s (case-insensitive), or NULL. */
+static const char *
+find_close(const char *s, const char *end, const char *name)
+{
+    size_t k = strlen(name);
+
+    while (s < end) {
+        const char *lt = memchr(s, '<', (size_t)(end - s));
+
+        if (!lt)
+            return NULL;
+        if (end - lt > (ptrdiff_t)(k + 1) && lt[1] == '/' && !str_ncasecmp(lt + 2, name, k)) {
+            char c = lt[2 + k];
+
+            if (c == '>' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '/')
+                return lt;
+        }
+        s = lt + 1;
+    }
+    return NULL;
+}
+
+/*
+ * Copy the page into out without what no step reads: comments, scripts
+ * (JSON-LD kept), styles, inline SVG.  These are most of a modern page's
+ * bytes and the HTML parser's time; dropping them first is what the
+ * parser would do after, as scripts and styles are removed before the
+ * search and the text never contains them.  Anything not closed runs to
+ * the end of the page, as in a browser.
+ */
+static void
+prestrip(struct buf *out, const char *p, size_t len)
+{
+    static const char *const drop[] = {"script", "style", "svg"};
+    const char *end = p + len, *s = p;
+
+    buf_grow(out, len);
+    while (s < end) {
+        const char *lt = memchr(s, '<', (size_t)(end - s));
+        size_t rest;
+        int which = -1;
+
+        if (!lt) {
+            buf_add(out, s, (size_t)(end - s));
+            break;
+        }
+        buf_add(out, s, (size_t)(lt - s));
+        rest = (size_t)(end - lt);
+        if (starts_ci(lt, rest, "<!--")) {
+            const char *e = lt + 4;
+
+            while (e < end && (e = memchr(e, '-', (size_t)(end - e))) && end - e >= 3 &&
+                   (e[1] != '-' || e[2] != '>'))
+                e++;
+            s = e && end - e >= 3 ? e + 3 : end;
+            continue;
+        }
+        for (int i = 0; i < (int)ARRAY_SIZE(drop) && which < 0; i++) {
+            size_t k = strlen(drop[i]);
+
+            if (rest > k + 1 && !str_ncasecmp(lt + 1, drop[i], k)) {
+                char c = lt[1 + k];
+
+                if (c == '>' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '/')
+                    which = i;
+            }
+        }
+        if (which >= 0) {
+            const char *te = tag_end(lt + 1, end);
+            const char *close;
+
+            if (which == 0 && te) {
+                /* JSON-LD is metadata: keep it */
+                const char *ty = str_casestr(lt, (size_t)(te - lt), "ld+json");
+
+                if (ty) {
+                    close = find_close(te, end, "script");
+                    s = close ? close : end;
+                    buf_add(out, lt, (size_t)(s - lt));
+                    continue;
+                }
+            }
+            if (!te) {
+                s = end;
+                continue;
+            }
+            if (te[-1] == '/' && which == 2) {
+                s = te + 1; /* <svg ... /> */
+                continue;
+            }
+            close = find_close(te, end, drop[which]);
+            if (!close) {
+                s = end;
+                continue;
+            }
+            te = tag_end(close, end);
+            s = te ? te + 1 : end;
+            continue;
+        }
+        buf_addc(out, '<');
+        s = lt + 1;
+    }
+}
 
 static htmlDocPtr
 parse_utf8(const struct buf *u)
@@ -385,7 +560,20 @@ extract_page(const char *html, size_t len, const char *url, const char *http_cha
         len = EXTRACT_MAX_BYTES;
     if (looks_binary(html, len))
         return gz_errf(err, GZ_EPARSE, "page is not html (binary data)");
-    to_utf8(&u, html ? html : "", len, http_charset, charset, sizeof(charset));
+    {
+        struct buf conv = BUF_INIT;
+        const char *src = NULL;
+        size_t srclen = 0;
+
+        to_utf8(&conv, html ? html : "", len, http_charset, charset, sizeof(charset), &src,
+                &srclen);
+        if (!src) {
+            src = conv.p;
+            srclen = conv.len;
+        }
+        prestrip(&u, src, srclen);
+        buf_release(&conv);
+    }
     out->charset = arena_strdup(a, charset);
     if (u.len > INT32_MAX - 1) {
         buf_release(&u);
