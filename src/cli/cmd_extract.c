@@ -5,8 +5,8 @@
  *   gazette extract --batch LIST [--out-dir DIR] [--repeat N]
  *
  * The batch form reads LIST (lines "ID<TAB>FILE<TAB>URL") and extracts
- * every page in this one process, writing DIR/ID.txt when --out-dir is
- * given; it reports pages per second and peak memory on stderr.  It is
+ * every page in this one process, writing DIR/ID.txt (ID.json with
+ * --json) when --out-dir is given; it reports pages per second and peak memory on stderr.  It is
  * what the extraction benchmark and the scoring script run.
  */
 #include "cli/cli.h"
@@ -29,7 +29,7 @@ static const struct cli_opt opts[] = {
     {"charset", OPT_STR, "CS", "the charset the server declared (wins over the page's)"},
     {"json", OPT_BOOL, NULL, "print metadata, text and sanitized html as JSON"},
     {"batch", OPT_STR, "LIST", "extract every page listed as ID<TAB>FILE<TAB>URL lines"},
-    {"out-dir", OPT_STR, "DIR", "with --batch: write DIR/ID.txt for each page"},
+    {"out-dir", OPT_STR, "DIR", "with --batch: write DIR/ID.txt (DIR/ID.json with --json)"},
     {"repeat", OPT_INT, "N", "with --batch: run the list N times (for timing)"},
     {NULL, 0, NULL, NULL},
 };
@@ -44,8 +44,9 @@ set_str(json_t *o, const char *key, const char *v)
     json_object_set_new(o, key, v ? json_string(v) : json_null());
 }
 
-static int
-print_json(const struct extract_result *r)
+/* The result as JSON text (free() it), or NULL. */
+static char *
+result_json(const struct extract_result *r)
 {
     json_t *o = json_object();
     char iso[TIME_ISO_MAX];
@@ -68,8 +69,16 @@ print_json(const struct extract_result *r)
     set_str(o, "excerpt", r->excerpt);
     set_str(o, "text", r->text);
     set_str(o, "html", r->html);
-    s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII * 0);
+    s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(o);
+    return s;
+}
+
+static int
+print_json(const struct extract_result *r)
+{
+    char *s = result_json(r);
+
     if (!s)
         return cli_error("cannot encode the result as json");
     puts(s);
@@ -151,16 +160,20 @@ run_batch(struct cli_ctx *ctx, const char *list)
                 char path[4096];
                 FILE *f;
 
-                snprintf(path, sizeof(path), "%s/%s.txt", dir, items[i].id);
+                int json = cli_has(ctx, "json");
+                char *js = json ? result_json(&res) : NULL;
+
+                snprintf(path, sizeof(path), "%s/%s.%s", dir, items[i].id, json ? "json" : "txt");
                 f = fopen(path, "w");
                 if (!f) {
                     fprintf(stderr, "error: cannot write '%s'\n", path);
                     failed++;
                 } else {
-                    fputs(res.text, f);
+                    fputs(js ? js : res.text, f);
                     fputc('\n', f);
                     fclose(f);
                 }
+                free(js);
             }
             arena_reset(a);
             cli_progress(ctx, "%zu pages", pages);
