@@ -318,13 +318,27 @@ cx_stats(const xmlNode *root, struct cx_stats *st)
         if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content) {
             size_t l = 0;
 
+            /* one pass: collapsed length and commas (Readability's comma set) */
             for (const unsigned char *s = n->content; *s; s++) {
-                if (is_space(*s)) {
-                    space = 1;
-                    continue;
+                unsigned char c = *s;
+
+                if (c < 0x80) {
+                    if (is_space(c)) {
+                        space = 1;
+                        continue;
+                    }
+                    if (c == ',')
+                        st->commas++;
+                } else if (c < 0xc0) {
+                    continue; /* continuation byte */
+                } else if ((c == 0xd8 && s[1] == 0x8c) ||
+                           (c == 0xef && ((s[1] == 0xb9 && s[2] == 0x90) ||
+                                          (s[1] == 0xb8 && (s[2] == 0x90 || s[2] == 0x91)) ||
+                                          (s[1] == 0xbc && s[2] == 0x8c))) ||
+                           (c == 0xe2 && s[1] == 0xb9 &&
+                            (s[2] == 0x81 || s[2] == 0xb4 || s[2] == 0xb2))) {
+                    st->commas++;
                 }
-                if ((*s & 0xc0) == 0x80)
-                    continue;
                 if (space && any)
                     l++;
                 space = 0;
@@ -333,12 +347,10 @@ cx_stats(const xmlNode *root, struct cx_stats *st)
             }
             st->text += l;
             if (l) {
-                size_t rl = run_len(n->content, &st->commas);
-
                 if (w.in_link)
-                    st->link += (double)rl * w.link_coef;
+                    st->link += (double)l * w.link_coef;
                 if (w.in_head)
-                    st->heading += rl;
+                    st->heading += l;
                 if (w.in_textish)
                     st->textish = 1;
             }
@@ -378,6 +390,84 @@ cx_stats(const xmlNode *root, struct cx_stats *st)
             break;
         n = n->next;
     }
+}
+
+/*
+ * Text, comma and link counts of every element below root, in one
+ * postorder walk, kept in the xnodes: the scoring reads them instead of
+ * walking each candidate's subtree again.  Valid until the tree changes.
+ */
+static void
+cx_measure(xmlNode *root)
+{
+    xmlNode *n = root;
+    int in_link = 0;
+    double coef = 1;
+
+    if (root->_private) {
+        xn(root)->text = xn(root)->commas = 0;
+        xn(root)->link = 0;
+    }
+    while (n) {
+        int descend = 0;
+
+        if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content &&
+            n->parent && n->parent->_private) {
+            size_t commas = 0;
+            size_t l = run_len(n->content, &commas);
+            struct xnode *p = xn(n->parent);
+
+            p->text += (uint32_t)l;
+            p->commas += (uint32_t)commas;
+            if (in_link)
+                p->link += (float)((double)l * coef);
+        } else if (n == root) {
+            descend = n->children != NULL;
+        } else if (n->type == XML_ELEMENT_NODE) {
+            struct xnode *x = xn(n);
+
+            x->text = x->commas = 0;
+            x->link = 0;
+            descend = n->children != NULL;
+            if (descend && x->tag == T_A) {
+                const char *href = xdom_attr(n, "href");
+
+                coef = href && href[0] == '#' && href[1] ? 0.3 : 1;
+                in_link++;
+            }
+        }
+        if (descend) {
+            n = n->children;
+            continue;
+        }
+        while (n && n != root && !n->next) {
+            n = n->parent;
+            if (n && n != root && n->type == XML_ELEMENT_NODE) {
+                struct xnode *x = xn(n);
+
+                if (x->tag == T_A && in_link)
+                    in_link--;
+                if (n->parent && n->parent->_private) {
+                    struct xnode *p = xn(n->parent);
+
+                    p->text += x->text;
+                    p->commas += x->commas;
+                    p->link += x->link;
+                }
+            }
+        }
+        if (!n || n == root)
+            break;
+        n = n->next;
+    }
+}
+
+static double
+measured_link_density(const xmlNode *n)
+{
+    const struct xnode *x = xn(n);
+
+    return x->text ? (double)x->link / (double)x->text : 0;
 }
 
 double
@@ -1314,18 +1404,17 @@ cx_grab(xmlDoc *doc, struct cx_search *s, unsigned flags, size_t *text_len)
     }
 
     /* score paragraphs, give the score to ancestors */
+    cx_measure(root);
     for (size_t i = 0; i < score.n; i++) {
         xmlNode *e = score.v[i], *anc;
-        struct cx_stats st;
         double cs;
         int level;
 
         if (!e->parent || e->parent->type != XML_ELEMENT_NODE || !in_doc(e))
             continue;
-        cx_stats(e, &st);
-        if (st.text < 25)
+        if (xn(e)->text < 25)
             continue;
-        cs = 1 + (double)(st.commas + 1) + fmin(floor((double)st.text / 100.0), 3);
+        cs = 1 + (double)(xn(e)->commas + 1) + fmin(floor((double)xn(e)->text / 100.0), 3);
         for (anc = e->parent, level = 0; anc && level < 5; anc = anc->parent, level++) {
             double div;
 
@@ -1342,7 +1431,7 @@ cx_grab(xmlDoc *doc, struct cx_search *s, unsigned flags, size_t *text_len)
     }
     for (size_t i = 0; i < cands.n; i++) {
         xmlNode *c = cands.v[i];
-        float sc = (float)((double)xn(c)->score * (1 - cx_link_density(c)));
+        float sc = (float)((double)xn(c)->score * (1 - measured_link_density(c)));
 
         xn(c)->score = sc;
         for (int k = 0; k < 5; k++) {
