@@ -1135,14 +1135,41 @@ should_clean(xmlNode *node, int tag, unsigned flags)
     return remove;
 }
 
-/* All elements below root with tag, in document order. */
-static void
-collect(xmlNode *root, int tag, struct nodelist *l)
+/*
+ * The elements below root by tag, in document order, gathered in one walk
+ * for the tags the cleaning steps visit.  Later steps skip the nodes an
+ * earlier step removed (is_detached_from()).
+ */
+struct buckets {
+    struct nodelist by_tag[T_COUNT];
+};
+
+static int
+bucketed(int t)
 {
-    l->n = 0;
+    switch (t) {
+    case T_FORM: case T_FIELDSET: case T_OBJECT: case T_EMBED: case T_FOOTER: case T_LINK:
+    case T_ASIDE: case T_IFRAME: case T_INPUT: case T_TEXTAREA: case T_SELECT: case T_BUTTON:
+    case T_H1: case T_H2: case T_TABLE: case T_UL: case T_DIV: case T_P: case T_BR:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void
+buckets_fill(struct buckets *b, xmlNode *root)
+{
     for (xmlNode *n = xdom_next_elem(root, root, 0); n; n = xdom_next_elem(n, root, 0))
-        if (xtag(n) == tag)
-            nl_push(l, n);
+        if (bucketed(xtag(n)))
+            nl_push(&b->by_tag[xtag(n)], n);
+}
+
+static void
+buckets_free(struct buckets *b)
+{
+    for (int i = 0; i < T_COUNT; i++)
+        free(b->by_tag[i].v);
 }
 
 static int
@@ -1155,13 +1182,14 @@ is_detached_from(const xmlNode *n, const xmlNode *root)
 }
 
 static void
-clean_conditionally(xmlNode *root, int tag, unsigned flags, struct nodelist *l)
+clean_conditionally(xmlNode *root, int tag, unsigned flags, struct buckets *b)
 {
+    struct nodelist *l = &b->by_tag[tag];
+
     if (!(flags & CX_CLEAN_CONDITIONALLY))
         return;
-    collect(root, tag, l);
     for (size_t i = l->n; i-- > 0;) {
-        if (is_detached_from(l->v[i], root))
+        if (is_detached_from(l->v[i], root) || xtag(l->v[i]) != tag)
             continue;
         if (should_clean(l->v[i], tag, flags))
             xdom_remove(l->v[i]);
@@ -1169,11 +1197,12 @@ clean_conditionally(xmlNode *root, int tag, unsigned flags, struct nodelist *l)
 }
 
 static void
-clean_tag(xmlNode *root, int tag, struct nodelist *l)
+clean_tag(xmlNode *root, int tag, struct buckets *b)
 {
-    collect(root, tag, l);
+    struct nodelist *l = &b->by_tag[tag];
+
     for (size_t i = l->n; i-- > 0;) {
-        if (is_detached_from(l->v[i], root))
+        if (is_detached_from(l->v[i], root) || xtag(l->v[i]) != tag)
             continue;
         if ((tag == T_OBJECT || tag == T_EMBED || tag == T_IFRAME) && embed_is_video(l->v[i]))
             continue;
@@ -1200,16 +1229,17 @@ is_share_match(const char *ms)
 static void
 prep_article(xmlNode *art, unsigned flags, struct arena *a)
 {
-    struct nodelist l = {0};
+    struct buckets *b = xcalloc(1, sizeof(*b));
 
     mark_data_tables(art);
-    clean_conditionally(art, T_FORM, flags, &l);
-    clean_conditionally(art, T_FIELDSET, flags, &l);
-    clean_tag(art, T_OBJECT, &l);
-    clean_tag(art, T_EMBED, &l);
-    clean_tag(art, T_FOOTER, &l);
-    clean_tag(art, T_LINK, &l);
-    clean_tag(art, T_ASIDE, &l);
+    buckets_fill(b, art);
+    clean_conditionally(art, T_FORM, flags, b);
+    clean_conditionally(art, T_FIELDSET, flags, b);
+    clean_tag(art, T_OBJECT, b);
+    clean_tag(art, T_EMBED, b);
+    clean_tag(art, T_FOOTER, b);
+    clean_tag(art, T_LINK, b);
+    clean_tag(art, T_ASIDE, b);
     for (xmlNode *top = xdom_first_elem(art); top; top = xdom_next_elem_sib(top)) {
         xmlNode *n = xdom_next_elem(top, top, 0);
 
@@ -1227,46 +1257,49 @@ prep_article(xmlNode *art, unsigned flags, struct arena *a)
             }
         }
     }
-    clean_tag(art, T_IFRAME, &l);
-    clean_tag(art, T_INPUT, &l);
-    clean_tag(art, T_TEXTAREA, &l);
-    clean_tag(art, T_SELECT, &l);
-    clean_tag(art, T_BUTTON, &l);
+    clean_tag(art, T_IFRAME, b);
+    clean_tag(art, T_INPUT, b);
+    clean_tag(art, T_TEXTAREA, b);
+    clean_tag(art, T_SELECT, b);
+    clean_tag(art, T_BUTTON, b);
     /* headers with a negative class weight */
     for (int h = T_H1; h <= T_H2; h++) {
-        collect(art, h, &l);
-        for (size_t i = l.n; i-- > 0;)
-            if (cx_class_weight(l.v[i], flags) < 0)
-                xdom_remove(l.v[i]);
+        struct nodelist *l = &b->by_tag[h];
+
+        for (size_t i = l->n; i-- > 0;)
+            if (!is_detached_from(l->v[i], art) && cx_class_weight(l->v[i], flags) < 0)
+                xdom_remove(l->v[i]);
     }
-    clean_conditionally(art, T_TABLE, flags, &l);
-    clean_conditionally(art, T_UL, flags, &l);
-    clean_conditionally(art, T_DIV, flags, &l);
-    collect(art, T_H1, &l);
-    for (size_t i = 0; i < l.n; i++)
-        xdom_set_tag(l.v[i], "h2");
+    clean_conditionally(art, T_TABLE, flags, b);
+    clean_conditionally(art, T_UL, flags, b);
+    clean_conditionally(art, T_DIV, flags, b);
+    for (size_t i = 0; i < b->by_tag[T_H1].n; i++)
+        if (!is_detached_from(b->by_tag[T_H1].v[i], art))
+            xdom_set_tag(b->by_tag[T_H1].v[i], "h2");
     /* empty paragraphs */
-    collect(art, T_P, &l);
-    for (size_t i = l.n; i-- > 0;) {
-        xmlNode *p = l.v[i];
+    for (size_t i = b->by_tag[T_P].n; i-- > 0;) {
+        xmlNode *p = b->by_tag[T_P].v[i];
         struct cx_stats st;
 
+        if (is_detached_from(p, art))
+            continue;
         cx_stats(p, &st);
         if (!st.img && !st.embeds && !st.text)
             xdom_remove(p);
     }
     /* a br right before a paragraph */
-    collect(art, T_BR, &l);
-    for (size_t i = 0; i < l.n; i++) {
-        xmlNode *next = next_nonblank(l.v[i]->next);
+    for (size_t i = 0; i < b->by_tag[T_BR].n; i++) {
+        xmlNode *br = b->by_tag[T_BR].v[i], *next;
 
+        if (is_detached_from(br, art))
+            continue;
+        next = next_nonblank(br->next);
         if (next && xtag(next) == T_P)
-            xdom_remove(l.v[i]);
+            xdom_remove(br);
     }
     /* single-cell tables */
-    collect(art, T_TABLE, &l);
-    for (size_t i = 0; i < l.n; i++) {
-        xmlNode *t = l.v[i], *body = t, *row, *cell;
+    for (size_t i = 0; i < b->by_tag[T_TABLE].n; i++) {
+        xmlNode *t = b->by_tag[T_TABLE].v[i], *body = t, *row, *cell;
         int all_phrasing = 1;
 
         if (is_detached_from(t, art))
@@ -1284,7 +1317,8 @@ prep_article(xmlNode *art, unsigned flags, struct arena *a)
         xdom_set_tag(cell, all_phrasing ? "p" : "div");
         cx_replace(t, cell);
     }
-    free(l.v);
+    buckets_free(b);
+    free(b);
     (void)a; /* images are fixed when the HTML is written */
 }
 
