@@ -18,9 +18,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const charsets[] = {NULL,        NULL,       "utf-8",     "windows-1251",
+    static const char *const charsets[] = {NULL,        NULL,       "utf-8",      "windows-1251",
                                            "shift_jis", "gb2312",   "iso-8859-1", "utf-16le",
-                                           "euc-kr",    "bogus-cs", "big5",      NULL};
+                                           "euc-kr",    "bogus-cs", "big5",       NULL};
     static int init;
     struct arena *a;
     struct extract_result r;

@@ -35,8 +35,8 @@ static const struct cli_opt opts[] = {
 };
 
 const struct cli_spec cmd_extract_spec = {
-    "gazette extract FILE [--url URL] [--charset CS] [--json] | --batch LIST [--out-dir DIR]",
-    opts, 0, 1};
+    "gazette extract FILE [--url URL] [--charset CS] [--json] | --batch LIST [--out-dir DIR]", opts,
+    0, 1};
 
 static void
 set_str(json_t *o, const char *key, const char *v)

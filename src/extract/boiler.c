@@ -27,19 +27,19 @@
 
 /* class/id fragments of page furniture (matched in lower case) */
 static const char *const furniture[] = {
-    "caption",     "credit",      "share",       "social",     "related",    "newsletter",
-    "signup",      "sign-up",     "promo",      "advert",     "byline",
-    "dateline",    "timestamp",   "breadcrumb",  "comment",    "recommend",  "read-more",
-    "readmore",    "more-stories", "toolbar",    "cookie",     "consent",    "gdpr",
-    "skip-link",   "sharing",     "author-bio",  "post-meta",  "entry-meta", "article-meta",
-    "tags",        "tag-list",    "taglist",     "disclaimer", "sponsor",    "outbrain",
-    "taboola",     "widget",      "popup",       "print-",     "hidden",
+    "caption",      "credit",     "share",      "social",     "related",      "newsletter",
+    "signup",       "sign-up",    "promo",      "advert",     "byline",       "dateline",
+    "timestamp",    "breadcrumb", "comment",    "recommend",  "read-more",    "readmore",
+    "more-stories", "toolbar",    "cookie",     "consent",    "gdpr",         "skip-link",
+    "sharing",      "author-bio", "post-meta",  "entry-meta", "article-meta", "tags",
+    "tag-list",     "taglist",    "disclaimer", "sponsor",    "outbrain",     "taboola",
+    "widget",       "popup",      "print-",     "hidden",
 };
 
 /* class/id fragments that mark the body itself: never furniture */
 static const char *const body_marks[] = {
     "article-body", "articlebody", "article__body", "article-content", "entry-content",
-    "post-content", "post-body", "story-body", "main-content", "body-text",
+    "post-content", "post-body",   "story-body",    "main-content",    "body-text",
 };
 
 static int
@@ -75,18 +75,67 @@ static int
 is_furniture_phrase(const char *t)
 {
     static const char *const phrases[] = {
-        "advertisement", "advert", "ad", "ads", "sponsored", "skip to content",
-        "read more", "read more:", "continue reading", "see more", "see also", "don't miss",
-        "don’t miss", "related", "related:", "related articles", "related stories",
-        "related posts", "related content", "related coverage", "related links",
-        "you may also like", "you may also like...", "you might also like",
-        "recommended", "recommended for you", "more stories", "more from",
-        "most popular", "most read", "trending", "trending now", "comments", "share",
-        "share this", "share this article", "share this story", "tweet", "print", "email",
-        "tags", "tags:", "topics", "topics:", "close", "caption", "loading", "loading...",
-        "this slideshow requires javascript.", "sign up", "subscribe", "follow us",
-        "what to read next", "more on this story", "top stories", "latest news",
-        "read next", "up next", "watch:", "more:", "listen",
+        "advertisement",
+        "advert",
+        "ad",
+        "ads",
+        "sponsored",
+        "skip to content",
+        "read more",
+        "read more:",
+        "continue reading",
+        "see more",
+        "see also",
+        "don't miss",
+        "don’t miss",
+        "related",
+        "related:",
+        "related articles",
+        "related stories",
+        "related posts",
+        "related content",
+        "related coverage",
+        "related links",
+        "you may also like",
+        "you may also like...",
+        "you might also like",
+        "recommended",
+        "recommended for you",
+        "more stories",
+        "more from",
+        "most popular",
+        "most read",
+        "trending",
+        "trending now",
+        "comments",
+        "share",
+        "share this",
+        "share this article",
+        "share this story",
+        "tweet",
+        "print",
+        "email",
+        "tags",
+        "tags:",
+        "topics",
+        "topics:",
+        "close",
+        "caption",
+        "loading",
+        "loading...",
+        "this slideshow requires javascript.",
+        "sign up",
+        "subscribe",
+        "follow us",
+        "what to read next",
+        "more on this story",
+        "top stories",
+        "latest news",
+        "read next",
+        "up next",
+        "watch:",
+        "more:",
+        "listen",
     };
     size_t n = strlen(t);
 
@@ -108,9 +157,9 @@ static int
 starts_with_xref(const char *t)
 {
     static const char *const labels[] = {
-        "read more:", "read more ", "see more:", "see also:", "related:", "more:",
-        "watch:", "read also:", "also read:", "also read", "click here", "sign up for",
-        "subscribe to", "follow us", "read:", "listen:", "watch now", "recommended:",
+        "read more:",   "read more ", "see more:",  "see also:", "related:",   "more:",
+        "watch:",       "read also:", "also read:", "also read", "click here", "sign up for",
+        "subscribe to", "follow us",  "read:",      "listen:",   "watch now",  "recommended:",
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(labels); i++)
@@ -123,11 +172,34 @@ static int
 is_block_tag(int t)
 {
     switch (t) {
-    case T_P: case T_DIV: case T_SECTION: case T_UL: case T_OL: case T_LI: case T_H1:
-    case T_H2: case T_H3: case T_H4: case T_H5: case T_H6: case T_ASIDE: case T_FIGURE:
-    case T_FIGCAPTION: case T_TABLE: case T_BLOCKQUOTE: case T_HEADER: case T_FOOTER:
-    case T_DL: case T_SPAN: case T_A: case T_STRONG: case T_B: case T_EM: case T_SMALL:
-    case T_TIME: case T_ADDRESS:
+    case T_P:
+    case T_DIV:
+    case T_SECTION:
+    case T_UL:
+    case T_OL:
+    case T_LI:
+    case T_H1:
+    case T_H2:
+    case T_H3:
+    case T_H4:
+    case T_H5:
+    case T_H6:
+    case T_ASIDE:
+    case T_FIGURE:
+    case T_FIGCAPTION:
+    case T_TABLE:
+    case T_BLOCKQUOTE:
+    case T_HEADER:
+    case T_FOOTER:
+    case T_DL:
+    case T_SPAN:
+    case T_A:
+    case T_STRONG:
+    case T_B:
+    case T_EM:
+    case T_SMALL:
+    case T_TIME:
+    case T_ADDRESS:
         return 1;
     default:
         return 0;
@@ -165,8 +237,7 @@ cx_clean_boiler(xmlNode *body, struct cx_search *s)
                     xmlNode *next = xdom_next_elem_sib(n);
 
                     if (next && (is_heading(t) || t == T_P || t == T_DIV || t == T_STRONG) &&
-                        (xtag(next) == T_UL || xtag(next) == T_OL) &&
-                        cx_link_density(next) > 0.5)
+                        (xtag(next) == T_UL || xtag(next) == T_OL) && cx_link_density(next) > 0.5)
                         xdom_remove(next);
                     drop = 1;
                 } else if (starts_with_xref(txt) && cx_link_density(n) > 0.3) {

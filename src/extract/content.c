@@ -86,21 +86,21 @@ has_hid_word(const char *s)
 }
 
 static const char *const unlikely_pats[] = {
-    "-ad-",      "ai2html",   "banner", "breadcrumbs", "combx",     "comment",    "community",
-    "cover-wrap", "disqus",   "extra",  "footer",      "gdpr",      "header",     "legends",
-    "menu",      "related",   "remark", "replies",     "rss",       "shoutbox",   "sidebar",
-    "skyscraper", "social",   "sponsor", "supplemental", "ad-break", "agegate",   "pagination",
-    "pager",     "popup",     "yom-remote",
+    "-ad-",       "ai2html", "banner",     "breadcrumbs",  "combx",    "comment",  "community",
+    "cover-wrap", "disqus",  "extra",      "footer",       "gdpr",     "header",   "legends",
+    "menu",       "related", "remark",     "replies",      "rss",      "shoutbox", "sidebar",
+    "skyscraper", "social",  "sponsor",    "supplemental", "ad-break", "agegate",  "pagination",
+    "pager",      "popup",   "yom-remote",
 };
-static const char *const maybe_pats[] = {"and", "article", "body", "column",
-                                          "content", "main", "shadow"};
-static const char *const positive_pats[] = {"article", "body", "content", "entry", "hentry",
+static const char *const maybe_pats[] = {"and",     "article", "body",  "column",
+                                         "content", "main",    "shadow"};
+static const char *const positive_pats[] = {"article", "body", "content", "entry",      "hentry",
                                             "h-entry", "main", "page",    "pagination", "post",
                                             "text",    "blog", "story"};
 static const char *const negative_pats[] = {
-    "-ad-",  "banner",  "combx",   "comment", "com-",    "contact",  "footer",  "gdpr",
-    "masthead", "media", "meta",   "outbrain", "promo",  "related",  "scroll",  "share",
-    "shoutbox", "sidebar", "skyscraper", "sponsor", "shopping", "tags", "widget",
+    "-ad-",     "banner",  "combx",      "comment",  "com-",     "contact", "footer", "gdpr",
+    "masthead", "media",   "meta",       "outbrain", "promo",    "related", "scroll", "share",
+    "shoutbox", "sidebar", "skyscraper", "sponsor",  "shopping", "tags",    "widget",
 };
 
 int
@@ -165,12 +165,43 @@ static int
 is_phrasing_tag(int t)
 {
     switch (t) {
-    case T_ABBR: case T_AUDIO: case T_B: case T_BDO: case T_BR: case T_BUTTON: case T_CITE:
-    case T_CODE: case T_DATA: case T_DFN: case T_EM: case T_EMBED: case T_I: case T_IMG:
-    case T_INPUT: case T_KBD: case T_LABEL: case T_MARK: case T_MATH: case T_NOSCRIPT:
-    case T_OBJECT: case T_OUTPUT: case T_PROGRESS: case T_Q: case T_RUBY: case T_SAMP:
-    case T_SCRIPT: case T_SELECT: case T_SMALL: case T_SPAN: case T_STRONG: case T_SUB:
-    case T_SUP: case T_TEXTAREA: case T_TIME: case T_VAR: case T_WBR:
+    case T_ABBR:
+    case T_AUDIO:
+    case T_B:
+    case T_BDO:
+    case T_BR:
+    case T_BUTTON:
+    case T_CITE:
+    case T_CODE:
+    case T_DATA:
+    case T_DFN:
+    case T_EM:
+    case T_EMBED:
+    case T_I:
+    case T_IMG:
+    case T_INPUT:
+    case T_KBD:
+    case T_LABEL:
+    case T_MARK:
+    case T_MATH:
+    case T_NOSCRIPT:
+    case T_OBJECT:
+    case T_OUTPUT:
+    case T_PROGRESS:
+    case T_Q:
+    case T_RUBY:
+    case T_SAMP:
+    case T_SCRIPT:
+    case T_SELECT:
+    case T_SMALL:
+    case T_SPAN:
+    case T_STRONG:
+    case T_SUB:
+    case T_SUP:
+    case T_TEXTAREA:
+    case T_TIME:
+    case T_VAR:
+    case T_WBR:
         return 1;
     default:
         return 0;
@@ -275,9 +306,8 @@ run_len(const unsigned char *s, size_t *commas)
 static int
 is_textish(int t)
 {
-    return t == T_SPAN || t == T_LI || t == T_TD || t == T_BLOCKQUOTE || t == T_DL ||
-           t == T_DIV || t == T_IMG || t == T_OL || t == T_P || t == T_PRE || t == T_TABLE ||
-           t == T_UL;
+    return t == T_SPAN || t == T_LI || t == T_TD || t == T_BLOCKQUOTE || t == T_DL || t == T_DIV ||
+           t == T_IMG || t == T_OL || t == T_P || t == T_PRE || t == T_TABLE || t == T_UL;
 }
 
 struct walk_state {
@@ -359,18 +389,34 @@ cx_stats(const xmlNode *root, struct cx_stats *st)
 
             if (n != root) {
                 switch (t) {
-                case T_P: st->p++; break;
-                case T_IMG: st->img++; break;
-                case T_LI: st->li++; break;
-                case T_INPUT: st->input++; break;
+                case T_P:
+                    st->p++;
+                    break;
+                case T_IMG:
+                    st->img++;
+                    break;
+                case T_LI:
+                    st->li++;
+                    break;
+                case T_INPUT:
+                    st->input++;
+                    break;
                 case T_TABLE:
                     st->tables++;
                     if (xn(n)->flags & XN_DATA_TABLE)
                         st->data_tables++;
                     break;
-                case T_OBJECT: case T_EMBED: case T_IFRAME: st->embeds++; break;
-                case T_UL: case T_OL: st->lists++; break;
-                default: break;
+                case T_OBJECT:
+                case T_EMBED:
+                case T_IFRAME:
+                    st->embeds++;
+                    break;
+                case T_UL:
+                case T_OL:
+                    st->lists++;
+                    break;
+                default:
+                    break;
                 }
             }
             descend = n->children != NULL;
@@ -525,7 +571,10 @@ static int
 is_dropped_tag(int t)
 {
     switch (t) {
-    case T_SCRIPT: case T_STYLE: case T_TEMPLATE: case T_LINK:
+    case T_SCRIPT:
+    case T_STYLE:
+    case T_TEMPLATE:
+    case T_LINK:
         return 1;
     default:
         return 0;
@@ -690,9 +739,9 @@ valid_byline(const xmlNode *n, const char *ms)
     const char *ip = xdom_attr(n, "itemprop");
     size_t len;
 
-    if (!((rel && !strcmp(rel, "author")) || (ip && strstr(ip, "author")) ||
-          strstr(ms, "byline") || strstr(ms, "author") || strstr(ms, "dateline") ||
-          strstr(ms, "writtenby") || strstr(ms, "p-author")))
+    if (!((rel && !strcmp(rel, "author")) || (ip && strstr(ip, "author")) || strstr(ms, "byline") ||
+          strstr(ms, "author") || strstr(ms, "dateline") || strstr(ms, "writtenby") ||
+          strstr(ms, "p-author")))
         return 0;
     /* the raw text, trimmed but not collapsed, as Readability measures it */
     {
@@ -731,8 +780,7 @@ has_ancestor_tag(const xmlNode *n, int tag, int max_depth, int data_table_only)
     while (n->parent && n->parent->type == XML_ELEMENT_NODE) {
         if (max_depth > 0 && depth > max_depth)
             return 0;
-        if (xtag(n->parent) == tag &&
-            (!data_table_only || (xn(n->parent)->flags & XN_DATA_TABLE)))
+        if (xtag(n->parent) == tag && (!data_table_only || (xn(n->parent)->flags & XN_DATA_TABLE)))
             return 1;
         n = n->parent;
         depth++;
@@ -768,8 +816,8 @@ has_child_block(const xmlNode *e)
         if (c == e)
             continue;
         t = xtag(c);
-        if (t == T_BLOCKQUOTE || t == T_DL || t == T_DIV || t == T_IMG || t == T_OL ||
-            t == T_P || t == T_PRE || t == T_TABLE || t == T_UL)
+        if (t == T_BLOCKQUOTE || t == T_DL || t == T_DIV || t == T_IMG || t == T_OL || t == T_P ||
+            t == T_PRE || t == T_TABLE || t == T_UL)
             return 1;
     }
     return 0;
@@ -808,12 +856,35 @@ init_node(xmlNode *n, unsigned flags)
     float s = 0;
 
     switch (x->tag) {
-    case T_DIV: s = 5; break;
-    case T_PRE: case T_TD: case T_BLOCKQUOTE: s = 3; break;
-    case T_ADDRESS: case T_OL: case T_UL: case T_DL: case T_DD: case T_DT: case T_LI:
-    case T_FORM: s = -3; break;
-    case T_H1: case T_H2: case T_H3: case T_H4: case T_H5: case T_H6: case T_TH: s = -5; break;
-    default: break;
+    case T_DIV:
+        s = 5;
+        break;
+    case T_PRE:
+    case T_TD:
+    case T_BLOCKQUOTE:
+        s = 3;
+        break;
+    case T_ADDRESS:
+    case T_OL:
+    case T_UL:
+    case T_DL:
+    case T_DD:
+    case T_DT:
+    case T_LI:
+    case T_FORM:
+        s = -3;
+        break;
+    case T_H1:
+    case T_H2:
+    case T_H3:
+    case T_H4:
+    case T_H5:
+    case T_H6:
+    case T_TH:
+        s = -5;
+        break;
+    default:
+        break;
     }
     x->score = s + (float)cx_class_weight(n, flags);
     x->flags |= XN_CANDIDATE;
@@ -970,10 +1041,11 @@ static int
 matches_ad_or_loading(const char *text)
 {
     static const char *const words[] = {
-        "ad", "advertising", "advertisement", "pub", "publicité", "werb", "werbung",
-        "广告", "Реклама", "Anuncio", "loading", "正在加载", "Загрузка", "chargement",
-        "cargando", "loading…", "loading...", "正在加载…", "正在加载...", "Загрузка…",
-        "Загрузка...", "chargement…", "chargement...", "cargando…", "cargando...",
+        "ad",          "advertising", "advertisement", "pub",         "publicité",
+        "werb",        "werbung",     "广告",          "Реклама",     "Anuncio",
+        "loading",     "正在加载",    "Загрузка",      "chargement",  "cargando",
+        "loading…",    "loading...",  "正在加载…",     "正在加载...", "Загрузка…",
+        "Загрузка...", "chargement…", "chargement...", "cargando…",   "cargando...",
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(words); i++)
@@ -985,12 +1057,11 @@ matches_ad_or_loading(const char *text)
 static int
 embed_is_video(const xmlNode *n)
 {
-    static const char *const hosts[] = {"//www.youtube.com",      "//youtube.com",
-                                        "//www.youtube-nocookie.com", "//youtube-nocookie.com",
-                                        "//player.vimeo.com",     "//www.player.vimeo.com",
-                                        "//www.dailymotion.com",  "//dailymotion.com",
-                                        "//v.qq.com",             "//archive.org",
-                                        "//upload.wikimedia.org", "//player.twitch.tv"};
+    static const char *const hosts[] = {
+        "//www.youtube.com",      "//youtube.com",          "//www.youtube-nocookie.com",
+        "//youtube-nocookie.com", "//player.vimeo.com",     "//www.player.vimeo.com",
+        "//www.dailymotion.com",  "//dailymotion.com",      "//v.qq.com",
+        "//archive.org",          "//upload.wikimedia.org", "//player.twitch.tv"};
 
     for (const xmlAttr *at = n->properties; at; at = at->next) {
         const char *v = xdom_attr(n, (const char *)at->name);
@@ -1148,9 +1219,25 @@ static int
 bucketed(int t)
 {
     switch (t) {
-    case T_FORM: case T_FIELDSET: case T_OBJECT: case T_EMBED: case T_FOOTER: case T_LINK:
-    case T_ASIDE: case T_IFRAME: case T_INPUT: case T_TEXTAREA: case T_SELECT: case T_BUTTON:
-    case T_H1: case T_H2: case T_TABLE: case T_UL: case T_DIV: case T_P: case T_BR:
+    case T_FORM:
+    case T_FIELDSET:
+    case T_OBJECT:
+    case T_EMBED:
+    case T_FOOTER:
+    case T_LINK:
+    case T_ASIDE:
+    case T_IFRAME:
+    case T_INPUT:
+    case T_TEXTAREA:
+    case T_SELECT:
+    case T_BUTTON:
+    case T_H1:
+    case T_H2:
+    case T_TABLE:
+    case T_UL:
+    case T_DIV:
+    case T_P:
+    case T_BR:
         return 1;
     default:
         return 0;
@@ -1492,8 +1579,8 @@ cx_grab(xmlDoc *doc, struct cx_search *s, unsigned flags, size_t *text_len)
             if (tops[k] && xn(tops[k])->score / xn(top)->score >= 0.75f)
                 alts[nalt++] = tops[k];
         if (nalt >= 3) {
-            for (parent = top->parent; parent && xtag(parent) != T_BODY &&
-                                       parent->type == XML_ELEMENT_NODE;
+            for (parent = top->parent;
+                 parent && xtag(parent) != T_BODY && parent->type == XML_ELEMENT_NODE;
                  parent = parent->parent) {
                 int contains = 0;
 
@@ -1516,8 +1603,8 @@ cx_grab(xmlDoc *doc, struct cx_search *s, unsigned flags, size_t *text_len)
         {
             float last = xn(top)->score, threshold = last / 3;
 
-            for (parent = top->parent; parent && parent->type == XML_ELEMENT_NODE &&
-                                       xtag(parent) != T_BODY;
+            for (parent = top->parent;
+                 parent && parent->type == XML_ELEMENT_NODE && xtag(parent) != T_BODY;
                  parent = parent->parent) {
                 float ps;
 
@@ -1535,8 +1622,7 @@ cx_grab(xmlDoc *doc, struct cx_search *s, unsigned flags, size_t *text_len)
         }
         /* an only child: take the parent */
         for (parent = top->parent; parent && parent->type == XML_ELEMENT_NODE &&
-                                   xtag(parent) != T_BODY &&
-                                   xdom_count_elem_children(parent) == 1;
+                                   xtag(parent) != T_BODY && xdom_count_elem_children(parent) == 1;
              parent = top->parent)
             top = parent;
         if (!(xn(top)->flags & XN_CANDIDATE))

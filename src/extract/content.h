@@ -12,8 +12,8 @@
 
 /* The search's filters, dropped one by one when a try finds too little. */
 enum cx_flags {
-    CX_STRIP_UNLIKELY = 1 << 0,     /* drop blocks whose class/id look like boilerplate */
-    CX_WEIGHT_CLASSES = 1 << 1,     /* weigh scores by class/id hints */
+    CX_STRIP_UNLIKELY = 1 << 0,      /* drop blocks whose class/id look like boilerplate */
+    CX_WEIGHT_CLASSES = 1 << 1,      /* weigh scores by class/id hints */
     CX_CLEAN_CONDITIONALLY = 1 << 2, /* drop linky, formy, image-heavy blocks */
     CX_ALL = 7,
 };

@@ -12,22 +12,22 @@
 
 /* Names in the order of enum xtag (from T_A on), sorted for bsearch. */
 static const char *const tag_names[T_COUNT - 1] = {
-    "a",        "abbr",     "address",  "article",  "aside",    "audio",    "b",
+    "a",        "abbr",     "address",  "article",    "aside",  "audio",    "b",
     "bdi",      "bdo",      "big",      "blockquote", "body",   "br",       "button",
-    "canvas",   "caption",  "center",   "cite",     "code",     "data",     "dd",
-    "del",      "details",  "dfn",      "dialog",   "div",      "dl",       "dt",
+    "canvas",   "caption",  "center",   "cite",       "code",   "data",     "dd",
+    "del",      "details",  "dfn",      "dialog",     "div",    "dl",       "dt",
     "em",       "embed",    "fieldset", "figcaption", "figure", "font",     "footer",
-    "form",     "frame",    "frameset", "h1",       "h2",       "h3",       "h4",
-    "h5",       "h6",       "head",     "header",   "hr",       "html",     "i",
-    "iframe",   "img",      "input",    "ins",      "kbd",      "label",    "legend",
-    "li",       "link",     "main",     "map",      "mark",     "math",     "menu",
-    "meta",     "nav",      "noscript", "object",   "ol",       "optgroup", "option",
-    "output",   "p",        "param",    "picture",  "pre",      "progress", "q",
-    "rp",       "rt",       "ruby",     "s",        "samp",     "script",   "section",
-    "select",   "small",    "source",   "span",     "strike",   "strong",   "style",
-    "sub",      "summary",  "sup",      "svg",      "table",    "tbody",    "td",
-    "template", "textarea", "tfoot",    "th",       "thead",    "time",     "title",
-    "tr",       "tt",       "u",        "ul",       "var",      "video",    "wbr",
+    "form",     "frame",    "frameset", "h1",         "h2",     "h3",       "h4",
+    "h5",       "h6",       "head",     "header",     "hr",     "html",     "i",
+    "iframe",   "img",      "input",    "ins",        "kbd",    "label",    "legend",
+    "li",       "link",     "main",     "map",        "mark",   "math",     "menu",
+    "meta",     "nav",      "noscript", "object",     "ol",     "optgroup", "option",
+    "output",   "p",        "param",    "picture",    "pre",    "progress", "q",
+    "rp",       "rt",       "ruby",     "s",          "samp",   "script",   "section",
+    "select",   "small",    "source",   "span",       "strike", "strong",   "style",
+    "sub",      "summary",  "sup",      "svg",        "table",  "tbody",    "td",
+    "template", "textarea", "tfoot",    "th",         "thead",  "time",     "title",
+    "tr",       "tt",       "u",        "ul",         "var",    "video",    "wbr",
 };
 
 static int

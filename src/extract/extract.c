@@ -31,22 +31,37 @@ charset_name(const char *label, char *out, size_t cap)
     static const struct {
         const char *label, *name;
     } aliases[] = {
-        {"utf8", "UTF-8"},           {"utf-8", "UTF-8"},
+        {"utf8", "UTF-8"},
+        {"utf-8", "UTF-8"},
         {"unicode-1-1-utf-8", "UTF-8"},
-        {"iso-8859-1", "WINDOWS-1252"}, {"iso8859-1", "WINDOWS-1252"},
-        {"latin1", "WINDOWS-1252"},  {"l1", "WINDOWS-1252"},
-        {"us-ascii", "WINDOWS-1252"}, {"ascii", "WINDOWS-1252"},
-        {"cp1252", "WINDOWS-1252"},  {"x-cp1252", "WINDOWS-1252"},
-        {"gb2312", "GBK"},           {"gb_2312-80", "GBK"},
-        {"x-gbk", "GBK"},            {"chinese", "GBK"},
-        {"csgb2312", "GBK"},         {"gb18030", "GB18030"},
-        {"shift_jis", "CP932"},      {"shift-jis", "CP932"},
-        {"sjis", "CP932"},           {"x-sjis", "CP932"},
-        {"ms_kanji", "CP932"},       {"windows-31j", "CP932"},
-        {"csshiftjis", "CP932"},     {"euc-kr", "CP949"},
-        {"ks_c_5601-1987", "CP949"}, {"big5", "BIG5-HKSCS"},
-        {"x-mac-cyrillic", "MACCYRILLIC"}, {"tis-620", "CP874"},
-        {"iso-8859-9", "WINDOWS-1254"}, {"iso-8859-11", "CP874"},
+        {"iso-8859-1", "WINDOWS-1252"},
+        {"iso8859-1", "WINDOWS-1252"},
+        {"latin1", "WINDOWS-1252"},
+        {"l1", "WINDOWS-1252"},
+        {"us-ascii", "WINDOWS-1252"},
+        {"ascii", "WINDOWS-1252"},
+        {"cp1252", "WINDOWS-1252"},
+        {"x-cp1252", "WINDOWS-1252"},
+        {"gb2312", "GBK"},
+        {"gb_2312-80", "GBK"},
+        {"x-gbk", "GBK"},
+        {"chinese", "GBK"},
+        {"csgb2312", "GBK"},
+        {"gb18030", "GB18030"},
+        {"shift_jis", "CP932"},
+        {"shift-jis", "CP932"},
+        {"sjis", "CP932"},
+        {"x-sjis", "CP932"},
+        {"ms_kanji", "CP932"},
+        {"windows-31j", "CP932"},
+        {"csshiftjis", "CP932"},
+        {"euc-kr", "CP949"},
+        {"ks_c_5601-1987", "CP949"},
+        {"big5", "BIG5-HKSCS"},
+        {"x-mac-cyrillic", "MACCYRILLIC"},
+        {"tis-620", "CP874"},
+        {"iso-8859-9", "WINDOWS-1254"},
+        {"iso-8859-11", "CP874"},
     };
     size_t k = 0;
 
@@ -103,8 +118,8 @@ meta_charset(const char *p, size_t len, char *out, size_t cap)
                 cs++;
                 while (cs < gt && (*cs == ' ' || *cs == '"' || *cs == '\''))
                     cs++;
-                while (cs < gt && k + 1 < sizeof(tmp) && *cs != '"' && *cs != '\'' &&
-                       *cs != ';' && *cs != ' ' && *cs != '>')
+                while (cs < gt && k + 1 < sizeof(tmp) && *cs != '"' && *cs != '\'' && *cs != ';' &&
+                       *cs != ' ' && *cs != '>')
                     tmp[k++] = *cs++;
                 tmp[k] = 0;
                 return charset_name(tmp, out, cap);
@@ -442,9 +457,8 @@ looks_like_image_url(const char *v)
 
     if (!n || strchr(v, ' '))
         return 0;
-    return str_casestr(v, n, ".jpg") || str_casestr(v, n, ".jpeg") ||
-           str_casestr(v, n, ".png") || str_casestr(v, n, ".webp") ||
-           str_casestr(v, n, ".gif") || str_casestr(v, n, ".avif");
+    return str_casestr(v, n, ".jpg") || str_casestr(v, n, ".jpeg") || str_casestr(v, n, ".png") ||
+           str_casestr(v, n, ".webp") || str_casestr(v, n, ".gif") || str_casestr(v, n, ".avif");
 }
 
 /* The first URL of a srcset value. */
@@ -465,7 +479,7 @@ static void
 fix_lazy_images(xmlNode *root, struct arena *a)
 {
     static const char *const lazy_attrs[] = {
-        "data-src",      "data-lazy-src", "data-original", "data-lazy",  "data-url",
+        "data-src",        "data-lazy-src", "data-original", "data-lazy",        "data-url",
         "data-hi-res-src", "data-full-src", "data-srcset",   "data-lazy-srcset", "srcset",
     };
 
@@ -653,8 +667,9 @@ extract_page(const char *html, size_t len, const char *url, const char *http_cha
     out->site_name = dup_or_null(a, m.site_name);
     out->lang = dup_or_null(a, m.lang);
     out->image = dup_or_null(a, m.image);
-    out->canonical_url = dup_or_null(a, m.canonical ? m.canonical
-                                                    : url && url_is_http(url) ? url : NULL);
+    out->canonical_url = dup_or_null(a, m.canonical               ? m.canonical
+                                        : url && url_is_http(url) ? url
+                                                                  : NULL);
     out->published_raw = dup_or_null(a, m.published);
     if (m.published)
         (void)time_parse(m.published, strlen(m.published), &out->published);

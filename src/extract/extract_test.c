@@ -18,29 +18,30 @@ static const char para[] =
 static void
 page(struct buf *b, const char *head_extra, const char *body_extra)
 {
-    buf_addf(b,
-             "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-             "<title>Council approves budget | Springfield News</title>"
-             "<meta property=\"og:site_name\" content=\"Springfield News\">"
-             "<meta property=\"og:image\" content=\"/img/lead.jpg\">"
-             "<link rel=\"canonical\" href=\"/news/budget\">%s</head><body>"
-             "<nav class=\"menu\"><a href=\"/\">Home</a> <a href=\"/sports\">Sports</a></nav>"
-             "<div id=\"cookie-banner\">We use cookies. <a href=\"/ok\">Accept</a></div>"
-             "<article><h1>Council approves budget</h1>"
-             "<div class=\"byline\">By Jane Doe</div>"
-             "<div class=\"share-bar\"><a href=\"/s/fb\">Share</a> <a href=\"/s/tw\">Tweet</a></div>"
-             "<p>First paragraph ends here. %s</p><p>Start of the second. %s</p>"
-             "<figure><img class=\"lazy\" src=\"data:image/gif;base64,R0lGOD\" "
-             "data-src=\"/img/photo.jpg\"><figcaption>A photo caption here</figcaption></figure>"
-             "<p>Read more: <a href=\"/other\">Another story about something else entirely</a></p>"
-             "<p>Third paragraph with a <a href=\"rel/link\">relative link</a>. %s</p>"
-             "<p>Fourth paragraph. %s</p>%s"
-             "<div class=\"related-articles\"><h3>Related</h3><ul>"
-             "<li><a href=\"/a\">Armenia and Azerbaijan peace deal closer</a></li>"
-             "<li><a href=\"/b\">Another related headline goes here</a></li></ul></div>"
-             "</article><div id=\"comments\"><h3>Comments</h3><p>Great article! %s</p></div>"
-             "<footer>Copyright 2025 Springfield News</footer></body></html>",
-             head_extra, para, para, para, para, body_extra, para);
+    buf_addf(
+        b,
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<title>Council approves budget | Springfield News</title>"
+        "<meta property=\"og:site_name\" content=\"Springfield News\">"
+        "<meta property=\"og:image\" content=\"/img/lead.jpg\">"
+        "<link rel=\"canonical\" href=\"/news/budget\">%s</head><body>"
+        "<nav class=\"menu\"><a href=\"/\">Home</a> <a href=\"/sports\">Sports</a></nav>"
+        "<div id=\"cookie-banner\">We use cookies. <a href=\"/ok\">Accept</a></div>"
+        "<article><h1>Council approves budget</h1>"
+        "<div class=\"byline\">By Jane Doe</div>"
+        "<div class=\"share-bar\"><a href=\"/s/fb\">Share</a> <a href=\"/s/tw\">Tweet</a></div>"
+        "<p>First paragraph ends here. %s</p><p>Start of the second. %s</p>"
+        "<figure><img class=\"lazy\" src=\"data:image/gif;base64,R0lGOD\" "
+        "data-src=\"/img/photo.jpg\"><figcaption>A photo caption here</figcaption></figure>"
+        "<p>Read more: <a href=\"/other\">Another story about something else entirely</a></p>"
+        "<p>Third paragraph with a <a href=\"rel/link\">relative link</a>. %s</p>"
+        "<p>Fourth paragraph. %s</p>%s"
+        "<div class=\"related-articles\"><h3>Related</h3><ul>"
+        "<li><a href=\"/a\">Armenia and Azerbaijan peace deal closer</a></li>"
+        "<li><a href=\"/b\">Another related headline goes here</a></li></ul></div>"
+        "</article><div id=\"comments\"><h3>Comments</h3><p>Great article! %s</p></div>"
+        "<footer>Copyright 2025 Springfield News</footer></body></html>",
+        head_extra, para, para, para, para, body_extra, para);
 }
 
 static void
@@ -53,9 +54,8 @@ test_article(void)
 
     page(&b, "<meta property=\"article:published_time\" content=\"2025-08-07T14:03:00+02:00\">",
          "");
-    CHECK_INT(extract_page(b.p, b.len, "https://news.example/2025/08/budget.html", NULL, a, &r,
-                           &err),
-              0);
+    CHECK_INT(
+        extract_page(b.p, b.len, "https://news.example/2025/08/budget.html", NULL, a, &r, &err), 0);
     CHECK_STR(r.title, "Council approves budget");
     CHECK_STR(r.site_name, "Springfield News");
     CHECK_STR(r.byline, "By Jane Doe");
@@ -271,9 +271,8 @@ test_bad_input(void)
 }
 
 static const struct unit_test tests[] = {
-    {"article", test_article},       {"json_ld", test_json_ld},
-    {"split_body", test_split_body}, {"encodings", test_encodings},
-    {"bad_input", test_bad_input},   {NULL, NULL},
+    {"article", test_article},     {"json_ld", test_json_ld},     {"split_body", test_split_body},
+    {"encodings", test_encodings}, {"bad_input", test_bad_input}, {NULL, NULL},
 };
 
 int

@@ -448,11 +448,11 @@ static int
 is_article_type(const char *t)
 {
     static const char *const mid[] = {
-        "AdvertiserContentArticle", "NewsArticle",        "AnalysisNewsArticle",
+        "AdvertiserContentArticle", "NewsArticle",           "AnalysisNewsArticle",
         "AskPublicNewsArticle",     "BackgroundNewsArticle", "OpinionNewsArticle",
-        "ReportageNewsArticle",     "ReviewNewsArticle",  "Report",
-        "SatiricalArticle",         "ScholarlyArticle",   "MedicalScholarlyArticle",
-        "SocialMediaPosting",       "BlogPosting",        "LiveBlogPosting",
+        "ReportageNewsArticle",     "ReviewNewsArticle",     "Report",
+        "SatiricalArticle",         "ScholarlyArticle",      "MedicalScholarlyArticle",
+        "SocialMediaPosting",       "BlogPosting",           "LiveBlogPosting",
         "DiscussionForumPosting",   "TechArticle",
     };
 
@@ -656,22 +656,56 @@ ld_extras(json_t *v, struct arena *a, struct xmeta *m, int depth)
 
 /* The meta keys Readability reads, and the extra ones read here. */
 enum mkey {
-    MK_DC_TITLE, MK_DCTERM_TITLE, MK_OG_TITLE, MK_WEIBO_A_TITLE, MK_WEIBO_W_TITLE, MK_TITLE,
-    MK_TW_TITLE, MK_PARSELY_TITLE, MK_DC_CREATOR, MK_DCTERM_CREATOR, MK_AUTHOR,
-    MK_PARSELY_AUTHOR, MK_ARTICLE_AUTHOR, MK_DC_DESC, MK_DCTERM_DESC, MK_OG_DESC,
-    MK_WEIBO_A_DESC, MK_WEIBO_W_DESC, MK_DESC, MK_TW_DESC, MK_OG_SITE, MK_PUBLISHED_TIME,
-    MK_PARSELY_PUB, MK_COUNT
+    MK_DC_TITLE,
+    MK_DCTERM_TITLE,
+    MK_OG_TITLE,
+    MK_WEIBO_A_TITLE,
+    MK_WEIBO_W_TITLE,
+    MK_TITLE,
+    MK_TW_TITLE,
+    MK_PARSELY_TITLE,
+    MK_DC_CREATOR,
+    MK_DCTERM_CREATOR,
+    MK_AUTHOR,
+    MK_PARSELY_AUTHOR,
+    MK_ARTICLE_AUTHOR,
+    MK_DC_DESC,
+    MK_DCTERM_DESC,
+    MK_OG_DESC,
+    MK_WEIBO_A_DESC,
+    MK_WEIBO_W_DESC,
+    MK_DESC,
+    MK_TW_DESC,
+    MK_OG_SITE,
+    MK_PUBLISHED_TIME,
+    MK_PARSELY_PUB,
+    MK_COUNT
 };
 
 static const char *const mkey_names[MK_COUNT] = {
-    "dc:title",          "dcterm:title",       "og:title",
-    "weibo:article:title", "weibo:webpage:title", "title",
-    "twitter:title",     "parsely-title",      "dc:creator",
-    "dcterm:creator",    "author",             "parsely-author",
-    "article:author",    "dc:description",     "dcterm:description",
-    "og:description",    "weibo:article:description", "weibo:webpage:description",
-    "description",       "twitter:description", "og:site_name",
-    "article:published_time", "parsely-pub-date",
+    "dc:title",
+    "dcterm:title",
+    "og:title",
+    "weibo:article:title",
+    "weibo:webpage:title",
+    "title",
+    "twitter:title",
+    "parsely-title",
+    "dc:creator",
+    "dcterm:creator",
+    "author",
+    "parsely-author",
+    "article:author",
+    "dc:description",
+    "dcterm:description",
+    "og:description",
+    "weibo:article:description",
+    "weibo:webpage:description",
+    "description",
+    "twitter:description",
+    "og:site_name",
+    "article:published_time",
+    "parsely-pub-date",
 };
 
 static int
@@ -715,7 +749,7 @@ static int
 match_property(const char *prop, char *out, size_t cap)
 {
     static const char *const pre[] = {"article", "dcterm", "dc", "og", "twitter"};
-    static const char *const post[] = {"author",        "creator", "description",
+    static const char *const post[] = {"author",         "creator", "description",
                                        "published_time", "title",   "site_name"};
 
     for (const char *s = prop; *s; s++) {
@@ -742,10 +776,10 @@ match_property(const char *prop, char *out, size_t cap)
 static int
 match_name(const char *name, char *out, size_t cap)
 {
-    static const char *const pre[] = {"weibo:article", "weibo:webpage", "dcterm", "dc",
-                                      "og",            "twitter",       "parsely"};
-    static const char *const post[] = {"author", "creator", "pub-date", "description", "title",
-                                       "site_name"};
+    static const char *const pre[] = {"weibo:article", "weibo:webpage", "dcterm", "dc", "og",
+                                      "twitter",       "parsely"};
+    static const char *const post[] = {"author",      "creator", "pub-date",
+                                       "description", "title",   "site_name"};
     const char *s = skip_ws(name);
     const char *save = s;
     struct buf b = BUF_INIT;
@@ -790,8 +824,7 @@ match_name(const char *name, char *out, size_t cap)
 static int
 is_url(const char *s)
 {
-    return str_has_prefix(s, "http://") || str_has_prefix(s, "https://") ||
-           str_has_prefix(s, "//");
+    return str_has_prefix(s, "http://") || str_has_prefix(s, "https://") || str_has_prefix(s, "//");
 }
 
 static char *
@@ -848,8 +881,7 @@ meta_read(xmlDoc *doc, const char *base_url, struct arena *a, struct xmeta *m)
                 if ((k = mkey_find(key)) >= 0)
                     values[k] = content;
             }
-            if (!matched && name && match_name(name, key, sizeof(key)) &&
-                (k = mkey_find(key)) >= 0)
+            if (!matched && name && match_name(name, key, sizeof(key)) && (k = mkey_find(key)) >= 0)
                 values[k] = content;
             /* the extras */
             {
@@ -874,13 +906,11 @@ meta_read(xmlDoc *doc, const char *base_url, struct arena *a, struct xmeta *m)
                         modified = content;
                 } else if (!str_casecmp(key2, "og:locale")) {
                     locale = content;
-                } else if (!str_casecmp(key2, "datePublished") ||
-                           !str_casecmp(key2, "date") || !str_casecmp(key2, "pubdate") ||
-                           !str_casecmp(key2, "publishdate") ||
+                } else if (!str_casecmp(key2, "datePublished") || !str_casecmp(key2, "date") ||
+                           !str_casecmp(key2, "pubdate") || !str_casecmp(key2, "publishdate") ||
                            !str_casecmp(key2, "publish-date") ||
                            !str_casecmp(key2, "og:published_time") ||
-                           !str_casecmp(key2, "sailthru.date") ||
-                           !str_casecmp(key2, "dc.date") ||
+                           !str_casecmp(key2, "sailthru.date") || !str_casecmp(key2, "dc.date") ||
                            !str_casecmp(key2, "dc.date.issued") ||
                            !str_casecmp(key2, "dcterms.created") ||
                            !str_casecmp(key2, "article.published")) {
@@ -954,8 +984,8 @@ meta_read(xmlDoc *doc, const char *base_url, struct arena *a, struct xmeta *m)
 #define PICK(field, ...)                                                                           \
     do {                                                                                           \
         static const int keys_[] = {__VA_ARGS__};                                                  \
-        for (size_t i_ = 0; !m->field && i_ < ARRAY_SIZE(keys_); i_++)                              \
-            if (values[keys_[i_]] && *(m->field = clean_str(a, values[keys_[i_]], 0)) == 0)       \
+        for (size_t i_ = 0; !m->field && i_ < ARRAY_SIZE(keys_); i_++)                             \
+            if (values[keys_[i_]] && *(m->field = clean_str(a, values[keys_[i_]], 0)) == 0)        \
                 m->field = NULL;                                                                   \
     } while (0)
 
@@ -967,10 +997,9 @@ meta_read(xmlDoc *doc, const char *base_url, struct arena *a, struct xmeta *m)
         m->title = m->title_clean;
     if (!m->byline && values[MK_ARTICLE_AUTHOR] && is_url(values[MK_ARTICLE_AUTHOR]))
         values[MK_ARTICLE_AUTHOR] = NULL;
-    PICK(byline, MK_DC_CREATOR, MK_DCTERM_CREATOR, MK_AUTHOR, MK_PARSELY_AUTHOR,
-         MK_ARTICLE_AUTHOR);
-    PICK(excerpt, MK_DC_DESC, MK_DCTERM_DESC, MK_OG_DESC, MK_WEIBO_A_DESC, MK_WEIBO_W_DESC,
-         MK_DESC, MK_TW_DESC);
+    PICK(byline, MK_DC_CREATOR, MK_DCTERM_CREATOR, MK_AUTHOR, MK_PARSELY_AUTHOR, MK_ARTICLE_AUTHOR);
+    PICK(excerpt, MK_DC_DESC, MK_DCTERM_DESC, MK_OG_DESC, MK_WEIBO_A_DESC, MK_WEIBO_W_DESC, MK_DESC,
+         MK_TW_DESC);
     PICK(site_name, MK_OG_SITE);
     PICK(published, MK_PUBLISHED_TIME, MK_PARSELY_PUB);
 #undef PICK

@@ -29,10 +29,29 @@ static int
 skipped(int t)
 {
     switch (t) {
-    case T_SCRIPT: case T_STYLE: case T_TEMPLATE: case T_HEAD: case T_TITLE: case T_NOSCRIPT:
-    case T_SELECT: case T_OPTION: case T_OPTGROUP: case T_BUTTON: case T_SVG: case T_IFRAME:
-    case T_OBJECT: case T_EMBED: case T_INPUT: case T_TEXTAREA: case T_MATH: case T_CANVAS:
-    case T_META: case T_LINK: case T_PARAM: case T_MAP: case T_DIALOG:
+    case T_SCRIPT:
+    case T_STYLE:
+    case T_TEMPLATE:
+    case T_HEAD:
+    case T_TITLE:
+    case T_NOSCRIPT:
+    case T_SELECT:
+    case T_OPTION:
+    case T_OPTGROUP:
+    case T_BUTTON:
+    case T_SVG:
+    case T_IFRAME:
+    case T_OBJECT:
+    case T_EMBED:
+    case T_INPUT:
+    case T_TEXTAREA:
+    case T_MATH:
+    case T_CANVAS:
+    case T_META:
+    case T_LINK:
+    case T_PARAM:
+    case T_MAP:
+    case T_DIALOG:
         return 1;
     default:
         return 0;
@@ -43,17 +62,53 @@ static int
 brk_of(int t)
 {
     switch (t) {
-    case T_P: case T_DIV: case T_H1: case T_H2: case T_H3: case T_H4: case T_H5: case T_H6:
-    case T_BLOCKQUOTE: case T_PRE: case T_UL: case T_OL: case T_DL: case T_TABLE:
-    case T_SECTION: case T_ARTICLE: case T_MAIN: case T_HEADER: case T_FOOTER: case T_ASIDE:
-    case T_NAV: case T_FIGURE: case T_FIGCAPTION: case T_ADDRESS: case T_HR: case T_FORM:
-    case T_FIELDSET: case T_DETAILS: case T_SUMMARY: case T_CENTER: case T_BODY: case T_HTML:
-    case T_CAPTION: case T_LEGEND: case T_MENU:
+    case T_P:
+    case T_DIV:
+    case T_H1:
+    case T_H2:
+    case T_H3:
+    case T_H4:
+    case T_H5:
+    case T_H6:
+    case T_BLOCKQUOTE:
+    case T_PRE:
+    case T_UL:
+    case T_OL:
+    case T_DL:
+    case T_TABLE:
+    case T_SECTION:
+    case T_ARTICLE:
+    case T_MAIN:
+    case T_HEADER:
+    case T_FOOTER:
+    case T_ASIDE:
+    case T_NAV:
+    case T_FIGURE:
+    case T_FIGCAPTION:
+    case T_ADDRESS:
+    case T_HR:
+    case T_FORM:
+    case T_FIELDSET:
+    case T_DETAILS:
+    case T_SUMMARY:
+    case T_CENTER:
+    case T_BODY:
+    case T_HTML:
+    case T_CAPTION:
+    case T_LEGEND:
+    case T_MENU:
         return BRK_PARA;
-    case T_BR: case T_LI: case T_TR: case T_DT: case T_DD: case T_THEAD: case T_TBODY:
+    case T_BR:
+    case T_LI:
+    case T_TR:
+    case T_DT:
+    case T_DD:
+    case T_THEAD:
+    case T_TBODY:
     case T_TFOOT:
         return BRK_LINE;
-    case T_TD: case T_TH:
+    case T_TD:
+    case T_TH:
         return BRK_SPACE;
     default:
         return BRK_NONE;
