@@ -28,6 +28,8 @@ const struct cli_cmd cli_cmds[] = {
     {"migrate", cmd_migrate, CMD_STORE, "bring the database schema up to date", &cmd_migrate_spec},
     {"serve", cmd_serve, CMD_STORE, "serve the website, API and feeds", &cmd_serve_spec},
     {"sources", cmd_sources, CMD_STORE, "list sources with their fetch status", &cmd_sources_spec},
+    {"extract", cmd_extract, 0, "extract an article's text and metadata from a saved page",
+     &cmd_extract_spec},
     {NULL, NULL, 0, NULL, NULL},
 };
 
