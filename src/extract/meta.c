@@ -327,16 +327,6 @@ sep_at(const char *s, int hierarchical_only)
     return p[k] == ' ' ? k + 2 : 0;
 }
 
-/* Length of a " | " separator that ends s[0..len), or 0. */
-static size_t
-sep_at_end(const char *s, size_t len)
-{
-    for (size_t k = 3; k <= 5 && k <= len; k++)
-        if (sep_at(s + len - k, 0) == k)
-            return k;
-    return 0;
-}
-
 /* Length of the separator character at s (| - \ / > » en or em dash), or 0. */
 static size_t
 sepchar_at(const char *s)
@@ -1009,24 +999,6 @@ meta_read(xmlDoc *doc, const char *base_url, struct arena *a, struct xmeta *m)
     m->excerpt = unescape_entities(a, m->excerpt);
     m->site_name = unescape_entities(a, m->site_name);
     m->published = unescape_entities(a, m->published);
-
-    /* "Headline | Site": the site is named elsewhere, the title need not say it */
-    if (m->title && m->site_name && *m->site_name) {
-        size_t tl = strlen(m->title), sl = strlen(m->site_name);
-
-        if (tl > sl + 3 && !str_casecmp(m->title + tl - sl, m->site_name)) {
-            const char *e = m->title + tl - sl;
-            size_t k = sep_at_end(m->title, (size_t)(e - m->title));
-
-            if (k && (size_t)(e - m->title) > k)
-                m->title = arena_strndup(a, m->title, (size_t)(e - m->title) - k);
-        } else if (tl > sl + 3 && !str_ncasecmp(m->title, m->site_name, sl)) {
-            size_t k = sep_at(m->title + sl, 0);
-
-            if (k && m->title[sl + k])
-                m->title = arena_strdup(a, m->title + sl + k);
-        }
-    }
 
     /* what Readability does not read */
     for (int i = 0; i < n_ld; i++)
