@@ -21,13 +21,13 @@ page(struct buf *b, const char *head_extra, const char *body_extra)
     buf_addf(
         b,
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<title>Council approves budget | Springfield News</title>"
+        "<title>Council approves the city budget for 2026 | Springfield News</title>"
         "<meta property=\"og:site_name\" content=\"Springfield News\">"
         "<meta property=\"og:image\" content=\"/img/lead.jpg\">"
         "<link rel=\"canonical\" href=\"/news/budget\">%s</head><body>"
         "<nav class=\"menu\"><a href=\"/\">Home</a> <a href=\"/sports\">Sports</a></nav>"
         "<div id=\"cookie-banner\">We use cookies. <a href=\"/ok\">Accept</a></div>"
-        "<article><h1>Council approves budget</h1>"
+        "<article><h1>Council approves the city budget for 2026</h1>"
         "<div class=\"byline\">By Jane Doe</div>"
         "<div class=\"share-bar\"><a href=\"/s/fb\">Share</a> <a href=\"/s/tw\">Tweet</a></div>"
         "<p>First paragraph ends here. %s</p><p>Start of the second. %s</p>"
@@ -56,7 +56,7 @@ test_article(void)
          "");
     CHECK_INT(
         extract_page(b.p, b.len, "https://news.example/2025/08/budget.html", NULL, a, &r, &err), 0);
-    CHECK_STR(r.title, "Council approves budget");
+    CHECK_STR(r.title, "Council approves the city budget for 2026");
     CHECK_STR(r.site_name, "Springfield News");
     CHECK_STR(r.byline, "By Jane Doe");
     CHECK_STR(r.lang, "en");
@@ -70,7 +70,7 @@ test_article(void)
     CHECK_CONTAINS(r.text, "debate.\n\nStart of the second.");
     CHECK_CONTAINS(r.text, "Fourth paragraph.");
     /* no furniture */
-    CHECK_NOT_CONTAINS(r.text, "Council approves budget");
+    CHECK_NOT_CONTAINS(r.text, "Council approves the city budget");
     CHECK_NOT_CONTAINS(r.text, "Read more");
     CHECK_NOT_CONTAINS(r.text, "Armenia");
     CHECK_NOT_CONTAINS(r.text, "Related");
