@@ -60,8 +60,9 @@ get_password(struct cli_ctx *ctx, char hash[AUTH_HASH_MAX])
     int rc;
 
     if (!cli_has(ctx, "password-stdin")) {
-        fprintf(stderr, "error: give the password on standard input with --password-stdin\n"
-                        "usage: %s\n",
+        fprintf(stderr,
+                "error: give the password on standard input with --password-stdin\n"
+                "usage: %s\n",
                 ctx->spec->usage);
         return 2;
     }

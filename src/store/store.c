@@ -1686,8 +1686,7 @@ store_comment_count_since(struct store *st, int64_t user_id, int64_t since, int6
 }
 
 int
-store_comment_report(struct store *st, int64_t id, int64_t user_id, int64_t now,
-                     struct gz_err *err)
+store_comment_report(struct store *st, int64_t id, int64_t user_id, int64_t now, struct gz_err *err)
 {
     struct db_stmt *s;
     int own_tx = !st->in_tx;
@@ -1737,9 +1736,9 @@ store_comment_queue(struct store *st, int queue, int64_t limit, struct arena *a,
                     struct store_comment_mod **out, size_t *n, struct gz_err *err)
 {
     struct db_stmt *s;
-    int rc = stmt(st, queue == COMMENTS_REPORTED ? ST_COMMENT_QUEUE_REPORTED
-                                                 : ST_COMMENT_QUEUE_RECENT,
-                  &s, err);
+    int rc =
+        stmt(st, queue == COMMENTS_REPORTED ? ST_COMMENT_QUEUE_REPORTED : ST_COMMENT_QUEUE_RECENT,
+             &s, err);
 
     if (rc)
         return rc;

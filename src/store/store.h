@@ -381,8 +381,7 @@ int store_throttle_add(struct store *st, const char *scope, const char *key, int
 int store_throttle_count(struct store *st, const char *scope, const char *key, int64_t since,
                          int64_t *count, int64_t *oldest, struct gz_err *err);
 /* Forget the events of (scope, key). */
-int store_throttle_clear(struct store *st, const char *scope, const char *key,
-                         struct gz_err *err);
+int store_throttle_clear(struct store *st, const char *scope, const char *key, struct gz_err *err);
 /* Delete the events older than before, of every scope. */
 int store_throttle_purge(struct store *st, int64_t before, struct gz_err *err);
 

@@ -24,8 +24,9 @@
 
 /* A hash of a random password nobody knows, with the current limits: the
  * work done for a name that has no account. */
-static const char dummy_hash[AUTH_HASH_MAX] = "$argon2id$v=19$m=65536,t=2,p=1$Q7P9Uq2wVykYj2hEsaxTkA$"
-                                 "bYqBvyzuTHCW/8NBcIibOg2Q+yrxhNoJmzSGAaoHzXg";
+static const char dummy_hash[AUTH_HASH_MAX] =
+    "$argon2id$v=19$m=65536,t=2,p=1$Q7P9Uq2wVykYj2hEsaxTkA$"
+    "bYqBvyzuTHCW/8NBcIibOg2Q+yrxhNoJmzSGAaoHzXg";
 
 /* The visitor of one request, looked up once (r->auth). */
 struct auth {
@@ -226,8 +227,7 @@ auth_client_key(const char *addr, char *out, size_t n)
 /* ---- the visitor ---- */
 
 static const char *
-cookie_line(struct req *r, const char *name, const char *value, long max_age,
-            const char *same_site)
+cookie_line(struct req *r, const char *name, const char *value, long max_age, const char *same_site)
 {
     char age[48] = "";
 
@@ -341,6 +341,7 @@ auth_route_check(struct req *r, unsigned flags)
     struct gz_err err = GZ_ERR_INIT;
     const char *v;
     int ok;
+    int rc;
 
     if ((flags & ROUTE_ADMIN) && !(a->signed_in && a->user.is_admin))
         return refuse(r, 403, "This page is for moderators only.");
@@ -367,8 +368,9 @@ auth_route_check(struct req *r, unsigned flags)
     if (!v || str_ncasecmp(v, "application/x-www-form-urlencoded", 33) ||
         (v[33] && v[33] != ';' && v[33] != ' '))
         return refuse(r, 415, "This address accepts only forms from this site's pages.");
-    if (web_form_parse(r, &err)) {
-        log_info("msg=\"bad form\" path=\"%s\" err=\"%s\"", r->path, err.msg);
+    if ((rc = web_form_parse(r, &err))) {
+        /* the message may quote a field name: hostile bytes stay out of the log */
+        log_info("msg=\"bad form\" route=%s err=\"%s\"", r->path, gz_strerror(rc));
         return refuse(r, 400, "The form could not be read.");
     }
     /* a session's forms need the session's token; log-in and sign-up may use the cookie's */
@@ -466,8 +468,8 @@ addr_key(struct req *r, char *out, size_t n)
 
 /* 1 with *wait when (scope, key) reached max events in window; 0 when not; or an error. */
 static int
-over(struct req *r, const char *scope, const char *key, int64_t window, int64_t max,
-     int64_t *wait, struct gz_err *err)
+over(struct req *r, const char *scope, const char *key, int64_t window, int64_t max, int64_t *wait,
+     struct gz_err *err)
 {
     int64_t count = 0;
     int64_t oldest = 0;
@@ -495,8 +497,8 @@ auth_login_throttled(struct req *r, const char *name, int64_t *wait, struct gz_e
     *wait = 0;
     if (!auth_name_check(name, NULL)) {
         name_key(name, nk, sizeof(nk));
-        by_name = over(r, SCOPE_LOGIN_NAME, nk, AUTH_LOGIN_WINDOW, AUTH_LOGIN_MAX_PER_NAME, wait,
-                       err);
+        by_name =
+            over(r, SCOPE_LOGIN_NAME, nk, AUTH_LOGIN_WINDOW, AUTH_LOGIN_MAX_PER_NAME, wait, err);
         if (by_name < 0)
             return by_name;
     }

@@ -44,10 +44,13 @@ test_password_rules(void)
     /* characters, not bytes: 7 two-byte letters are too few, 8 are enough */
     CHECK_INT(auth_password_check("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", NULL),
               GZ_EINVAL);
-    CHECK_INT(
-        auth_password_check("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", NULL),
-        0);
-    CHECK_INT(auth_password_check("abc\xff\xfe" "defgh", &err), GZ_EINVAL);
+    CHECK_INT(auth_password_check(
+                  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", NULL),
+              0);
+    CHECK_INT(auth_password_check("abc\xff\xfe"
+                                  "defgh",
+                                  &err),
+              GZ_EINVAL);
     CHECK_CONTAINS(err.msg, "UTF-8");
     memset(big, 'p', sizeof(big));
     big[AUTH_PASSWORD_MAX] = '\0';

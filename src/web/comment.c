@@ -239,8 +239,8 @@ sort_idx(const struct store_comment *c, size_t *v, size_t *tmp, size_t n,
 }
 
 void
-comment_thread(struct arena *a, const struct store_comment *c, size_t n,
-               struct comment_slot **out, size_t *nout)
+comment_thread(struct arena *a, const struct store_comment *c, size_t n, struct comment_slot **out,
+               size_t *nout)
 {
     const size_t none = (size_t)-1;
     size_t *order = ARENA_NEWN(a, size_t, n + 1);

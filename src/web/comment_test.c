@@ -84,7 +84,8 @@ test_links(void)
     CHECK_STR(html("http://a.example/<script>"),
               "<p><a href=\"http://a.example/\" rel=\"nofollow ugc noopener\">http://a.example/"
               "</a>&lt;script&gt;</p>\n");
-    CHECK_CONTAINS(html("http://a.example/x'onclick='y"), "href=\"http://a.example/x&#39;onclick=&#39;y\"");
+    CHECK_CONTAINS(html("http://a.example/x'onclick='y"),
+                   "href=\"http://a.example/x&#39;onclick=&#39;y\"");
     /* other schemes are never links */
     CHECK_STR(html("javascript:alert(1)"), "<p>javascript:alert(1)</p>\n");
     CHECK_STR(html("data:text/html,<b>x</b>"), "<p>data:text/html,&lt;b&gt;x&lt;/b&gt;</p>\n");
@@ -143,9 +144,8 @@ test_thread(void)
 
     /* removed with a visible reply: kept; removed leaf: gone; hidden chain: gone */
     struct store_comment d[] = {
-        mk(1, 0, 1, COMMENT_REMOVED), mk(2, 1, 2, COMMENT_VISIBLE),
-        mk(3, 0, 3, COMMENT_REMOVED), mk(4, 0, 4, COMMENT_HIDDEN),
-        mk(5, 4, 5, COMMENT_REMOVED), mk(6, 99, 6, COMMENT_VISIBLE),
+        mk(1, 0, 1, COMMENT_REMOVED), mk(2, 1, 2, COMMENT_VISIBLE), mk(3, 0, 3, COMMENT_REMOVED),
+        mk(4, 0, 4, COMMENT_HIDDEN),  mk(5, 4, 5, COMMENT_REMOVED), mk(6, 99, 6, COMMENT_VISIBLE),
     };
     CHECK_STR(layout(d, 6), "1:0 2:1 6:0");
 
@@ -183,12 +183,8 @@ test_deep_thread(void)
 }
 
 static const struct unit_test tests[] = {
-    {"normalize", test_normalize},
-    {"escaping", test_escaping},
-    {"links", test_links},
-    {"thread", test_thread},
-    {"deep_thread", test_deep_thread},
-    {NULL, NULL},
+    {"normalize", test_normalize}, {"escaping", test_escaping},       {"links", test_links},
+    {"thread", test_thread},       {"deep_thread", test_deep_thread}, {NULL, NULL},
 };
 
 int

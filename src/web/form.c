@@ -38,8 +38,8 @@ decode(struct arena *a, const char *p, size_t n, size_t *out_len)
             out[o++] = ' ';
         } else if (c == '%' && i + 2 < n && hexval((unsigned char)p[i + 1]) >= 0 &&
                    hexval((unsigned char)p[i + 2]) >= 0) {
-            out[o++] = (char)(hexval((unsigned char)p[i + 1]) * 16 +
-                              hexval((unsigned char)p[i + 2]));
+            out[o++] =
+                (char)(hexval((unsigned char)p[i + 1]) * 16 + hexval((unsigned char)p[i + 2]));
             i += 2;
         } else {
             out[o++] = (char)c;
@@ -194,8 +194,8 @@ web_form_parse(struct req *r, struct gz_err *err)
 {
     if (!r->form) {
         r->form = ARENA_NEW(r->a, struct form);
-        r->form_rc = form_parse(r->a, r->body ? r->body : "", r->body ? r->body_len : 0, r->form,
-                                err);
+        r->form_rc =
+            form_parse(r->a, r->body ? r->body : "", r->body ? r->body_len : 0, r->form, err);
         return r->form_rc;
     }
     if (r->form_rc)

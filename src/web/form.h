@@ -33,11 +33,11 @@
 struct arena;
 struct gz_err;
 
-#define FORM_MAX_FIELDS 64           /* more is GZ_ELIMIT */
-#define FORM_MAX_NAME 128            /* bytes of a decoded name; more is GZ_ELIMIT */
-#define FORM_MAX_VALUE (1u << 20)     /* bytes of a decoded value; more is GZ_ELIMIT */
-#define COOKIE_MAX_PAIRS 64          /* later pairs are ignored */
-#define COOKIE_MAX_HEADER 16384      /* later bytes are ignored */
+#define FORM_MAX_FIELDS 64        /* more is GZ_ELIMIT */
+#define FORM_MAX_NAME 128         /* bytes of a decoded name; more is GZ_ELIMIT */
+#define FORM_MAX_VALUE (1u << 20) /* bytes of a decoded value; more is GZ_ELIMIT */
+#define COOKIE_MAX_PAIRS 64       /* later pairs are ignored */
+#define COOKIE_MAX_HEADER 16384   /* later bytes are ignored */
 
 struct form_field {
     const char *name;

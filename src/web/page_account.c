@@ -166,8 +166,7 @@ login_page(struct req *r, int status, const char *error, const char *name, const
     field(b, "name", "Name", "text",
           "maxlength=\"32\" autocomplete=\"username\" spellcheck=\"false\"", name ? name : "",
           NULL);
-    field(b, "password", "Password", "password", "autocomplete=\"current-password\"", NULL,
-          NULL);
+    field(b, "password", "Password", "password", "autocomplete=\"current-password\"", NULL, NULL);
     html_lit(b, "<p><button type=\"submit\">Log in</button></p>\n</form>\n"
                 "<p>New here? <a href=\"/signup");
     if (strcmp(next, "/")) {
@@ -233,8 +232,7 @@ page_login_post(struct req *r, const char *arg)
     if (auth_password_needs_rehash(u.pass_hash)) {
         char hash[AUTH_HASH_MAX];
 
-        if (auth_password_hash(pw, hash, &err) ||
-            store_user_set_password(r->st, u.id, hash, &err))
+        if (auth_password_hash(pw, hash, &err) || store_user_set_password(r->st, u.id, hash, &err))
             log_warn("msg=\"cannot re-hash password\" user=%lld err=\"%s\"", (long long)u.id,
                      err.msg);
     }
@@ -422,8 +420,7 @@ page_settings_post(struct req *r, const char *arg)
     if (rc) {
         retry_after(r, wait);
         return settings_page(r, 429,
-                             arena_printf(r->a,
-                                          "Too many wrong passwords. Wait %s and try again.",
+                             arena_printf(r->a, "Too many wrong passwords. Wait %s and try again.",
                                           minutes(r, wait)),
                              NULL);
     }

@@ -310,7 +310,8 @@ back_to(struct req *r, int64_t article_id, int64_t comment_id)
         return web_redirect(r, 303,
                             arena_printf(r->a, "/article/%lld#c%lld", (long long)article_id,
                                          (long long)comment_id));
-    return web_redirect(r, 303, arena_printf(r->a, "/article/%lld#comments", (long long)article_id));
+    return web_redirect(r, 303,
+                        arena_printf(r->a, "/article/%lld#comments", (long long)article_id));
 }
 
 /* ---- handlers ---- */
@@ -353,8 +354,7 @@ page_comment_post(struct req *r, const char *arg)
     why = check_text(r, web_form(r, "body"), &text);
     if (why)
         return refused(r, 422, why, article_id, parent_id, NULL, text);
-    if ((rc = store_comment_count_since(r->st, u->id, r->now - COMMENT_RATE_WINDOW, &recent,
-                                        &err)))
+    if ((rc = store_comment_count_since(r->st, u->id, r->now - COMMENT_RATE_WINDOW, &recent, &err)))
         goto fail;
     if (recent >= COMMENT_RATE_MAX) {
         web_header(r, "Retry-After", "60");
@@ -506,8 +506,7 @@ queue_list(struct req *r, const struct store_comment_mod *q, size_t n, const cha
         comment_meta(r, c, 1);
         html_litf(b, "<p class=\"meta\">On <a href=\"/article/%lld#c%lld\">",
                   (long long)c->article_id, (long long)c->id);
-        html_text(b, q[i].article_title && *q[i].article_title ? q[i].article_title
-                                                               : "(untitled)");
+        html_text(b, q[i].article_title && *q[i].article_title ? q[i].article_title : "(untitled)");
         html_litf(b, "</a> \xc2\xb7 <strong class=\"status\">%s</strong></p>\n", status_names[st]);
         html_lit(b, "<div class=\"comment-body\">\n");
         comment_html(b, c->body);
@@ -515,8 +514,7 @@ queue_list(struct req *r, const struct store_comment_mod *q, size_t n, const cha
         if (st != COMMENT_HIDDEN)
             button_form(r, "/comment/moderate", c->id, "action", "hide", "moderation", "Hide");
         if (st != COMMENT_REMOVED)
-            button_form(r, "/comment/moderate", c->id, "action", "remove", "moderation",
-                        "Remove");
+            button_form(r, "/comment/moderate", c->id, "action", "remove", "moderation", "Remove");
         if (st != COMMENT_VISIBLE)
             button_form(r, "/comment/moderate", c->id, "action", "restore", "moderation",
                         "Restore");

@@ -56,7 +56,7 @@ struct req {
 
 enum req_flags {
     REQ_READ_COOKIES = 1 << 0, /* the response depends on cookies: "Vary: Cookie" */
-    REQ_PRIVATE = 1 << 1,      /* it shows the visitor's own data or sets a cookie: no shared caching */
+    REQ_PRIVATE = 1 << 1,      /* the visitor's own page, or it sets a cookie: no shared cache */
 };
 
 /* A handler fills r->out (and status, type) and returns 0, or an error for a 500. */

@@ -120,9 +120,10 @@ def token_hash(token):
     return hashlib.sha256(raw).hexdigest()
 
 
-def serve(db):
-    srv = subprocess.Popen([GZ, "serve", "--db", db, "--listen", "127.0.0.1:0",
-                            "--log-level", os.environ.get("GZ_LOG", "warn")], stdout=subprocess.PIPE, text=True)
+def serve(db, *more):
+    srv = subprocess.Popen([GZ, "serve", "--db", db, "--listen", "127.0.0.1:0", "--log-level",
+                            os.environ.get("GZ_LOG", "warn")] + list(more),
+                           stdout=subprocess.PIPE, text=True)
     line = srv.stdout.readline()
     m = re.search(r"port (\d+)", line)
     if not m:
@@ -294,12 +295,15 @@ try:
     check(status == 303 and h.get("location") == "/", "next to another host is ignored")
 
     # ---- a second server process shares sessions ----
-    srv2, port2 = serve(db)
+    srv2, port2 = serve(db, "--secure-cookies")
     twin = Client(port2, "twin")
     twin.cookies = dict(alice.cookies)
     status, page, _ = twin.get("/settings")
     check(status == 200 and "logged in as <strong>alice</strong>" in page,
           "another server process knows the session")
+    status, _, h = Client(port2).get("/login")
+    check("; Secure" in h.get("set-cookie", ""), "secure-cookies marks cookies Secure: %r"
+          % h.get("set-cookie"))
 
     # ---- throttling ----
     bob = Client(port, "bob")
