@@ -161,6 +161,13 @@ function step(name) {
   last = Date.now();
 }
 
+// Click something that submits a form and wait for the page it leads to
+// (the URL alone cannot tell: it may not change, or match already).
+async function submit(page, target) {
+  const clickable = typeof target === 'string' ? page.locator(target) : target;
+  await Promise.all([page.waitForEvent('load'), clickable.click()]);
+}
+
 async function shot(page, name) {
   step(name);
   await page.screenshot({ path: path.join(artifacts, name + '.png'), fullPage: true });
@@ -195,8 +202,8 @@ try {
   await page.fill('#password', PASSWORD);
   await page.fill('#password2', PASSWORD);
   await shot(page, '03-signup');
-  await page.click('main button[type=submit]');
-  await page.waitForURL((u) => u.pathname === new URL(articleUrl).pathname);
+  await submit(page, 'main button[type=submit]');
+  check(new URL(page.url()).pathname === new URL(articleUrl).pathname, 'sign-up returns to the article');
   check((await page.locator('nav.account .user').textContent()) === 'reader', 'signed up and signed in');
   const cookies = await b.ctx.cookies(BASE);
   const sess = cookies.find((c) => c.name === 'gz_session');
@@ -204,20 +211,20 @@ try {
   check(await page.evaluate(() => document.cookie) === '', 'scripts cannot read any cookie');
 
   // log out, then log in again through "Log in to comment"
-  await page.click('nav.account button:has-text("Log out")');
-  await page.waitForURL(BASE + '/');
+  await submit(page, 'nav.account button:has-text("Log out")');
+  check(page.url() === BASE + '/', 'log-out leads to the front page');
   check(await page.locator('nav.account a', { hasText: 'Log in' }).count() === 1, 'logged out');
   await page.goto(articleUrl);
   await page.click('text=Log in to comment');
   await page.waitForURL(/\/login\?next=/);
   await page.fill('#name', 'READER');
   await page.fill('#password', 'wrong-password');
-  await page.click('main button[type=submit]');
+  await submit(page, 'main button[type=submit]');
   check(await page.getByText('Wrong name or password.').count() === 1, 'wrong password refused');
   await shot(page, '04-login-refused');
   await page.fill('#password', PASSWORD);
-  await page.click('main button[type=submit]');
-  await page.waitForURL((u) => u.pathname === new URL(articleUrl).pathname);
+  await submit(page, 'main button[type=submit]');
+  check(new URL(page.url()).pathname === new URL(articleUrl).pathname, 'log-in returns to the article');
   check((await page.locator('nav.account .user').textContent()) === 'reader', 'logged in');
 
   // comment: the counter (JavaScript) counts down
@@ -227,8 +234,8 @@ try {
   await page.fill('#comment-body', first);
   check((await counter.textContent()) === `${5000 - first.length} characters left`,
     'counter follows typing: ' + await counter.textContent());
-  await page.click('form.comment-form:has(#comment-body) button[type=submit]');
-  await page.waitForURL(/#c\d+$/);
+  await submit(page, 'form.comment-form:has(#comment-body) button[type=submit]');
+  check(/^#c\d+$/.test(new URL(page.url()).hash), 'posting leads to the comment: ' + page.url());
   firstComment = new URL(page.url()).hash.slice(1);
   const c1 = page.locator('#' + firstComment);
   check((await c1.locator('.comment-body').innerText()).includes('A first comment.\nSecond line'), 'comment shown with its line break');
@@ -241,8 +248,9 @@ try {
   const replyBox = '#reply-' + firstComment.slice(1);
   await page.waitForFunction((sel) => document.activeElement === document.querySelector(sel), replyBox);
   await page.keyboard.type('A reply, typed.');
-  await c1.locator('> .actions details.reply button[type=submit]').click();
-  await page.waitForURL((u) => /^#c\d+$/.test(u.hash) && u.hash !== '#' + firstComment);
+  await submit(page, c1.locator('> .actions details.reply button[type=submit]'));
+  check(/^#c\d+$/.test(new URL(page.url()).hash) && new URL(page.url()).hash !== '#' + firstComment,
+    'replying leads to the reply');
   const replyId = new URL(page.url()).hash.slice(1);
   check(await page.locator(`#${firstComment} > ol.replies > li#${replyId}`).count() === 1, 'reply nested under its comment');
   check((await page.locator(`#${replyId} .comment-body`).innerText()).trim() === 'A reply, typed.', 'reply text shown');
@@ -251,8 +259,7 @@ try {
 
   // a comment made of payloads is shown as text
   await page.fill('#comment-body', HOSTILE);
-  await page.click('form.comment-form:has(#comment-body) button[type=submit]');
-  await page.waitForURL(/#c\d+$/);
+  await submit(page, 'form.comment-form:has(#comment-body) button[type=submit]');
   const hostileId = new URL(page.url()).hash.slice(1);
   const shown = await page.locator(`#${hostileId} .comment-body`).innerText();
   for (const p of PAYLOADS) check(shown.includes(p), 'payload shown as text: ' + p);
@@ -282,8 +289,7 @@ try {
   await page.goto(BASE + '/settings');
   await domIsClean(page, 'settings');
   await shot(page, '08-settings');
-  await page.click('nav.account button:has-text("Log out")');
-  await page.waitForURL(BASE + '/');
+  await submit(page, 'nav.account button:has-text("Log out")');
   await page.goto(articleUrl);
   check(await page.getByText('Log in to comment').count() === 1, 'logged out again');
   check(await page.getByText('A reply, typed.').count() === 1, 'comments visible to visitors');
@@ -300,24 +306,21 @@ try {
   await p2.goto(BASE + '/login?next=' + encodeURIComponent(new URL(articleUrl).pathname));
   await p2.fill('#name', 'reader');
   await p2.fill('#password', PASSWORD);
-  await p2.click('main button[type=submit]');
-  await p2.waitForURL((u) => u.pathname === new URL(articleUrl).pathname);
+  await submit(p2, 'main button[type=submit]');
+  check(new URL(p2.url()).pathname === new URL(articleUrl).pathname, 'no-JS log-in returns to the article');
   check(await p2.locator('textarea').count() > 0 && await p2.locator('.count').count() === 0,
     'scripts really are off (no character counters)');
   const c1n = p2.locator('#' + firstComment);
   await c1n.locator('> .actions details.reply > summary').click();
   await p2.fill('#reply-' + firstComment.slice(1), 'A reply without JavaScript.');
-  await c1n.locator('> .actions details.reply button[type=submit]').click();
-  await p2.waitForURL((u) => /^#c\d+$/.test(u.hash) && u.hash !== '#' + firstComment);
+  await submit(p2, c1n.locator('> .actions details.reply button[type=submit]'));
   check(await p2.locator(`#${firstComment} > ol.replies > li`, { hasText: 'A reply without JavaScript.' }).count() === 1,
     'reply posted without JavaScript');
   const noJsReply = new URL(p2.url()).hash.slice(1);
-  await p2.locator(`#${noJsReply} form[action="/comment/delete"] button`).click();
-  await p2.waitForURL(/#c\d+$/);
+  await submit(p2, p2.locator(`#${noJsReply} form[action="/comment/delete"] button`));
   check(await p2.getByText('A reply without JavaScript.').count() === 0, 'deleted without JavaScript');
   await shot(p2, '10-no-javascript');
-  await p2.click('nav.account button:has-text("Log out")');
-  await p2.waitForURL(BASE + '/');
+  await submit(p2, 'nav.account button:has-text("Log out")');
   check(await p2.locator('nav.account a', { hasText: 'Log in' }).count() === 1, 'logged out without JavaScript');
   await closeBrowser(b);
 } catch (e) {
