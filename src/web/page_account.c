@@ -199,6 +199,7 @@ page_login_post(struct req *r, const char *arg)
     struct store_user u = {0};
     int64_t wait = 0;
     int found = 0;
+    int valid;
     int rc;
 
     (void)arg;
@@ -216,13 +217,15 @@ page_login_post(struct req *r, const char *arg)
                                        minutes(r, wait)),
                           name, next);
     }
-    if (!auth_name_check(name, NULL)) {
+    valid = !auth_name_check(name, NULL);
+    if (valid) {
         rc = store_user_find(r->st, name, r->a, &u, &err);
         if (rc && rc != GZ_ENOTFOUND)
             goto fail;
         found = rc == 0;
     }
-    if (!auth_password_verify(found ? u.pass_hash : NULL, pw)) {
+    /* a name that cannot exist costs no hashing: its failure says nothing secret */
+    if (!valid || !auth_password_verify(found ? u.pass_hash : NULL, pw)) {
         if ((rc = auth_login_failed(r, name, &err)))
             goto fail;
         return login_page(r, 403, "Wrong name or password.", name, next);
