@@ -111,5 +111,6 @@ CLI_COMMAND(import);
 CLI_COMMAND(serve);
 CLI_COMMAND(sources);
 CLI_COMMAND(extract);
+CLI_COMMAND(user);
 
 #endif

@@ -30,6 +30,7 @@ const struct cli_cmd cli_cmds[] = {
     {"sources", cmd_sources, CMD_STORE, "list sources with their fetch status", &cmd_sources_spec},
     {"extract", cmd_extract, 0, "extract an article's text and metadata from a saved page",
      &cmd_extract_spec},
+    {"user", cmd_user, CMD_STORE, "add users, set passwords, list users", &cmd_user_spec},
     {NULL, NULL, 0, NULL, NULL},
 };
 

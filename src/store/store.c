@@ -77,6 +77,20 @@ enum stmt_id {
     ST_COMMENT_LIST,
     ST_COMMENT_EDIT,
     ST_COMMENT_STATUS,
+    /* ---- accounts ---- */
+    ST_USER_FIND,
+    ST_USER_SET_ADMIN,
+    ST_SESSION_DELETE_USER,
+    ST_SESSION_PURGE,
+    ST_THROTTLE_ADD,
+    ST_THROTTLE_COUNT,
+    ST_THROTTLE_CLEAR,
+    ST_THROTTLE_PURGE,
+    ST_COMMENT_COUNT_SINCE,
+    ST_COMMENT_REPORT_ADD,
+    ST_COMMENT_REPORT_RECOUNT,
+    ST_COMMENT_QUEUE_REPORTED,
+    ST_COMMENT_QUEUE_RECENT,
     ST_COUNT
 };
 
@@ -98,6 +112,11 @@ struct stmt_def {
     "s.site_url"
 /* ... followed, for full reads, by these two. */
 #define ARTICLE_TEXT_COLS ", a.text, a.html"
+
+/* The columns read_comment() reads, from comments c joined with users u. */
+#define COMMENT_COLS                                                                               \
+    "c.id, c.article_id, c.user_id, coalesce(c.parent_id, 0), c.body, c.created, c.edited, "       \
+    "c.status, c.reports, u.name"
 
 #define STORY_COLS                                                                                 \
     "id, title, summary, key_points, source_diff, first_seen, last_updated, n_articles, "          \
@@ -260,6 +279,41 @@ static const struct stmt_def stmts[ST_COUNT] = {
                          NULL},
     [ST_COMMENT_EDIT] = {"UPDATE comments SET body = $2, edited = $3 WHERE id = $1", NULL},
     [ST_COMMENT_STATUS] = {"UPDATE comments SET status = $2 WHERE id = $1", NULL},
+    /* ---- accounts ---- */
+    [ST_USER_FIND] = {"SELECT id, name, pass_hash, is_admin, created FROM users "
+                      "WHERE lower(name) = lower($1)",
+                      NULL},
+    [ST_USER_SET_ADMIN] = {"UPDATE users SET is_admin = $2 WHERE id = $1", NULL},
+    [ST_SESSION_DELETE_USER] = {"DELETE FROM sessions WHERE user_id = $1 "
+                                "AND ($2 IS NULL OR id_hash <> $2)",
+                                "DELETE FROM sessions WHERE user_id = $1 "
+                                "AND ($2::text IS NULL OR id_hash <> $2)"},
+    [ST_SESSION_PURGE] = {"DELETE FROM sessions WHERE expires <= $1", NULL},
+    [ST_THROTTLE_ADD] = {"INSERT INTO throttle_events (scope, key, at) VALUES ($1, $2, $3)", NULL},
+    [ST_THROTTLE_COUNT] = {"SELECT count(*), coalesce(min(at), 0) FROM throttle_events "
+                           "WHERE scope = $1 AND key = $2 AND at >= $3",
+                           NULL},
+    [ST_THROTTLE_CLEAR] = {"DELETE FROM throttle_events WHERE scope = $1 AND key = $2", NULL},
+    [ST_THROTTLE_PURGE] = {"DELETE FROM throttle_events WHERE at < $1", NULL},
+    [ST_COMMENT_COUNT_SINCE] = {"SELECT count(*) FROM comments WHERE user_id = $1 "
+                                "AND created >= $2",
+                                NULL},
+    [ST_COMMENT_REPORT_ADD] = {"INSERT INTO comment_reports (comment_id, user_id, at) "
+                               "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                               NULL},
+    [ST_COMMENT_REPORT_RECOUNT] = {"UPDATE comments SET reports = (SELECT count(*) FROM "
+                                   "comment_reports WHERE comment_id = $1) WHERE id = $1",
+                                   NULL},
+    [ST_COMMENT_QUEUE_REPORTED] = {"SELECT " COMMENT_COLS ", a.title FROM comments c "
+                                   "JOIN users u ON u.id = c.user_id JOIN articles a "
+                                   "ON a.id = c.article_id WHERE c.reports > 0 "
+                                   "ORDER BY c.reports DESC, c.created DESC, c.id DESC LIMIT $1",
+                                   NULL},
+    [ST_COMMENT_QUEUE_RECENT] = {"SELECT " COMMENT_COLS ", a.title FROM comments c "
+                                 "JOIN users u ON u.id = c.user_id JOIN articles a "
+                                 "ON a.id = c.article_id "
+                                 "ORDER BY c.created DESC, c.id DESC LIMIT $1",
+                                 NULL},
 };
 
 /* struct store itself is in store_int.h, shared with copy.c. */
@@ -1482,4 +1536,217 @@ store_comment_set_status(struct store *st, int64_t id, int status, struct gz_err
     B64(1, id);
     B64(2, status);
     return run(st, s, err);
+}
+
+/* ---- accounts ---- */
+
+int
+store_user_find(struct store *st, const char *name, struct arena *a, struct store_user *out,
+                struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_USER_FIND, &s, err);
+
+    if (rc)
+        return rc;
+    BTXT(1, name);
+    rc = st->ops->step(s, err);
+    if (rc == DB_ROW) {
+        read_user(st, s, a, out);
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = gz_errf(err, GZ_ENOTFOUND, "no user '%s'", name);
+    }
+    st->ops->reset(s);
+    return rc;
+}
+
+int
+store_user_set_admin(struct store *st, int64_t id, int is_admin, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_USER_SET_ADMIN, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, id);
+    B64(2, is_admin ? 1 : 0);
+    rc = run(st, s, err);
+    if (!rc && st->ops->changes(st->db) == 0)
+        rc = gz_errf(err, GZ_ENOTFOUND, "no user %lld", (long long)id);
+    return rc;
+}
+
+int
+store_session_delete_user(struct store *st, int64_t user_id, const char *keep_hash,
+                          struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_SESSION_DELETE_USER, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, user_id);
+    BTXT(2, keep_hash);
+    return run(st, s, err);
+}
+
+int
+store_session_purge(struct store *st, int64_t now, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_SESSION_PURGE, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, now);
+    return run(st, s, err);
+}
+
+int
+store_throttle_add(struct store *st, const char *scope, const char *key, int64_t at,
+                   struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_THROTTLE_ADD, &s, err);
+
+    if (rc)
+        return rc;
+    BTXT(1, scope);
+    BTXT(2, key);
+    B64(3, at);
+    return run(st, s, err);
+}
+
+int
+store_throttle_count(struct store *st, const char *scope, const char *key, int64_t since,
+                     int64_t *count, int64_t *oldest, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_THROTTLE_COUNT, &s, err);
+
+    if (rc)
+        return rc;
+    BTXT(1, scope);
+    BTXT(2, key);
+    B64(3, since);
+    rc = st->ops->step(s, err);
+    if (rc == DB_ROW) {
+        *count = C64(0);
+        if (oldest)
+            *oldest = C64(1);
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = gz_errf(err, GZ_EDB, "count of throttle events returned no row");
+    }
+    st->ops->reset(s);
+    return rc;
+}
+
+int
+store_throttle_clear(struct store *st, const char *scope, const char *key, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_THROTTLE_CLEAR, &s, err);
+
+    if (rc)
+        return rc;
+    BTXT(1, scope);
+    BTXT(2, key);
+    return run(st, s, err);
+}
+
+int
+store_throttle_purge(struct store *st, int64_t before, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_THROTTLE_PURGE, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, before);
+    return run(st, s, err);
+}
+
+int
+store_comment_count_since(struct store *st, int64_t user_id, int64_t since, int64_t *count,
+                          struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_COMMENT_COUNT_SINCE, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, user_id);
+    B64(2, since);
+    rc = st->ops->step(s, err);
+    if (rc == DB_ROW) {
+        *count = C64(0);
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = gz_errf(err, GZ_EDB, "count of comments returned no row");
+    }
+    st->ops->reset(s);
+    return rc;
+}
+
+int
+store_comment_report(struct store *st, int64_t id, int64_t user_id, int64_t now, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int own_tx = !st->in_tx;
+    int64_t added;
+    int rc;
+
+    if (own_tx && (rc = store_begin(st, err)))
+        return rc;
+    rc = stmt(st, ST_COMMENT_REPORT_ADD, &s, err);
+    if (!rc) {
+        B64(1, id);
+        B64(2, user_id);
+        B64(3, now);
+        rc = run(st, s, err);
+    }
+    added = rc ? 0 : st->ops->changes(st->db);
+    if (!rc && added) {
+        rc = stmt(st, ST_COMMENT_REPORT_RECOUNT, &s, err);
+        if (!rc) {
+            B64(1, id);
+            rc = run(st, s, err);
+        }
+    }
+    if (own_tx) {
+        if (rc)
+            store_rollback(st);
+        else
+            rc = store_commit(st, err);
+    }
+    if (!rc && !added)
+        rc = gz_errf(err, GZ_EEXIST, "comment %lld was already reported by this user",
+                     (long long)id);
+    return rc;
+}
+
+static void
+read_comment_mod(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    struct store_comment_mod *o = elem;
+
+    read_comment(st, s, a, &o->c);
+    o->article_title = ctext(st, s, 10, a);
+}
+
+int
+store_comment_queue(struct store *st, int queue, int64_t limit, struct arena *a,
+                    struct store_comment_mod **out, size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc =
+        stmt(st, queue == COMMENTS_REPORTED ? ST_COMMENT_QUEUE_REPORTED : ST_COMMENT_QUEUE_RECENT,
+             &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, limit > 0 ? limit : 50);
+    return collect(st, s, a, sizeof(**out), read_comment_mod, (void **)out, n, err);
 }

@@ -361,4 +361,70 @@ int store_comment_edit(struct store *st, int64_t id, const char *body, int64_t n
                        struct gz_err *err);
 int store_comment_set_status(struct store *st, int64_t id, int status, struct gz_err *err);
 
+/* ---- accounts ---- */
+
+/*
+ * The user whose name equals name ignoring ASCII case (names are unique
+ * that way since migration 0002); GZ_ENOTFOUND when there is none.
+ */
+int store_user_find(struct store *st, const char *name, struct arena *a, struct store_user *out,
+                    struct gz_err *err);
+/* Make a user an admin (1) or not (0); GZ_ENOTFOUND when there is no such user. */
+int store_user_set_admin(struct store *st, int64_t id, int is_admin, struct gz_err *err);
+
+/*
+ * Delete every session of user_id except the one with keep_hash (NULL:
+ * all of them): a password change signs the other browsers out.
+ */
+int store_session_delete_user(struct store *st, int64_t user_id, const char *keep_hash,
+                              struct gz_err *err);
+/* Delete the sessions that expired at or before now. */
+int store_session_purge(struct store *st, int64_t now, struct gz_err *err);
+
+/*
+ * Throttle events: rows (scope, key, at) counted in a sliding window, so
+ * that every server process shares the counts.  scope names the counter
+ * ("login-user", "login-ip", "signup-ip"), key what is counted (a lower-cased
+ * name, a client address).
+ */
+int store_throttle_add(struct store *st, const char *scope, const char *key, int64_t at,
+                       struct gz_err *err);
+/*
+ * How many events (scope, key) happened at or after since: *count, and
+ * *oldest the time of the earliest of them (0 when none).
+ */
+int store_throttle_count(struct store *st, const char *scope, const char *key, int64_t since,
+                         int64_t *count, int64_t *oldest, struct gz_err *err);
+/* Forget the events of (scope, key). */
+int store_throttle_clear(struct store *st, const char *scope, const char *key, struct gz_err *err);
+/* Delete the events older than before, of every scope. */
+int store_throttle_purge(struct store *st, int64_t before, struct gz_err *err);
+
+/* How many comments user_id posted at or after since (the posting rate limit). */
+int store_comment_count_since(struct store *st, int64_t user_id, int64_t since, int64_t *count,
+                              struct gz_err *err);
+/*
+ * user_id reports comment id: recorded once per user and comment, and
+ * comments.reports recounted.  GZ_EEXIST when this user had reported it
+ * already (nothing changes).  The comment must exist (a foreign key
+ * refuses a report of a missing one with GZ_EDB): callers read it first.
+ */
+int store_comment_report(struct store *st, int64_t id, int64_t user_id, int64_t now,
+                         struct gz_err *err);
+
+/* A comment with the title of its article, for the moderation page. */
+struct store_comment_mod {
+    struct store_comment c;
+    const char *article_title;
+};
+
+enum store_comment_queue {
+    COMMENTS_REPORTED = 0, /* reported at least once, most reports first */
+    COMMENTS_RECENT = 1,   /* every comment, newest first */
+};
+
+/* Up to limit comments of the queue (enum store_comment_queue), any status. */
+int store_comment_queue(struct store *st, int queue, int64_t limit, struct arena *a,
+                        struct store_comment_mod **out, size_t *n, struct gz_err *err);
+
 #endif

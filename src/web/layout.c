@@ -70,8 +70,9 @@ web_page_begin(struct req *r, const struct page_meta *m)
                 "<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">\n"
                 "<label for=\"q\" class=\"visually-hidden\">Search</label>\n"
                 "<input id=\"q\" name=\"q\" type=\"search\" placeholder=\"Search news\">\n"
-                "<button type=\"submit\">Search</button>\n</form>\n"
-                "</div>\n</header>\n<main id=\"main\">\n");
+                "<button type=\"submit\">Search</button>\n</form>\n");
+    page_account_nav(r);
+    html_lit(b, "</div>\n</header>\n<main id=\"main\">\n");
 }
 
 void

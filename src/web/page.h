@@ -29,6 +29,37 @@ int page_source(struct req *r, const char *arg);
 int page_static(struct req *r, const char *arg);
 int page_healthz(struct req *r, const char *arg);
 
+/* ---- accounts ---- */
+
+struct store_comment;
+
+/* page_account.c */
+int page_login(struct req *r, const char *arg);
+int page_login_post(struct req *r, const char *arg);
+int page_signup(struct req *r, const char *arg);
+int page_signup_post(struct req *r, const char *arg);
+int page_logout(struct req *r, const char *arg);
+int page_settings(struct req *r, const char *arg);
+int page_settings_post(struct req *r, const char *arg);
+/* The header's account links: log in / sign up, or the user's name, settings and log out. */
+void page_account_nav(struct req *r);
+/*
+ * A notice paragraph: kind "error" (role=alert) or "ok" (role=status).
+ * msg is plain text; a first lower-case letter is capitalised and a full
+ * stop added, so gz_err messages read as sentences.
+ */
+void page_notice(struct req *r, const char *kind, const char *msg);
+
+/* page_comments.c */
+int page_comment_post(struct req *r, const char *arg);
+int page_comment_edit(struct req *r, const char *arg);
+int page_comment_delete(struct req *r, const char *arg);
+int page_comment_report(struct req *r, const char *arg);
+int page_comment_moderate(struct req *r, const char *arg);
+int page_moderation(struct req *r, const char *arg);
+/* The article page's Comments section: the thread of c[0..n) and the forms. */
+void comments_section(struct req *r, int64_t article_id, const struct store_comment *c, size_t n);
+
 /* Parse a positive decimal id from arg (the whole of it); 0 when it is not one. */
 int64_t page_id(const char *arg);
 

@@ -92,34 +92,6 @@ section_ai(struct req *r, const struct store_article *a, const struct store_tag 
 }
 
 static void
-section_comments(struct req *r, const struct store_comment *c, size_t n)
-{
-    struct buf *b = &r->out;
-    size_t shown = 0;
-
-    html_lit(b, "<section class=\"comments\" id=\"comments\" aria-labelledby=\"h-comments\">\n"
-                "<h2 id=\"h-comments\">Comments</h2>\n");
-    for (size_t i = 0; i < n; i++) {
-        if (c[i].status != COMMENT_VISIBLE)
-            continue;
-        if (!shown++)
-            html_lit(b, "<ol class=\"thread\">\n");
-        html_litf(b, "<li id=\"c%lld\"><p class=\"meta\">", (long long)c[i].id);
-        html_text(b, c[i].user_name);
-        html_lit(b, " \xc2\xb7 ");
-        html_time(b, c[i].created, r->now);
-        html_lit(b, "</p>\n<div class=\"comment-body\">");
-        html_paragraphs(b, c[i].body);
-        html_lit(b, "</div></li>\n");
-    }
-    if (shown)
-        html_lit(b, "</ol>\n");
-    else
-        html_lit(b, "<p class=\"empty\">No comments yet...</p>\n");
-    html_lit(b, "</section>\n");
-}
-
-static void
 section_related(struct req *r, const struct store_article *rel, size_t n)
 {
     struct buf *b = &r->out;
@@ -213,7 +185,7 @@ page_article(struct req *r, const char *arg)
     html_lit(b, "</div>\n</article>\n");
     section_hashtags(r, tags, ntags);
     section_ai(r, &a, tags, ntags);
-    section_comments(r, comments, ncomments);
+    comments_section(r, id, comments, ncomments);
     section_related(r, rel, nrel);
     web_page_end(r);
     return 0;

@@ -11,6 +11,7 @@
 #include "util/mem.h"
 #include "util/str.h"
 #include "util/time.h"
+#include "web/auth.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -69,6 +70,29 @@ const char *
 web_arg(struct req *r, const char *key)
 {
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+const char *
+web_req_header(struct req *r, const char *name)
+{
+    return r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name) : NULL;
+}
+
+const char *
+web_client_addr(struct req *r)
+{
+    const union MHD_ConnectionInfo *ci =
+        r->conn ? MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS) : NULL;
+    char text[INET6_ADDRSTRLEN];
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    if (sa && sa->sa_family == AF_INET &&
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text, sizeof(text)))
+        return arena_strdup(r->a, text);
+    if (sa && sa->sa_family == AF_INET6 &&
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, text, sizeof(text)))
+        return arena_strdup(r->a, text);
+    return "unknown";
 }
 
 int
@@ -130,7 +154,13 @@ respond(struct conn_state *cs)
     }
     MHD_add_response_header(resp, "Content-Type",
                             r->content_type ? r->content_type : "text/html; charset=utf-8");
-    MHD_add_response_header(resp, "Cache-Control", r->cache ? r->cache : "no-cache");
+    /* a page made for one visitor must not be kept by a shared cache */
+    MHD_add_response_header(resp, "Cache-Control",
+                            (r->flags & REQ_PRIVATE) ? "private, no-cache"
+                            : r->cache               ? r->cache
+                                                     : "no-cache");
+    if (r->flags & REQ_READ_COOKIES)
+        MHD_add_response_header(resp, "Vary", "Cookie");
     add_security_headers(resp);
     for (int i = 0; i < r->nheaders; i++)
         MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value);
@@ -174,26 +204,34 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
         return MHD_YES;
     }
     r = &cs->r;
+    r->body = cs->body.p;
+    r->body_len = cs->body.len;
+    /* opened before routing so that even a 404 page knows who is signed in */
+    r->st = thread_store(ws, &err);
     if (cs->too_large) {
         web_error(r, 413, "The request body is too large.");
         return respond(cs);
     }
     rt = web_route_find(method, r->path, &arg);
     if (!rt) {
-        if (web_route_find("GET", r->path, &arg) && strcmp(method, "GET")) {
-            web_header(r, "Allow", "GET, HEAD");
+        int get = web_route_find("GET", r->path, &arg) != NULL;
+        int post = web_route_find("POST", r->path, &arg) != NULL;
+
+        if (get || post) {
+            web_header(r, "Allow", get && post ? "GET, HEAD, POST" : get ? "GET, HEAD" : "POST");
             web_error(r, 405, "This address does not accept that method.");
         } else {
             web_error(r, 404, "There is no page at this address.");
         }
         return respond(cs);
     }
-    r->st = thread_store(ws, &err);
     if (!r->st) {
         log_error("msg=\"cannot open store\" err=\"%s\"", err.msg);
         web_error(r, 503, "The database is not available right now.");
         return respond(cs);
     }
+    if ((rt->flags & (ROUTE_FORM | ROUTE_USER | ROUTE_ADMIN)) && auth_route_check(r, rt->flags))
+        return respond(cs); /* refused: the error page is ready */
     if (rt->fn(r, arg)) {
         buf_reset(&r->out);
         r->nheaders = 0;

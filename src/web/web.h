@@ -18,6 +18,8 @@
 #include "util/buf.h"
 
 struct arena;
+struct auth;
+struct form;
 struct gz_err;
 struct store;
 struct MHD_Connection;
@@ -42,6 +44,19 @@ struct req {
     int nheaders;
     struct web_header headers[WEB_MAX_HEADERS];
     const char *cache; /* Cache-Control value, NULL for "no-cache" */
+    /* ---- accounts ---- */
+    const char *body; /* the request body: body_len bytes and a NUL ("" when none) */
+    size_t body_len;
+    unsigned flags;       /* enum req_flags */
+    struct form *form;    /* the parsed body, made by web_form_parse() */
+    int form_rc;          /* its parse result */
+    struct form *cookies; /* the parsed Cookie headers, made by web_cookie() */
+    struct auth *auth;    /* the visitor's session, looked up once (auth.h) */
+};
+
+enum req_flags {
+    REQ_READ_COOKIES = 1 << 0, /* the response depends on cookies: "Vary: Cookie" */
+    REQ_PRIVATE = 1 << 1,      /* the visitor's own page, or it sets a cookie: no shared cache */
 };
 
 /* A handler fills r->out (and status, type) and returns 0, or an error for a 500. */
@@ -49,6 +64,10 @@ typedef int (*web_handler)(struct req *r, const char *arg);
 
 enum web_route_flags {
     ROUTE_PREFIX = 1 << 0, /* path is a prefix; the rest is passed as arg */
+    /* ---- accounts: checked by the dispatcher before the handler runs (auth.h) ---- */
+    ROUTE_FORM = 1 << 1,  /* a form POST: its body must parse and carry a valid CSRF token */
+    ROUTE_USER = 1 << 2,  /* signed-in users only: others go to the log-in page (GET) or get 403 */
+    ROUTE_ADMIN = 1 << 3, /* admins only: 403 for everyone else */
 };
 
 struct web_route {
@@ -69,6 +88,25 @@ const char *web_arg(struct req *r, const char *key);
 int web_redirect(struct req *r, int status, const char *location);
 /* Respond with an error page. */
 int web_error(struct req *r, int status, const char *message);
+
+/* ---- accounts ---- */
+
+/*
+ * Parse the request body as a form once (form.h); later calls return the
+ * first result.  0, or GZ_EPARSE / GZ_ELIMIT with a message in err.
+ */
+int web_form_parse(struct req *r, struct gz_err *err);
+/* The body's form field name (first of that name), or NULL; NULL too when the body is bad. */
+const char *web_form(struct req *r, const char *name);
+/* The value of the cookie called name, or NULL; marks the response "Vary: Cookie". */
+const char *web_cookie(struct req *r, const char *name);
+/* The value of the request header name (case-insensitive), or NULL. */
+const char *web_req_header(struct req *r, const char *name);
+/*
+ * The client's address as text ("127.0.0.1", "2001:db8::1"), allocated
+ * from the request's arena; "unknown" when the socket has none.
+ */
+const char *web_client_addr(struct req *r);
 
 /* The route for method and path, with *arg set to the rest of a prefix route. */
 const struct web_route *web_route_find(const char *method, const char *path, const char **arg);
