@@ -112,5 +112,6 @@ CLI_COMMAND(serve);
 CLI_COMMAND(sources);
 CLI_COMMAND(extract);
 CLI_COMMAND(user);
+CLI_COMMAND(digest);
 
 #endif

@@ -31,6 +31,8 @@ const struct cli_cmd cli_cmds[] = {
     {"extract", cmd_extract, 0, "extract an article's text and metadata from a saved page",
      &cmd_extract_spec},
     {"user", cmd_user, CMD_STORE, "add users, set passwords, list users", &cmd_user_spec},
+    {"digest", cmd_digest, CMD_STORE, "send readers' e-mail digests, or print one",
+     &cmd_digest_spec},
     {NULL, NULL, 0, NULL, NULL},
 };
 

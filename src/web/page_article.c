@@ -177,7 +177,9 @@ page_article(struct req *r, const char *arg)
         html_href(b, a.url);
         html_lit(b, "\">Read at the source</a>");
     }
-    html_lit(b, "</p>\n</header>\n<div class=\"body\">\n");
+    html_lit(b, "</p>\n");
+    reader_article_actions(r, &a);
+    html_lit(b, "</header>\n<div class=\"body\">\n");
     if (a.html && *a.html)
         html_safe(b, safe_html_trusted(a.html, strlen(a.html)));
     else

@@ -15,11 +15,12 @@
 
 /* One article as a card in a listing. */
 static void
-article_card(struct req *r, const struct store_article *a)
+article_card(struct req *r, const struct store_article *a, int highlight)
 {
     struct buf *b = &r->out;
 
-    html_lit(b, "<article class=\"card\">\n<h2><a href=\"/article/");
+    html_lit(b, highlight ? "<article class=\"card highlight\">\n<h2><a href=\"/article/"
+                          : "<article class=\"card\">\n<h2><a href=\"/article/");
     html_litf(b, "%lld", (long long)a->id);
     html_lit(b, "\">");
     html_text(b, a->title && *a->title ? a->title : "(untitled)");
@@ -29,6 +30,8 @@ article_card(struct req *r, const struct store_article *a)
     html_text(b, a->source_title);
     html_lit(b, "</a> \xc2\xb7 ");
     html_time(b, a->published, r->now);
+    if (highlight)
+        html_lit(b, " \xc2\xb7 <strong class=\"mark\">Highlighted</strong>");
     html_lit(b, "</p>\n");
     if (a->excerpt && *a->excerpt) {
         html_lit(b, "<p class=\"snippet\">");
@@ -48,6 +51,9 @@ article_listing(struct req *r, const char *heading, const char *base, int64_t so
     struct gz_err err = GZ_ERR_INIT;
     struct page_meta m = {0};
     const char *before = web_arg(r, "before");
+    int *highlight = NULL;
+    int64_t last;
+    size_t fetched;
     size_t n;
 
     q.source_id = source_id;
@@ -57,6 +63,11 @@ article_listing(struct req *r, const char *heading, const char *base, int64_t so
         log_error("msg=\"cannot list articles\" err=\"%s\"", err.msg);
         return -1;
     }
+    /* a signed-in reader's mutes and highlights */
+    fetched = n;
+    last = n ? arts[n - 1].published : 0;
+    if (reader_listing_filter(r, arts, &n, &highlight))
+        return -1;
     m.title = heading;
     m.description = "The latest articles from every source gazette follows.";
     m.nav = nav;
@@ -67,12 +78,11 @@ article_listing(struct req *r, const char *heading, const char *base, int64_t so
     if (!n)
         html_lit(&r->out, "<p class=\"empty\">No articles yet.</p>\n");
     for (size_t i = 0; i < n; i++)
-        article_card(r, &arts[i]);
-    if (n == PAGE_SIZE) {
+        article_card(r, &arts[i], highlight && highlight[i]);
+    if (fetched == PAGE_SIZE) {
         html_lit(&r->out, "<nav class=\"pager\" aria-label=\"Pages\"><a rel=\"next\" href=\"");
         html_lit(&r->out, base);
-        html_litf(&r->out, "?before=%lld\">Older articles</a></nav>\n",
-                  (long long)arts[n - 1].published);
+        html_litf(&r->out, "?before=%lld\">Older articles</a></nav>\n", (long long)last);
     }
     web_page_end(r);
     return 0;
