@@ -61,8 +61,8 @@ one(struct cli_ctx *ctx, int64_t user_id, int force, int64_t now)
     }
     to = u.prefs.email;
     if (cli_has(ctx, "dry-run")) {
-        if (digest_message(&d, gz_config->smtp_from, to ? to : "nobody@invalid", gz_config->base_url,
-                           now, &msg, &err)) {
+        if (digest_message(&d, gz_config->smtp_from, to ? to : "nobody@invalid",
+                           gz_config->base_url, now, &msg, &err)) {
             rc = cli_error("%s", err.msg);
             goto out;
         }

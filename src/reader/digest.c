@@ -88,7 +88,8 @@ digest_build(struct store *st, const struct reader_user *u, int64_t since, int64
     groups = ARENA_NEWN(a, struct group, page.n ? page.n : 1);
     for (size_t i = 0; i < page.n; i++) {
         const struct store_reader_item *it = &page.items[i].it;
-        uint64_t key = it->story_id ? (uint64_t)it->story_id : ((uint64_t)1 << 62) | (uint64_t)it->id;
+        uint64_t key =
+            it->story_id ? (uint64_t)it->story_id : ((uint64_t)1 << 62) | (uint64_t)it->id;
         int inserted = 0;
         uint64_t *slot = hmap_put(&index, key, &inserted);
         struct group *g;
@@ -205,8 +206,8 @@ rfc5322_date(struct buf *b, int64_t t)
     int64_t day = t >= 0 ? t / 86400 : (t - 86399) / 86400;
 
     time_to_civil(t, &y, &mo, &d, &h, &mi, &s);
-    buf_addf(b, "%s, %d %s %04d %02d:%02d:%02d +0000", days[((day % 7) + 7) % 7], d,
-             months[mo - 1], y, h, mi, s);
+    buf_addf(b, "%s, %d %s %04d %02d:%02d:%02d +0000", days[((day % 7) + 7) % 7], d, months[mo - 1],
+             y, h, mi, s);
 }
 
 /* Plain text wrapped at 72 columns on spaces, each line ending CRLF, indented by indent. */
@@ -385,12 +386,14 @@ digest_message(const struct digest *d, const char *from, const char *to, const c
              "Auto-Submitted: auto-generated\r\n"
              "List-Unsubscribe: <%s/settings>\r\n\r\n",
              tag, (long long)now, host, tag, base.p);
-    buf_addf(out, "--gz-%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                  "Content-Transfer-Encoding: 8bit\r\n\r\n",
+    buf_addf(out,
+             "--gz-%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+             "Content-Transfer-Encoding: 8bit\r\n\r\n",
              tag);
     text_part(out, d, base.p);
-    buf_addf(out, "\r\n--gz-%s\r\nContent-Type: text/html; charset=utf-8\r\n"
-                  "Content-Transfer-Encoding: base64\r\n\r\n",
+    buf_addf(out,
+             "\r\n--gz-%s\r\nContent-Type: text/html; charset=utf-8\r\n"
+             "Content-Transfer-Encoding: base64\r\n\r\n",
              tag);
     html_part(&html, d, base.p);
     base64_lines(out, html.p, html.len);

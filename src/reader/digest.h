@@ -42,7 +42,7 @@ struct digest_story {
     int64_t story_id;   /* 0: a single article */
     int64_t article_id; /* the lead article */
     const char *title;
-    const char *snippet; /* the story's summary or the lead's excerpt; may be NULL */
+    const char *snippet;  /* the story's summary or the lead's excerpt; may be NULL */
     const char **sources; /* distinct source names, nsources of them */
     size_t nsources;
     int64_t articles;
@@ -76,8 +76,8 @@ int digest_build(struct store *st, const struct reader_user *u, int64_t since, i
  * with a text/plain (8bit) and a text/html (base64) part.  GZ_EINVAL when
  * from or to could break a header (line breaks, no '@').
  */
-int digest_message(const struct digest *d, const char *from, const char *to,
-                   const char *base_url, int64_t now, struct buf *out, struct gz_err *err);
+int digest_message(const struct digest *d, const char *from, const char *to, const char *base_url,
+                   int64_t now, struct buf *out, struct gz_err *err);
 
 /* The address part of a From setting: "News <a@b.org>" gives "a@b.org", into out. */
 int digest_address(const char *from, char *out, size_t n);
@@ -88,7 +88,7 @@ int digest_address_valid(const char *s);
  * Send msg[0..len) from `from` (a From setting) to `to` through the SMTP
  * server at smtp_url.  GZ_ENET with curl's message when it fails.
  */
-int digest_send(const char *smtp_url, const char *from, const char *to, const char *msg,
-                size_t len, struct gz_err *err);
+int digest_send(const char *smtp_url, const char *from, const char *to, const char *msg, size_t len,
+                struct gz_err *err);
 
 #endif

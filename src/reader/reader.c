@@ -106,6 +106,7 @@ reader_list(struct store *st, const struct reader_user *u, const struct store_re
 {
     struct store_reader_query cq = *q;
     int64_t scanned = 0;
+    int calls = 0;
     size_t cap = q->limit > 0 ? (size_t)q->limit : 1;
     int rc;
 
@@ -118,18 +119,19 @@ reader_list(struct store *st, const struct reader_user *u, const struct store_re
         struct store_reader_item *rows = NULL;
         struct store_reader_tag *tags = NULL;
         int64_t *ids;
+        int64_t snext = 0;
         size_t nrows = 0;
         size_t ntags = 0;
         int64_t chunk = (int64_t)(cap - out->n);
         size_t i;
 
-        /* with mutes, read a little more than is missing: some will be skipped */
+        /* with mutes, ask a little more than is missing: some will be skipped */
         if (rules_mutes(u->rules))
             chunk = chunk + chunk / 4 + 16;
         if (chunk > STORE_READER_MAX)
             chunk = STORE_READER_MAX;
         cq.limit = chunk;
-        if ((rc = store_reader_list(st, &cq, a, &rows, &nrows, err)))
+        if ((rc = store_reader_list(st, &cq, a, &rows, &nrows, &snext, err)))
             return rc;
         ids = ARENA_NEWN(a, int64_t, nrows ? nrows : 1);
         for (i = 0; i < nrows; i++)
@@ -161,19 +163,16 @@ reader_list(struct store *st, const struct reader_user *u, const struct store_re
             out->items[out->n].highlight = verdict == RULES_HIGHLIGHT;
             out->n++;
         }
-        scanned += (int64_t)i;
-        if (out->n == cap)
-            return 0; /* full: more may follow out->next */
-        if ((int64_t)nrows < chunk) {
-            out->next = 0; /* nothing more to read */
+        if (out->n == cap && i < nrows)
+            return 0; /* full before the end of these rows: continue after the last one */
+        out->next = snext;
+        scanned += (int64_t)nrows;
+        if (out->n == cap || !snext || scanned >= READER_SCAN_MAX || ++calls == READER_CALLS_MAX)
             return 0;
-        }
-        if (scanned >= READER_SCAN_MAX)
-            return 0; /* enough for one request: the caller continues at out->next */
         if (cq.ascending)
-            cq.after_id = out->next;
+            cq.after_id = snext;
         else
-            cq.before_id = out->next;
+            cq.before_id = snext;
     }
 }
 
@@ -308,7 +307,7 @@ counts_merge(const struct store_reader_count *fresh, size_t n)
     for (size_t i = 0; i < n; i++) {
         struct store_reader_count key = fresh[i];
         struct store_reader_count *hit =
-            bsearch(&key, counts.v, before, sizeof(*counts.v), cmp_count);
+            before ? bsearch(&key, counts.v, before, sizeof(*counts.v), cmp_count) : NULL;
 
         if (hit) {
             hit->n += fresh[i].n;
@@ -356,7 +355,8 @@ reader_counts(struct store *st, struct arena *a, struct store_reader_count **out
     if (!rc) {
         *n = counts.n;
         *out = ARENA_NEWN(a, struct store_reader_count, counts.n ? counts.n : 1);
-        memcpy(*out, counts.v, counts.n * sizeof(*counts.v));
+        if (counts.n)
+            memcpy(*out, counts.v, counts.n * sizeof(*counts.v));
     }
     pthread_mutex_unlock(&counts.lock);
     arena_free(tmp);
@@ -370,6 +370,6 @@ reader_count_of(const struct store_reader_count *v, size_t n, int64_t source_id)
     const struct store_reader_count *hit;
 
     key.source_id = source_id;
-    hit = bsearch(&key, v, n, sizeof(*v), cmp_count);
+    hit = n ? bsearch(&key, v, n, sizeof(*v), cmp_count) : NULL;
     return hit ? hit->n : 0;
 }

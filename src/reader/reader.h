@@ -62,13 +62,19 @@ struct reader_page {
     int64_t next;
 };
 
-/* Most articles one reader_list() call looks at (muted ones included). */
+/*
+ * Most articles one reader_list() call returns from the store before it
+ * stops (muted ones included), and most store calls it makes (each reads
+ * at most 100,000 articles, store_reader_list()).
+ */
 #define READER_SCAN_MAX 50000
+#define READER_CALLS_MAX 4
 
 /*
  * Up to q->limit articles of q for u with muted ones left out and
  * highlighted ones marked, reading further (in chunks) when mutes thinned
- * a chunk, up to READER_SCAN_MAX articles.  q->user_id and q->read_before
+ * a chunk, within the READER_SCAN_MAX and READER_CALLS_MAX bounds (then
+ * out->next says where to go on).  q->user_id and q->read_before
  * are taken from u; q->with_text is set when rules need the text (the
  * items then carry it).
  */
@@ -86,8 +92,9 @@ int reader_judge(const struct reader_user *u, const struct store_article *art,
  * kept), highlight[i] set for the rest (highlight may be NULL).  Reads the
  * tags of the articles when rules need them.
  */
-int reader_filter_articles(struct store *st, const struct reader_user *u, struct store_article *arts,
-                           size_t *n, int *highlight, struct arena *a, struct gz_err *err);
+int reader_filter_articles(struct store *st, const struct reader_user *u,
+                           struct store_article *arts, size_t *n, int *highlight, struct arena *a,
+                           struct gz_err *err);
 
 /*
  * Set user's API password (checked with the log-in password's rules,

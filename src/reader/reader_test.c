@@ -138,7 +138,9 @@ test_recovery(void)
     CHECK_INT(totp_recovery_hash(7, code, h1, NULL), 0);
     /* lower case, spaces for dashes: the same code */
     for (size_t i = 0; i <= TOTP_RECOVERY_LEN; i++)
-        loose[i] = code[i] == '-' ? ' ' : (char)(code[i] >= 'A' && code[i] <= 'Z' ? code[i] + 32 : code[i]);
+        loose[i] = code[i] == '-'
+                       ? ' '
+                       : (char)(code[i] >= 'A' && code[i] <= 'Z' ? code[i] + 32 : code[i]);
     CHECK_INT(totp_recovery_hash(7, loose, h2, NULL), 0);
     CHECK_STR(h1, h2);
     /* another user's hash of the same code differs */

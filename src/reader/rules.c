@@ -369,8 +369,8 @@ static const struct {
     int kind;
     int tag_kind;
 } keys[] = {
-    {"source", T_SOURCE, 0},       {"tag", T_TAG, 0},
-    {"entity", T_ENTITY, -1},      {"person", T_ENTITY, TAG_PERSON},
+    {"source", T_SOURCE, 0},        {"tag", T_TAG, 0},
+    {"entity", T_ENTITY, -1},       {"person", T_ENTITY, TAG_PERSON},
     {"place", T_ENTITY, TAG_PLACE}, {"org", T_ENTITY, TAG_ORG},
     {"author", T_AUTHOR, 0},
 };
@@ -699,8 +699,7 @@ rules_describe(const struct rules *rs, size_t i, struct buf *out, int *line)
             break;
         case T_ENTITY:
             buf_addf(out, " about \"%s\" (%s)", t->text,
-                     t->tag_kind < 0 ? "a person, place or organization"
-                                     : kind_words[t->tag_kind]);
+                     t->tag_kind < 0 ? "a person, place or organization" : kind_words[t->tag_kind]);
             break;
         case T_AUTHOR:
             buf_addf(out, " by an author named like \"%s\"", t->text);

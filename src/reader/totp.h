@@ -46,8 +46,7 @@ int totp_secret_valid(const char *s);
  * The otpauth:// URI for an authenticator app (issuer "gazette" unless
  * given, the account name as label), from the arena.
  */
-const char *totp_uri(struct arena *a, const char *issuer, const char *account,
-                     const char *secret);
+const char *totp_uri(struct arena *a, const char *issuer, const char *account, const char *secret);
 
 /*
  * The code of secret (base32) for time t into out (TOTP_DIGITS digits and

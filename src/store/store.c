@@ -12,6 +12,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/embed.h"
+#include "util/hmap.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -141,18 +142,23 @@ enum stmt_id {
     ST_RDR_STORY_UNMARK,
     ST_RDR_STORY_NEWS,
     ST_RDR_STORY_MARKS,
-    ST_RDR_LIST_DESC,
-    ST_RDR_LIST_ASC,
-    ST_RDR_LIST_TEXT_DESC,
-    ST_RDR_LIST_TEXT_ASC,
-    ST_RDR_LIST_SRC_DESC,
-    ST_RDR_LIST_SRC_ASC,
-    ST_RDR_LIST_SRC_TEXT_DESC,
-    ST_RDR_LIST_SRC_TEXT_ASC,
-    ST_RDR_LIST_STAR_DESC,
-    ST_RDR_LIST_STAR_ASC,
-    ST_RDR_LIST_STAR_TEXT_DESC,
-    ST_RDR_LIST_STAR_TEXT_ASC,
+    ST_RDR_SUBS_MAP,
+    ST_RDR_SCAN_DESC,
+    ST_RDR_SCAN_ASC,
+    ST_RDR_SCAN_TEXT_DESC,
+    ST_RDR_SCAN_TEXT_ASC,
+    ST_RDR_SCAN_SRC_DESC,
+    ST_RDR_SCAN_SRC_ASC,
+    ST_RDR_SCAN_SRC_TEXT_DESC,
+    ST_RDR_SCAN_SRC_TEXT_ASC,
+    ST_RDR_SCAN_STAR_DESC,
+    ST_RDR_SCAN_STAR_ASC,
+    ST_RDR_SCAN_STAR_TEXT_DESC,
+    ST_RDR_SCAN_STAR_TEXT_ASC,
+    ST_RDR_STATES_RANGE,
+    ST_RDR_HAS_STORY_READS,
+    ST_RDR_STORY_READ_IN,
+    ST_RDR_READ_IN,
     ST_RDR_ARTICLES_DESC,
     ST_RDR_ARTICLES_ASC,
     ST_RDR_TAGS,
@@ -189,7 +195,6 @@ struct stmt_def {
     "id, title, summary, key_points, source_diff, first_seen, last_updated, n_articles, "          \
     "n_sources, hotness, coalesce(merged_into, 0)"
 
-
 /* ---- reader: the pieces of the listing statements ---- */
 
 /*
@@ -206,35 +211,28 @@ struct stmt_def {
 #define RDR_JOINS                                                                                  \
     " LEFT JOIN reader_subs m ON m.user_id = $1 AND m.source_id = a.source_id"                     \
     " LEFT JOIN reader_states r ON r.user_id = $1 AND r.article_id = a.id"
-#define RDR_COLS                                                                                   \
-    "a.id, a.source_id, coalesce(a.story_id, 0), a.fetched, a.published, " RDR_READ                \
-    ", coalesce(r.starred, 0)"
-#define RDR_TEXT_COLS ", a.title, a.excerpt, a.author, s.title, s.url, s.site_url"
-#define RDR_TEXT_JOIN " JOIN sources s ON s.id = a.source_id"
-/* $3 after, $4 before (ids), $6 category, $7 and $8 fetched bounds, $9 state, $10 limit */
-#define RDR_FILTERS(idcol)                                                                         \
-    " AND " idcol " > $3 AND " idcol " < $4"                                                       \
-    " AND (CAST($6 AS BIGINT) = 0 OR m.category_id = $6)"                                          \
-    " AND (CAST($7 AS BIGINT) = 0 OR a.fetched >= $7)"                                             \
-    " AND (CAST($8 AS BIGINT) = 0 OR a.fetched < $8)"                                              \
-    " AND (CAST($9 AS INTEGER) = 0 OR (CAST($9 AS INTEGER) = 1 AND " RDR_READ " = 0)"              \
-    " OR (CAST($9 AS INTEGER) = 2 AND " RDR_READ " = 1)"                                           \
-    " OR (CAST($9 AS INTEGER) = 3 AND coalesce(r.starred, 0) = 1))"
-/* every followed source ($5 is 0 here; the source variant below uses its index) */
-#define RDR_LIST(cols, join, dir)                                                                  \
-    "SELECT " cols " FROM articles a" RDR_JOINS join                                               \
-    " WHERE coalesce(m.follow, 1) = 1 AND (CAST($5 AS BIGINT) = 0 OR a.source_id = $5)"            \
-    RDR_FILTERS("a.id") " ORDER BY a.id " dir " LIMIT $10"
-#define RDR_LIST_SRC(cols, join, dir)                                                              \
-    "SELECT " cols " FROM articles a" RDR_JOINS join " WHERE a.source_id = $5" RDR_FILTERS("a.id") \
-    " ORDER BY a.id " dir " LIMIT $10"
-/* starred articles, driven by the user's starred marks */
-#define RDR_LIST_STAR(cols, join, dir)                                                             \
-    "SELECT " cols " FROM reader_states r JOIN articles a ON a.id = r.article_id"                  \
-    " LEFT JOIN reader_subs m ON m.user_id = $1 AND m.source_id = a.source_id" join                \
-    " WHERE r.user_id = $1 AND r.starred = 1 AND (CAST($5 AS BIGINT) = 0 OR a.source_id = $5)"     \
-    RDR_FILTERS("r.article_id") " ORDER BY r.article_id " dir " LIMIT $10"
-/* a list of ids bound as one text parameter: a JSON array (SQLite), an array literal (PostgreSQL) */
+/*
+ * Listings read articles in id order a chunk at a time with these plain
+ * range scans (an index walk that stops at the LIMIT on both backends,
+ * whatever plan a generic prepared statement gets) and decide read and
+ * starred in C from the user's rows of that id range (store_reader_list).
+ */
+#define RDR_SCAN_COLS                                                                              \
+    "a.id, a.source_id, coalesce(a.story_id, 0), coalesce(a.dup_of, 0), a.fetched, a.published"
+#define RDR_SCAN_TEXT ", a.title, a.excerpt, a.author"
+/* $1 after, $2 before, $3 limit (and $4 the source) */
+#define RDR_SCAN(cols, dir)                                                                        \
+    "SELECT " cols " FROM articles a WHERE a.id > $1 AND a.id < $2 ORDER BY a.id " dir " LIMIT $3"
+#define RDR_SCAN_SRC(cols, dir)                                                                    \
+    "SELECT " cols " FROM articles a WHERE a.source_id = $4 AND a.id > $1 AND a.id < $2 "          \
+    "ORDER BY a.id " dir " LIMIT $3"
+/* $4 the user: their starred articles, from the starred index */
+#define RDR_SCAN_STAR(cols, dir)                                                                   \
+    "SELECT " cols " FROM reader_states r JOIN articles a ON a.id = r.article_id "                  \
+    "WHERE r.user_id = $4 AND r.starred = 1 AND r.article_id > $1 AND r.article_id < $2 "          \
+    "ORDER BY r.article_id " dir " LIMIT $3"
+/* a list of ids bound as one text parameter: a JSON array (SQLite), an array literal (PostgreSQL)
+ */
 #define RDR_IN_IDS(col, n) col " IN (SELECT value FROM json_each($" #n "))"
 #define RDR_IN_IDS_PG(col, n) col " = ANY(CAST($" #n " AS bigint[]))"
 #define RDR_ARTICLES(in, dir)                                                                      \
@@ -243,7 +241,7 @@ struct stmt_def {
     "JOIN sources s ON s.id = a.source_id" RDR_JOINS                                               \
     " LEFT JOIN reader_categories c ON c.id = m.category_id WHERE " in " ORDER BY a.id " dir
 #define RDR_PREFS_COLS                                                                             \
-    "user_id, read_before, rules, rules_version, digest, email, digest_sent, api_hash, "          \
+    "user_id, read_before, rules, rules_version, digest, email, digest_sent, api_hash, "           \
     "totp_secret, totp_last"
 #define RDR_MAX(col, v) col " = CASE WHEN " col " < " v " THEN " v " ELSE " col " END"
 
@@ -441,8 +439,8 @@ static const struct stmt_def stmts[ST_COUNT] = {
                                  NULL},
     /* ---- reader ---- */
     [ST_RDR_PREFS_GET] = {"SELECT " RDR_PREFS_COLS " FROM reader_prefs WHERE user_id = $1", NULL},
-    [ST_RDR_PREFS_ENSURE] = {"INSERT INTO reader_prefs (user_id) VALUES ($1) ON CONFLICT DO NOTHING",
-                             NULL},
+    [ST_RDR_PREFS_ENSURE] =
+        {"INSERT INTO reader_prefs (user_id) VALUES ($1) ON CONFLICT DO NOTHING", NULL},
     [ST_RDR_SET_RULES] = {"UPDATE reader_prefs SET rules = $2, rules_version = rules_version + 1 "
                           "WHERE user_id = $1 RETURNING rules_version",
                           NULL},
@@ -459,17 +457,19 @@ static const struct stmt_def stmts[ST_COUNT] = {
     [ST_RDR_FEVER_ADD] = {"INSERT INTO reader_fever_keys (api_key, user_id) VALUES ($1, $2) "
                           "ON CONFLICT (api_key) DO UPDATE SET user_id = excluded.user_id",
                           NULL},
-    [ST_RDR_FEVER_USER] = {"SELECT k.user_id FROM reader_fever_keys k JOIN reader_prefs p "
-                           "ON p.user_id = k.user_id WHERE k.api_key = $1 AND p.api_hash IS NOT NULL",
-                           NULL},
+    [ST_RDR_FEVER_USER] =
+        {"SELECT k.user_id FROM reader_fever_keys k JOIN reader_prefs p "
+         "ON p.user_id = k.user_id WHERE k.api_key = $1 AND p.api_hash IS NOT NULL",
+         NULL},
     [ST_RDR_TOKENS_CLEAR] = {"DELETE FROM reader_tokens WHERE user_id = $1", NULL},
-    [ST_RDR_TOKEN_ADD] = {"INSERT INTO reader_tokens (id_hash, user_id, created) VALUES ($1, $2, $3)",
-                          NULL},
-    [ST_RDR_TOKEN_USER] = {"SELECT t.user_id FROM reader_tokens t JOIN reader_prefs p "
-                           "ON p.user_id = t.user_id WHERE t.id_hash = $1 AND p.api_hash IS NOT NULL",
-                           NULL},
-    [ST_RDR_SET_TOTP] = {"UPDATE reader_prefs SET totp_secret = $2, totp_last = 0 WHERE user_id = $1",
-                         NULL},
+    [ST_RDR_TOKEN_ADD] =
+        {"INSERT INTO reader_tokens (id_hash, user_id, created) VALUES ($1, $2, $3)", NULL},
+    [ST_RDR_TOKEN_USER] =
+        {"SELECT t.user_id FROM reader_tokens t JOIN reader_prefs p "
+         "ON p.user_id = t.user_id WHERE t.id_hash = $1 AND p.api_hash IS NOT NULL",
+         NULL},
+    [ST_RDR_SET_TOTP] =
+        {"UPDATE reader_prefs SET totp_secret = $2, totp_last = 0 WHERE user_id = $1", NULL},
     [ST_RDR_RECOVERY_CLEAR] = {"DELETE FROM reader_recovery WHERE user_id = $1", NULL},
     [ST_RDR_RECOVERY_ADD] = {"INSERT INTO reader_recovery (user_id, code_hash) VALUES ($1, $2) "
                              "ON CONFLICT DO NOTHING",
@@ -480,8 +480,8 @@ static const struct stmt_def stmts[ST_COUNT] = {
     [ST_RDR_RECOVERY_USE] = {"UPDATE reader_recovery SET used = 1 WHERE user_id = $1 "
                              "AND code_hash = $2 AND used = 0",
                              NULL},
-    [ST_RDR_RECOVERY_LEFT] = {"SELECT count(*) FROM reader_recovery WHERE user_id = $1 AND used = 0",
-                              NULL},
+    [ST_RDR_RECOVERY_LEFT] =
+        {"SELECT count(*) FROM reader_recovery WHERE user_id = $1 AND used = 0", NULL},
     [ST_RDR_CHALLENGE_ADD] = {"INSERT INTO reader_challenges (id_hash, user_id, next, expires) "
                               "VALUES ($1, $2, $3, $4)",
                               NULL},
@@ -522,26 +522,29 @@ static const struct stmt_def stmts[ST_COUNT] = {
     [ST_RDR_CAT_RENAME] = {"UPDATE reader_categories SET name = $3 WHERE id = $2 AND user_id = $1",
                            NULL},
     [ST_RDR_CAT_DELETE] = {"DELETE FROM reader_categories WHERE id = $2 AND user_id = $1", NULL},
-    [ST_RDR_MARK] = {"INSERT INTO reader_states (user_id, article_id, read, at) VALUES ($1, $2, $3, $4) "
-                     "ON CONFLICT (user_id, article_id) DO UPDATE SET read = excluded.read, "
-                     "at = excluded.at",
-                     NULL},
+    [ST_RDR_MARK] =
+        {"INSERT INTO reader_states (user_id, article_id, read, at) VALUES ($1, $2, $3, $4) "
+         "ON CONFLICT (user_id, article_id) DO UPDATE SET read = excluded.read, "
+         "at = excluded.at",
+         NULL},
     [ST_RDR_STAR] = {"INSERT INTO reader_states (user_id, article_id, starred, at) "
                      "VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, article_id) DO UPDATE "
                      "SET starred = excluded.starred, at = excluded.at",
                      NULL},
-    [ST_RDR_MARK_ALL] = {"UPDATE reader_prefs SET " RDR_MAX("read_before", "$2") " WHERE user_id = $1",
+    [ST_RDR_MARK_ALL] = {"UPDATE reader_prefs SET " RDR_MAX("read_before",
+                                                            "$2") " WHERE user_id = $1",
                          NULL},
-    [ST_RDR_MARK_SOURCE] = {"UPDATE reader_subs SET " RDR_MAX("read_before", "$3")
-                            " WHERE user_id = $1 AND source_id = $2",
+    [ST_RDR_MARK_SOURCE] = {"UPDATE reader_subs SET " RDR_MAX(
+                                "read_before", "$3") " WHERE user_id = $1 AND source_id = $2",
                             NULL},
-    [ST_RDR_MARK_CATEGORY] = {"UPDATE reader_subs SET " RDR_MAX("read_before", "$3")
-                              " WHERE user_id = $1 AND category_id = $2",
+    [ST_RDR_MARK_CATEGORY] = {"UPDATE reader_subs SET " RDR_MAX(
+                                  "read_before", "$3") " WHERE user_id = $1 AND category_id = $2",
                               NULL},
-    [ST_RDR_KEPT_ALL] = {"UPDATE reader_states SET read = 1 WHERE user_id = $1 AND read = 0 "
-                         "AND EXISTS (SELECT 1 FROM articles a WHERE a.id = reader_states.article_id "
-                         "AND a.fetched < $2)",
-                         NULL},
+    [ST_RDR_KEPT_ALL] =
+        {"UPDATE reader_states SET read = 1 WHERE user_id = $1 AND read = 0 "
+         "AND EXISTS (SELECT 1 FROM articles a WHERE a.id = reader_states.article_id "
+         "AND a.fetched < $2)",
+         NULL},
     [ST_RDR_KEPT_SOURCE] = {"UPDATE reader_states SET read = 1 WHERE user_id = $1 AND read = 0 "
                             "AND EXISTS (SELECT 1 FROM articles a WHERE a.id = "
                             "reader_states.article_id AND a.source_id = $2 AND a.fetched < $3)",
@@ -572,31 +575,46 @@ static const struct stmt_def stmts[ST_COUNT] = {
                             "AND " RDR_IN_IDS("story_id", 2),
                             "SELECT story_id, n_sources FROM reader_story_reads WHERE user_id = $1 "
                             "AND " RDR_IN_IDS_PG("story_id", 2)},
-    [ST_RDR_LIST_DESC] = {RDR_LIST(RDR_COLS, "", "DESC"), NULL},
-    [ST_RDR_LIST_ASC] = {RDR_LIST(RDR_COLS, "", "ASC"), NULL},
-    [ST_RDR_LIST_TEXT_DESC] = {RDR_LIST(RDR_COLS RDR_TEXT_COLS, RDR_TEXT_JOIN, "DESC"), NULL},
-    [ST_RDR_LIST_TEXT_ASC] = {RDR_LIST(RDR_COLS RDR_TEXT_COLS, RDR_TEXT_JOIN, "ASC"), NULL},
-    [ST_RDR_LIST_SRC_DESC] = {RDR_LIST_SRC(RDR_COLS, "", "DESC"), NULL},
-    [ST_RDR_LIST_SRC_ASC] = {RDR_LIST_SRC(RDR_COLS, "", "ASC"), NULL},
-    [ST_RDR_LIST_SRC_TEXT_DESC] = {RDR_LIST_SRC(RDR_COLS RDR_TEXT_COLS, RDR_TEXT_JOIN, "DESC"),
-                                   NULL},
-    [ST_RDR_LIST_SRC_TEXT_ASC] = {RDR_LIST_SRC(RDR_COLS RDR_TEXT_COLS, RDR_TEXT_JOIN, "ASC"), NULL},
-    [ST_RDR_LIST_STAR_DESC] = {RDR_LIST_STAR(RDR_COLS, "", "DESC"), NULL},
-    [ST_RDR_LIST_STAR_ASC] = {RDR_LIST_STAR(RDR_COLS, "", "ASC"), NULL},
-    [ST_RDR_LIST_STAR_TEXT_DESC] = {RDR_LIST_STAR(RDR_COLS RDR_TEXT_COLS, RDR_TEXT_JOIN, "DESC"),
-                                    NULL},
-    [ST_RDR_LIST_STAR_TEXT_ASC] = {RDR_LIST_STAR(RDR_COLS RDR_TEXT_COLS, RDR_TEXT_JOIN, "ASC"),
-                                   NULL},
+    [ST_RDR_SUBS_MAP] = {"SELECT s.id, coalesce(m.follow, 1), coalesce(m.read_before, 0), "
+                         "coalesce(m.category_id, 0), s.title, s.url, s.site_url FROM sources s "
+                         "LEFT JOIN reader_subs m ON m.user_id = $1 AND m.source_id = s.id",
+                         NULL},
+    [ST_RDR_SCAN_DESC] = {RDR_SCAN(RDR_SCAN_COLS, "DESC"), NULL},
+    [ST_RDR_SCAN_ASC] = {RDR_SCAN(RDR_SCAN_COLS, "ASC"), NULL},
+    [ST_RDR_SCAN_TEXT_DESC] = {RDR_SCAN(RDR_SCAN_COLS RDR_SCAN_TEXT, "DESC"), NULL},
+    [ST_RDR_SCAN_TEXT_ASC] = {RDR_SCAN(RDR_SCAN_COLS RDR_SCAN_TEXT, "ASC"), NULL},
+    [ST_RDR_SCAN_SRC_DESC] = {RDR_SCAN_SRC(RDR_SCAN_COLS, "DESC"), NULL},
+    [ST_RDR_SCAN_SRC_ASC] = {RDR_SCAN_SRC(RDR_SCAN_COLS, "ASC"), NULL},
+    [ST_RDR_SCAN_SRC_TEXT_DESC] = {RDR_SCAN_SRC(RDR_SCAN_COLS RDR_SCAN_TEXT, "DESC"), NULL},
+    [ST_RDR_SCAN_SRC_TEXT_ASC] = {RDR_SCAN_SRC(RDR_SCAN_COLS RDR_SCAN_TEXT, "ASC"), NULL},
+    [ST_RDR_SCAN_STAR_DESC] = {RDR_SCAN_STAR(RDR_SCAN_COLS, "DESC"), NULL},
+    [ST_RDR_SCAN_STAR_ASC] = {RDR_SCAN_STAR(RDR_SCAN_COLS, "ASC"), NULL},
+    [ST_RDR_SCAN_STAR_TEXT_DESC] = {RDR_SCAN_STAR(RDR_SCAN_COLS RDR_SCAN_TEXT, "DESC"), NULL},
+    [ST_RDR_SCAN_STAR_TEXT_ASC] = {RDR_SCAN_STAR(RDR_SCAN_COLS RDR_SCAN_TEXT, "ASC"), NULL},
+    [ST_RDR_STATES_RANGE] = {"SELECT article_id, coalesce(read, -1), starred FROM reader_states "
+                             "WHERE user_id = $1 AND article_id >= $2 AND article_id <= $3",
+                             NULL},
+    [ST_RDR_HAS_STORY_READS] = {"SELECT count(*) FROM (SELECT 1 FROM reader_story_reads "
+                                "WHERE user_id = $1 LIMIT 1) x",
+                                NULL},
+    [ST_RDR_STORY_READ_IN] = {"SELECT story_id FROM reader_story_reads WHERE user_id = $1 AND "
+                              RDR_IN_IDS("story_id", 2),
+                              "SELECT story_id FROM reader_story_reads WHERE user_id = $1 AND "
+                              RDR_IN_IDS_PG("story_id", 2)},
+    [ST_RDR_READ_IN] = {"SELECT article_id FROM reader_states WHERE user_id = $1 AND read = 1 AND "
+                        RDR_IN_IDS("article_id", 2),
+                        "SELECT article_id FROM reader_states WHERE user_id = $1 AND read = 1 AND "
+                        RDR_IN_IDS_PG("article_id", 2)},
     [ST_RDR_ARTICLES_DESC] = {RDR_ARTICLES(RDR_IN_IDS("a.id", 3), "DESC"),
                               RDR_ARTICLES(RDR_IN_IDS_PG("a.id", 3), "DESC")},
     [ST_RDR_ARTICLES_ASC] = {RDR_ARTICLES(RDR_IN_IDS("a.id", 3), "ASC"),
                              RDR_ARTICLES(RDR_IN_IDS_PG("a.id", 3), "ASC")},
     [ST_RDR_TAGS] = {"SELECT x.article_id, t.slug, t.kind FROM article_tags x JOIN tags t "
-                     "ON t.id = x.tag_id WHERE " RDR_IN_IDS("x.article_id", 1)
-                     " ORDER BY x.article_id, x.rank",
+                     "ON t.id = x.tag_id WHERE " RDR_IN_IDS("x.article_id",
+                                                            1) " ORDER BY x.article_id, x.rank",
                      "SELECT x.article_id, t.slug, t.kind FROM article_tags x JOIN tags t "
-                     "ON t.id = x.tag_id WHERE " RDR_IN_IDS_PG("x.article_id", 1)
-                     " ORDER BY x.article_id, x.rank"},
+                     "ON t.id = x.tag_id WHERE " RDR_IN_IDS_PG("x.article_id",
+                                                               1) " ORDER BY x.article_id, x.rank"},
     [ST_RDR_SOURCE_COUNTS] = {"SELECT source_id, count(*), max(id) FROM articles WHERE id > $1 "
                               "GROUP BY source_id ORDER BY source_id",
                               NULL},
@@ -2255,8 +2273,7 @@ lookup_id(struct store *st, enum stmt_id id, const char *key, int64_t *out, cons
 }
 
 int
-store_reader_fever_user(struct store *st, const char *api_key, int64_t *user_id,
-                        struct gz_err *err)
+store_reader_fever_user(struct store *st, const char *api_key, int64_t *user_id, struct gz_err *err)
 {
     return lookup_id(st, ST_RDR_FEVER_USER, api_key, user_id, "API key", err);
 }
@@ -2277,8 +2294,7 @@ store_reader_token_add(struct store *st, const char *id_hash, int64_t user_id, i
 }
 
 int
-store_reader_token_user(struct store *st, const char *id_hash, int64_t *user_id,
-                        struct gz_err *err)
+store_reader_token_user(struct store *st, const char *id_hash, int64_t *user_id, struct gz_err *err)
 {
     return lookup_id(st, ST_RDR_TOKEN_USER, id_hash, user_id, "API token", err);
 }
@@ -2636,8 +2652,8 @@ store_reader_category_delete(struct store *st, int64_t user_id, int64_t id, stru
 
 /* One statement ($1 user, $2 article, $3 v, $4 now) for each id, in one transaction. */
 static int
-mark_each(struct store *st, enum stmt_id id, int64_t user_id, const int64_t *ids, size_t n,
-          int v, int64_t now, struct gz_err *err)
+mark_each(struct store *st, enum stmt_id id, int64_t user_id, const int64_t *ids, size_t n, int v,
+          int64_t now, struct gz_err *err)
 {
     struct db_stmt *s;
     int own;
@@ -2697,17 +2713,17 @@ store_reader_mark_before(struct store *st, int64_t user_id, int scope, int64_t i
     }
     if (scope == READER_SCOPE_SOURCE)
         rc = sub_ensure(st, user_id, id, err);
-    if (!rc && !(rc = stmt(st, scope == READER_SCOPE_SOURCE ? ST_RDR_MARK_SOURCE
-                                                              : ST_RDR_MARK_CATEGORY,
-                           &s, err))) {
+    if (!rc &&
+        !(rc = stmt(st, scope == READER_SCOPE_SOURCE ? ST_RDR_MARK_SOURCE : ST_RDR_MARK_CATEGORY,
+                    &s, err))) {
         B64(1, user_id);
         B64(2, id);
         B64(3, before);
         rc = run(st, s, err);
     }
-    if (!rc && !(rc = stmt(st, scope == READER_SCOPE_SOURCE ? ST_RDR_KEPT_SOURCE
-                                                              : ST_RDR_KEPT_CATEGORY,
-                           &s, err))) {
+    if (!rc &&
+        !(rc = stmt(st, scope == READER_SCOPE_SOURCE ? ST_RDR_KEPT_SOURCE : ST_RDR_KEPT_CATEGORY,
+                    &s, err))) {
         B64(1, user_id);
         B64(2, id);
         B64(3, before);
@@ -2810,68 +2826,328 @@ store_reader_story_marks(struct store *st, int64_t user_id, const int64_t *ids, 
 
 /* ---- reader: listing ---- */
 
+/* Most articles one store_reader_list() call reads. */
+#define RDR_SCAN_MAX 100000
+/* Articles read at most per chunk. */
+#define RDR_CHUNK_MAX 5000
+/* Arrival times follow ids but for clocks and imports: bounds on them stop a scan this late. */
+#define RDR_FETCHED_SLACK 3600
+
+/* A source as a listing sees it: the user's relation to it and its names. */
+struct rdr_sub {
+    int64_t source_id;
+    int follow;
+    int64_t read_before;
+    int64_t category_id;
+    const char *title;
+    const char *url;
+    const char *site;
+};
+
 static void
-read_reader_item(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+read_rdr_sub(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
 {
-    struct store_reader_item *o = elem;
+    struct rdr_sub *o = elem;
+
+    o->source_id = C64(0);
+    o->follow = (int)C64(1);
+    o->read_before = C64(2);
+    o->category_id = C64(3);
+    o->title = ctext(st, s, 4, a);
+    o->url = ctext(st, s, 5, a);
+    o->site = ctext(st, s, 6, a);
+}
+
+/* One article row of a scan. */
+struct rdr_row {
+    int64_t id;
+    int64_t source_id;
+    int64_t story_id;
+    int64_t dup_of;
+    int64_t fetched;
+    int64_t published;
+    const char *title;
+    const char *excerpt;
+    const char *author;
+};
+
+static void
+read_rdr_row(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    struct rdr_row *o = elem;
 
     (void)a;
     o->id = C64(0);
     o->source_id = C64(1);
     o->story_id = C64(2);
-    o->fetched = C64(3);
-    o->published = C64(4);
-    o->read = (int)C64(5);
-    o->starred = (int)C64(6);
+    o->dup_of = C64(3);
+    o->fetched = C64(4);
+    o->published = C64(5);
 }
 
 static void
-read_reader_item_text(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+read_rdr_row_text(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
 {
-    struct store_reader_item *o = elem;
+    struct rdr_row *o = elem;
 
-    read_reader_item(st, s, a, elem);
-    o->title = ctext(st, s, 7, a);
-    o->excerpt = ctext(st, s, 8, a);
-    o->author = ctext(st, s, 9, a);
-    o->source_title = ctext(st, s, 10, a);
-    o->source_url = ctext(st, s, 11, a);
-    o->source_site = ctext(st, s, 12, a);
+    read_rdr_row(st, s, a, elem);
+    o->title = ctext(st, s, 6, a);
+    o->excerpt = ctext(st, s, 7, a);
+    o->author = ctext(st, s, 8, a);
+}
+
+/* Run a (user $1, id list $2) statement and put column 0 of each row in set. */
+static int
+id_set(struct store *st, enum stmt_id id, int64_t user_id, const int64_t *ids, size_t n,
+       struct hmap *set, struct gz_err *err)
+{
+    struct db_stmt *s;
+    struct buf list = BUF_INIT;
+    int rc;
+
+    if (!n)
+        return 0;
+    if ((rc = stmt(st, id, &s, err)))
+        return rc;
+    ids_param(st, &list, ids, n);
+    B64(1, user_id);
+    BTXT(2, list.p);
+    buf_release(&list);
+    while ((rc = st->ops->step(s, err)) == DB_ROW)
+        hmap_set(set, (uint64_t)C64(0), 1);
+    st->ops->reset(s);
+    return rc < 0 ? rc : 0;
+}
+
+/* The user's marks on articles lo..hi: article -> (read + 1) | starred << 2. */
+static int
+states_range(struct store *st, int64_t user_id, int64_t lo, int64_t hi, struct hmap *marks,
+             struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_RDR_STATES_RANGE, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, user_id);
+    B64(2, lo);
+    B64(3, hi);
+    while ((rc = st->ops->step(s, err)) == DB_ROW)
+        hmap_set(marks, (uint64_t)C64(0), (uint64_t)(C64(1) + 1) | (uint64_t)(C64(2) ? 4 : 0));
+    st->ops->reset(s);
+    return rc < 0 ? rc : 0;
+}
+
+struct rdr_scan {
+    struct hmap subs; /* source -> index in sub */
+    struct rdr_sub *sub;
+    size_t nsub;
+    int story_reads; /* the user marked some story read */
+    struct hmap marks;
+    struct hmap stories; /* stories marked read, of this chunk */
+    struct hmap dups;    /* originals marked read, of this chunk */
+};
+
+static void
+scan_release(struct rdr_scan *sc)
+{
+    hmap_release(&sc->subs);
+    hmap_release(&sc->marks);
+    hmap_release(&sc->stories);
+    hmap_release(&sc->dups);
+}
+
+static int
+scan_start(struct store *st, const struct store_reader_query *q, struct arena *a,
+           struct rdr_scan *sc, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int64_t any = 0;
+    int rc = stmt(st, ST_RDR_SUBS_MAP, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, q->user_id);
+    if ((rc = collect(st, s, a, sizeof(*sc->sub), read_rdr_sub, (void **)&sc->sub, &sc->nsub,
+                      err)))
+        return rc;
+    hmap_init(&sc->subs, sc->nsub);
+    for (size_t i = 0; i < sc->nsub; i++)
+        hmap_set(&sc->subs, (uint64_t)sc->sub[i].source_id, i);
+    if ((rc = stmt(st, ST_RDR_HAS_STORY_READS, &s, err)))
+        return rc;
+    B64(1, q->user_id);
+    if ((rc = run_id(st, s, &any, err)))
+        return rc;
+    sc->story_reads = any > 0;
+    return 0;
+}
+
+/* The marks, story marks and duplicate originals that decide rows[0..n). */
+static int
+scan_chunk_state(struct store *st, const struct store_reader_query *q, struct arena *a,
+                 struct rdr_scan *sc, const struct rdr_row *rows, size_t n, struct gz_err *err)
+{
+    int64_t lo = rows[0].id;
+    int64_t hi = rows[0].id;
+    int64_t *ids = ARENA_NEWN(a, int64_t, n);
+    size_t k = 0;
+    int rc;
+
+    hmap_clear(&sc->marks);
+    hmap_clear(&sc->stories);
+    hmap_clear(&sc->dups);
+    for (size_t i = 0; i < n; i++) {
+        lo = rows[i].id < lo ? rows[i].id : lo;
+        hi = rows[i].id > hi ? rows[i].id : hi;
+    }
+    if ((rc = states_range(st, q->user_id, lo, hi, &sc->marks, err)))
+        return rc;
+    if (sc->story_reads) {
+        for (size_t i = 0; i < n; i++)
+            if (rows[i].story_id && !hmap_get(&sc->marks, (uint64_t)rows[i].id))
+                ids[k++] = rows[i].story_id;
+        if ((rc = id_set(st, ST_RDR_STORY_READ_IN, q->user_id, ids, k, &sc->stories, err)))
+            return rc;
+    }
+    k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].dup_of && !hmap_get(&sc->marks, (uint64_t)rows[i].id))
+            ids[k++] = rows[i].dup_of;
+    return id_set(st, ST_RDR_READ_IN, q->user_id, ids, k, &sc->dups, err);
 }
 
 int
 store_reader_list(struct store *st, const struct store_reader_query *q, struct arena *a,
-                  struct store_reader_item **out, size_t *n, struct gz_err *err)
+                  struct store_reader_item **out, size_t *n, int64_t *next, struct gz_err *err)
 {
     static const enum stmt_id pick[3][2][2] = {
         /* [all/source/starred][text][ascending] */
-        {{ST_RDR_LIST_DESC, ST_RDR_LIST_ASC}, {ST_RDR_LIST_TEXT_DESC, ST_RDR_LIST_TEXT_ASC}},
-        {{ST_RDR_LIST_SRC_DESC, ST_RDR_LIST_SRC_ASC},
-         {ST_RDR_LIST_SRC_TEXT_DESC, ST_RDR_LIST_SRC_TEXT_ASC}},
-        {{ST_RDR_LIST_STAR_DESC, ST_RDR_LIST_STAR_ASC},
-         {ST_RDR_LIST_STAR_TEXT_DESC, ST_RDR_LIST_STAR_TEXT_ASC}},
+        {{ST_RDR_SCAN_DESC, ST_RDR_SCAN_ASC}, {ST_RDR_SCAN_TEXT_DESC, ST_RDR_SCAN_TEXT_ASC}},
+        {{ST_RDR_SCAN_SRC_DESC, ST_RDR_SCAN_SRC_ASC},
+         {ST_RDR_SCAN_SRC_TEXT_DESC, ST_RDR_SCAN_SRC_TEXT_ASC}},
+        {{ST_RDR_SCAN_STAR_DESC, ST_RDR_SCAN_STAR_ASC},
+         {ST_RDR_SCAN_STAR_TEXT_DESC, ST_RDR_SCAN_STAR_TEXT_ASC}},
     };
-    struct db_stmt *s;
+    struct rdr_scan sc = {HMAP_INIT, NULL, 0, 0, HMAP_INIT, HMAP_INIT, HMAP_INIT};
     int kind = q->state == READER_STARRED ? 2 : q->source_id ? 1 : 0;
+    int64_t after = q->after_id > 0 ? q->after_id : 0;
+    int64_t before = q->before_id > 0 ? q->before_id : INT64_MAX;
+    int64_t chunk = q->limit + q->limit / 4 + 16;
+    int64_t scanned = 0;
+    int64_t cursor = 0;
+    int done = 0;
     int rc;
 
+    *out = NULL;
+    *n = 0;
+    if (next)
+        *next = 0;
     if (q->limit < 1 || q->limit > STORE_READER_MAX)
         return gz_errf(err, GZ_EINVAL, "a listing takes 1 to %d articles", STORE_READER_MAX);
-    rc = stmt(st, pick[kind][q->with_text ? 1 : 0][q->ascending ? 1 : 0], &s, err);
-    if (rc)
-        return rc;
-    B64(1, q->user_id);
-    B64(2, q->read_before);
-    B64(3, q->after_id > 0 ? q->after_id : 0);
-    B64(4, q->before_id > 0 ? q->before_id : INT64_MAX);
-    B64(5, q->source_id);
-    B64(6, q->category_id);
-    B64(7, q->fetched_min);
-    B64(8, q->fetched_max);
-    B64(9, q->state);
-    B64(10, q->limit);
-    return collect(st, s, a, sizeof(**out), q->with_text ? read_reader_item_text : read_reader_item,
-                   (void **)out, n, err);
+    *out = ARENA_NEWN(a, struct store_reader_item, (size_t)q->limit);
+    if ((rc = scan_start(st, q, a, &sc, err)))
+        goto out;
+    while (!done) {
+        struct rdr_row *rows = NULL;
+        struct db_stmt *s;
+        size_t nrows = 0;
+
+        if (chunk > RDR_CHUNK_MAX)
+            chunk = RDR_CHUNK_MAX;
+        if ((rc = stmt(st, pick[kind][q->with_text ? 1 : 0][q->ascending ? 1 : 0], &s, err)))
+            goto out;
+        B64(1, after);
+        B64(2, before);
+        B64(3, chunk);
+        if (kind)
+            B64(4, kind == 2 ? q->user_id : q->source_id);
+        if ((rc = collect(st, s, a, sizeof(*rows), q->with_text ? read_rdr_row_text : read_rdr_row,
+                          (void **)&rows, &nrows, err)))
+            goto out;
+        if (!nrows) {
+            done = 2;
+            break;
+        }
+        if ((rc = scan_chunk_state(st, q, a, &sc, rows, nrows, err)))
+            goto out;
+        for (size_t i = 0; i < nrows && !done; i++) {
+            const struct rdr_row *row = &rows[i];
+            const uint64_t *si = hmap_get(&sc.subs, (uint64_t)row->source_id);
+            const struct rdr_sub *sub = si ? &sc.sub[*si] : NULL;
+            const uint64_t *mark = hmap_get(&sc.marks, (uint64_t)row->id);
+            int explicit = mark ? (int)(*mark & 3) - 1 : -1;
+            int starred = mark && (*mark & 4);
+            int read;
+            struct store_reader_item *it;
+
+            cursor = row->id;
+            if (q->ascending)
+                after = row->id;
+            else
+                before = row->id;
+            if (q->fetched_min && row->fetched < q->fetched_min) {
+                if (!q->ascending && row->fetched < q->fetched_min - RDR_FETCHED_SLACK)
+                    done = 2; /* older than the bound from here on */
+                continue;
+            }
+            if (q->fetched_max && row->fetched >= q->fetched_max) {
+                if (q->ascending && row->fetched >= q->fetched_max + RDR_FETCHED_SLACK)
+                    done = 2;
+                continue;
+            }
+            if (kind == 0 && sub && !sub->follow)
+                continue;
+            if (q->category_id && (!sub || sub->category_id != q->category_id))
+                continue;
+            if (explicit >= 0)
+                read = explicit;
+            else if (row->fetched < q->read_before || (sub && row->fetched < sub->read_before))
+                read = 1;
+            else if (row->story_id && hmap_get(&sc.stories, (uint64_t)row->story_id))
+                read = 1;
+            else if (row->dup_of && hmap_get(&sc.dups, (uint64_t)row->dup_of))
+                read = 1;
+            else
+                read = 0;
+            if ((q->state == READER_UNREAD && read) || (q->state == READER_READ && !read) ||
+                (q->state == READER_STARRED && !starred))
+                continue;
+            it = &(*out)[(*n)++];
+            it->id = row->id;
+            it->source_id = row->source_id;
+            it->story_id = row->story_id;
+            it->fetched = row->fetched;
+            it->published = row->published;
+            it->read = read;
+            it->starred = starred;
+            if (q->with_text) {
+                it->title = row->title;
+                it->excerpt = row->excerpt;
+                it->author = row->author;
+                it->source_title = sub ? sub->title : NULL;
+                it->source_url = sub ? sub->url : NULL;
+                it->source_site = sub ? sub->site : NULL;
+            }
+            if ((int64_t)*n == q->limit)
+                done = 1;
+        }
+        scanned += (int64_t)nrows;
+        if (done)
+            break;
+        if ((int64_t)nrows < chunk) {
+            done = 2; /* read to the end */
+            break;
+        }
+        if (scanned >= RDR_SCAN_MAX)
+            break; /* enough for one call: the caller continues at the cursor */
+        chunk *= 2;
+    }
+    if (next && done != 2)
+        *next = cursor;
+out:
+    scan_release(&sc);
+    return rc;
 }
 
 static void

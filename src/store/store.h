@@ -448,17 +448,21 @@ int store_comment_queue(struct store *st, int queue, int64_t limit, struct arena
  * Times are Unix seconds; article order is arrival order (article ids).
  */
 
-enum store_reader_digest { READER_DIGEST_OFF = 0, READER_DIGEST_DAILY = 1, READER_DIGEST_WEEKLY = 2 };
+enum store_reader_digest {
+    READER_DIGEST_OFF = 0,
+    READER_DIGEST_DAILY = 1,
+    READER_DIGEST_WEEKLY = 2
+};
 
 struct store_reader_prefs {
     int64_t user_id;
-    int64_t read_before;   /* articles fetched before this are read */
-    const char *rules;     /* rule text (reader/rules.h), "" when none */
-    int64_t rules_version; /* changes whenever rules change: the compiled-rules cache key */
-    int digest;            /* enum store_reader_digest */
-    const char *email;     /* digest address, or NULL */
-    int64_t digest_sent;   /* when the last digest went, 0 never */
-    const char *api_hash;  /* argon2id of the API password, or NULL (APIs refused) */
+    int64_t read_before;     /* articles fetched before this are read */
+    const char *rules;       /* rule text (reader/rules.h), "" when none */
+    int64_t rules_version;   /* changes whenever rules change: the compiled-rules cache key */
+    int digest;              /* enum store_reader_digest */
+    const char *email;       /* digest address, or NULL */
+    int64_t digest_sent;     /* when the last digest went, 0 never */
+    const char *api_hash;    /* argon2id of the API password, or NULL (APIs refused) */
     const char *totp_secret; /* base32 TOTP secret, or NULL (two-factor off) */
     int64_t totp_last;       /* last TOTP time step accepted */
 };
@@ -480,8 +484,7 @@ struct store_reader_digest_user {
     const char *name;
 };
 int store_reader_digest_users(struct store *st, struct arena *a,
-                              struct store_reader_digest_user **out, size_t *n,
-                              struct gz_err *err);
+                              struct store_reader_digest_user **out, size_t *n, struct gz_err *err);
 
 /*
  * Set the API password: its argon2id hash and the Fever keys that stand
@@ -490,8 +493,7 @@ int store_reader_digest_users(struct store *st, struct arena *a,
  * api_hash removes API access.
  */
 int store_reader_set_api_password(struct store *st, int64_t user_id, const char *api_hash,
-                                  const char *const *fever_keys, size_t nkeys,
-                                  struct gz_err *err);
+                                  const char *const *fever_keys, size_t nkeys, struct gz_err *err);
 /* The user of a Fever api_key; GZ_ENOTFOUND when none. */
 int store_reader_fever_user(struct store *st, const char *api_key, int64_t *user_id,
                             struct gz_err *err);
@@ -530,9 +532,8 @@ struct store_reader_challenge {
 int store_reader_challenge_add(struct store *st, const struct store_reader_challenge *c,
                                int64_t now, struct gz_err *err);
 /* The live challenge with this hash; GZ_ENOTFOUND when none or expired. */
-int store_reader_challenge_get(struct store *st, const char *id_hash, int64_t now,
-                               struct arena *a, struct store_reader_challenge *out,
-                               struct gz_err *err);
+int store_reader_challenge_get(struct store *st, const char *id_hash, int64_t now, struct arena *a,
+                               struct store_reader_challenge *out, struct gz_err *err);
 int store_reader_challenge_delete(struct store *st, const char *id_hash, struct gz_err *err);
 
 /* ---- follows and categories ---- */
@@ -542,13 +543,13 @@ struct store_reader_sub {
     int64_t source_id;
     const char *url;
     const char *site_url;
-    const char *title;      /* the user's title for it, else the source's */
-    const char *own_title;  /* the user's title, or NULL */
-    int follow;             /* 1 followed (the default), 0 not */
-    int64_t category_id;    /* the user's category, 0 none */
-    const char *category;   /* its name, or NULL */
-    int64_t read_before;    /* the source's read mark */
-    int64_t last_ok;        /* the source's last good fetch */
+    const char *title;     /* the user's title for it, else the source's */
+    const char *own_title; /* the user's title, or NULL */
+    int follow;            /* 1 followed (the default), 0 not */
+    int64_t category_id;   /* the user's category, 0 none */
+    const char *category;  /* its name, or NULL */
+    int64_t read_before;   /* the source's read mark */
+    int64_t last_ok;       /* the source's last good fetch */
 };
 
 /* Every source of the instance with user_id's relation to it, by title. */
@@ -558,8 +559,8 @@ int store_reader_subs(struct store *st, int64_t user_id, struct arena *a,
 int store_reader_follow(struct store *st, int64_t user_id, int64_t source_id, int follow,
                         struct gz_err *err);
 /* The user's own title for a source (NULL or "" clears it). */
-int store_reader_set_title(struct store *st, int64_t user_id, int64_t source_id,
-                           const char *title, struct gz_err *err);
+int store_reader_set_title(struct store *st, int64_t user_id, int64_t source_id, const char *title,
+                           struct gz_err *err);
 /*
  * Put a source in the user's category called name (made when missing;
  * names compare ignoring ASCII case), or in none when name is NULL or "".
@@ -583,8 +584,7 @@ int store_reader_category_find(struct store *st, int64_t user_id, const char *na
 int store_reader_category_rename(struct store *st, int64_t user_id, int64_t id, const char *name,
                                  struct gz_err *err);
 /* Delete a category; its sources stay followed, in no category. */
-int store_reader_category_delete(struct store *st, int64_t user_id, int64_t id,
-                                 struct gz_err *err);
+int store_reader_category_delete(struct store *st, int64_t user_id, int64_t id, struct gz_err *err);
 
 /* ---- read, starred ---- */
 
@@ -592,8 +592,8 @@ int store_reader_category_delete(struct store *st, int64_t user_id, int64_t id,
 int store_reader_mark(struct store *st, int64_t user_id, const int64_t *ids, size_t n, int read,
                       int64_t now, struct gz_err *err);
 /* Star (1) or unstar (0) articles ids[0..n). */
-int store_reader_star(struct store *st, int64_t user_id, const int64_t *ids, size_t n,
-                      int starred, int64_t now, struct gz_err *err);
+int store_reader_star(struct store *st, int64_t user_id, const int64_t *ids, size_t n, int starred,
+                      int64_t now, struct gz_err *err);
 
 enum store_reader_scope {
     READER_SCOPE_ALL = 0,      /* everything the user follows */
@@ -618,8 +618,8 @@ int store_reader_mark_story(struct store *st, int64_t user_id, int64_t story_id,
 struct store_reader_story_news {
     int64_t story_id;
     const char *title;
-    int64_t n_sources;   /* now */
-    int64_t seen;        /* when it was marked read */
+    int64_t n_sources; /* now */
+    int64_t seen;      /* when it was marked read */
     int64_t last_updated;
 };
 /* Up to limit such stories, most recently updated first. */
@@ -676,11 +676,18 @@ struct store_reader_item {
 
 /*
  * The articles matching q in id order (arrival), at most q->limit.  Only
- * followed sources unless q->source_id names one.  GZ_EINVAL for a bad
- * limit.
+ * followed sources unless q->source_id names one (starred articles are
+ * listed followed or not).  Articles are read a chunk at a time by id and
+ * their state decided from the user's marks on that id range, at most
+ * 100,000 articles a call: *next (may be NULL) gets the id to continue
+ * from (as before_id newest first, as after_id oldest first) when the page
+ * filled up or the call stopped early, 0 when nothing more matches.
+ * Bounds on arrival time (fetched_min/max) end a scan an hour past them,
+ * since arrival follows the ids.  GZ_EINVAL for a bad limit.
  */
 int store_reader_list(struct store *st, const struct store_reader_query *q, struct arena *a,
-                      struct store_reader_item **out, size_t *n, struct gz_err *err);
+                      struct store_reader_item **out, size_t *n, int64_t *next,
+                      struct gz_err *err);
 
 /* A whole article with the user's state, for contents. */
 struct store_reader_article {

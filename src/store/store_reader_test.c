@@ -120,8 +120,7 @@ add_source(struct store *st, const char *url, const char *title)
 }
 
 static int64_t
-add_article(struct store *st, int64_t source, const char *guid, const char *title,
-            int64_t fetched)
+add_article(struct store *st, int64_t source, const char *guid, const char *title, int64_t fetched)
 {
     struct store_article a = {0};
 
@@ -145,7 +144,7 @@ list_ids(struct store *st, struct arena *a, const struct store_reader_query *q)
     char *out = arena_zalloc(a, 512);
     size_t len = 0;
 
-    CHECK_INT(store_reader_list(st, q, a, &it, &n, NULL), 0);
+    CHECK_INT(store_reader_list(st, q, a, &it, &n, NULL, NULL), 0);
     for (size_t i = 0; i < n; i++)
         len += (size_t)snprintf(out + len, 512 - len, "%s%lld", i ? "," : "", (long long)it[i].id);
     return out;
@@ -525,7 +524,7 @@ test_text_tags_counts(void)
 
     query_init(&q, alice, READER_ANY);
     q.with_text = 1;
-    CHECK_INT(store_reader_list(st, &q, a, &it, &n, NULL), 0);
+    CHECK_INT(store_reader_list(st, &q, a, &it, &n, NULL, NULL), 0);
     CHECK_INT(n, 3);
     if (n == 3) {
         CHECK_STR(it[1].title, "Border czar named");
@@ -534,7 +533,7 @@ test_text_tags_counts(void)
         CHECK_STR(it[2].source_url, "https://feeds.foxnews.example/rss");
     }
     q.limit = 0;
-    CHECK_INT(store_reader_list(st, &q, a, &it, &n, NULL), GZ_EINVAL);
+    CHECK_INT(store_reader_list(st, &q, a, &it, &n, NULL, NULL), GZ_EINVAL);
 
     CHECK_INT(store_reader_tags(st, ids, 3, a, &tags, &n, NULL), 0);
     CHECK_INT(n, 2);

@@ -138,12 +138,12 @@ groups_and_feeds(struct req *r, const struct reader_user *u, json_t *out, int gr
 
             if (!s->follow)
                 continue;
-            json_array_append_new(
-                f, json_pack("{s:I,s:I,s:o,s:o,s:o,s:i,s:I}", "id", (json_int_t)s->source_id,
-                             "favicon_id", (json_int_t)s->source_id, "title", api_str(s->title),
-                             "url", api_str(fetched ? s->url : s->site_url), "site_url",
-                             api_str(s->site_url), "is_spark", 0, "last_updated_on_time",
-                             (json_int_t)s->last_ok));
+            json_array_append_new(f, json_pack("{s:I,s:I,s:o,s:o,s:o,s:i,s:I}", "id",
+                                               (json_int_t)s->source_id, "favicon_id",
+                                               (json_int_t)s->source_id, "title", api_str(s->title),
+                                               "url", api_str(fetched ? s->url : s->site_url),
+                                               "site_url", api_str(s->site_url), "is_spark", 0,
+                                               "last_updated_on_time", (json_int_t)s->last_ok));
         }
         json_object_set_new(out, "feeds", f);
     }

@@ -415,9 +415,8 @@ item_json(struct req *r, const struct store_reader_article *x)
     int64_t published = a->published ? a->published : a->fetched;
     json_t *j = json_object();
 
-    json_object_set_new(j, "id",
-                        api_str(arena_printf(r->a, GR_ITEM_PREFIX "%016llx",
-                                             (unsigned long long)a->id)));
+    json_object_set_new(
+        j, "id", api_str(arena_printf(r->a, GR_ITEM_PREFIX "%016llx", (unsigned long long)a->id)));
     json_object_set_new(j, "crawlTimeMsec",
                         api_str(arena_printf(r->a, "%lld000", (long long)a->fetched)));
     json_object_set_new(j, "timestampUsec",
@@ -434,11 +433,11 @@ item_json(struct req *r, const struct store_reader_article *x)
     json_object_set_new(j, "content",
                         json_pack("{s:s,s:o}", "direction", "ltr", "content", api_str(body)));
     json_object_set_new(j, "categories", item_categories(r, x));
-    json_object_set_new(
-        j, "origin",
-        json_pack("{s:o,s:o,s:o}", "streamId",
-                  api_str(arena_printf(r->a, "feed/%lld", (long long)a->source_id)), "title",
-                  api_str(x->feed_title), "htmlUrl", api_str(a->source_site)));
+    json_object_set_new(j, "origin",
+                        json_pack("{s:o,s:o,s:o}", "streamId",
+                                  api_str(arena_printf(r->a, "feed/%lld", (long long)a->source_id)),
+                                  "title", api_str(x->feed_title), "htmlUrl",
+                                  api_str(a->source_site)));
     return j;
 }
 
@@ -645,8 +644,8 @@ subscribe(struct gr_ctx *c, const char *feed, const char *title, const char *lab
         src.title = title;
         if ((rc = store_source_add(r->st, &src, id, &c->err)))
             return rc;
-        log_info("msg=\"source added through the API\" user=%lld source=%lld",
-                 (long long)c->u.id, (long long)*id);
+        log_info("msg=\"source added through the API\" user=%lld source=%lld", (long long)c->u.id,
+                 (long long)*id);
     }
     rc = store_reader_follow(r->st, c->u.id, *id, 1, &c->err);
     if (rc == GZ_ENOTFOUND)
@@ -721,17 +720,17 @@ quickadd(struct gr_ctx *c)
     if (rc > 0) {
         /* answered with an error: say it as quickadd does */
         r->status = 200;
-        return api_json(r, json_pack("{s:i,s:s}", "numResults", 0, "error",
-                                     "this site has no such feed"));
+        return api_json(
+            r, json_pack("{s:i,s:s}", "numResults", 0, "error", "this site has no such feed"));
     }
     if (rc)
         return rc;
     if ((rc = store_source_get(r->st, id, r->a, &src, &c->err)))
         return rc;
-    return api_json(r, json_pack("{s:i,s:o,s:o,s:o}", "numResults", 1, "query", api_str(url),
-                                 "streamId",
-                                 api_str(arena_printf(r->a, "feed/%lld", (long long)id)),
-                                 "streamName", api_str(src.title)));
+    return api_json(r,
+                    json_pack("{s:i,s:o,s:o,s:o}", "numResults", 1, "query", api_str(url),
+                              "streamId", api_str(arena_printf(r->a, "feed/%lld", (long long)id)),
+                              "streamName", api_str(src.title)));
 }
 
 static int
@@ -876,10 +875,11 @@ unread_count(struct gr_ctx *c)
         if (!cnt || !subs[i].follow)
             continue;
         json_array_append_new(
-            counts, json_pack("{s:o,s:I,s:o}", "id",
-                              api_str(arena_printf(r->a, "feed/%lld", (long long)subs[i].source_id)),
-                              "count", (json_int_t)*cnt, "newestItemTimestampUsec",
-                              api_str(arena_printf(r->a, "%llu000000", (unsigned long long)*nw))));
+            counts,
+            json_pack("{s:o,s:I,s:o}", "id",
+                      api_str(arena_printf(r->a, "feed/%lld", (long long)subs[i].source_id)),
+                      "count", (json_int_t)*cnt, "newestItemTimestampUsec",
+                      api_str(arena_printf(r->a, "%llu000000", (unsigned long long)*nw))));
     }
     /* the reader's categories, summed from their sources */
     {
@@ -914,10 +914,10 @@ unread_count(struct gr_ctx *c)
                           api_str(arena_printf(r->a, "%llu000000", (unsigned long long)nw))));
         }
     }
-    json_array_append_new(
-        counts, json_pack("{s:s,s:I,s:o}", "id", "user/-/state/com.google/reading-list", "count",
-                          (json_int_t)total, "newestItemTimestampUsec",
-                          api_str(arena_printf(r->a, "%lld000000", (long long)top))));
+    json_array_append_new(counts,
+                          json_pack("{s:s,s:I,s:o}", "id", "user/-/state/com.google/reading-list",
+                                    "count", (json_int_t)total, "newestItemTimestampUsec",
+                                    api_str(arena_printf(r->a, "%lld000000", (long long)top))));
     hmap_release(&per_source);
     hmap_release(&newest);
     return api_json(r, json_pack("{s:i,s:o}", "max", STORE_READER_MAX, "unreadcounts", counts));

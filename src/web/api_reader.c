@@ -33,8 +33,8 @@ api_has(struct req *r, const char *name)
     const char *v = NULL;
     size_t n = 0;
 
-    if (r->conn && MHD_lookup_connection_value_n(r->conn, MHD_GET_ARGUMENT_KIND, name,
-                                                 strlen(name), &v, &n) == MHD_YES)
+    if (r->conn && MHD_lookup_connection_value_n(r->conn, MHD_GET_ARGUMENT_KIND, name, strlen(name),
+                                                 &v, &n) == MHD_YES)
         return 1;
     return web_form(r, name) != NULL;
 }
@@ -116,8 +116,8 @@ api_throttled(struct req *r)
     int rc;
 
     addr_key(r, key, sizeof(key));
-    rc = store_throttle_count(r->st, SCOPE_API_ADDR, key, r->now - API_FAIL_WINDOW, &count,
-                              &oldest, &err);
+    rc = store_throttle_count(r->st, SCOPE_API_ADDR, key, r->now - API_FAIL_WINDOW, &count, &oldest,
+                              &err);
     if (rc) {
         log_error("msg=\"cannot read the API throttle\" err=\"%s\"", err.msg);
         return rc;

@@ -250,7 +250,8 @@ page_unread(struct req *r, const char *arg)
     first = ARENA_NEWN(r->a, size_t, page.n ? page.n : 1);
     for (size_t i = 0; i < page.n; i++) {
         const struct store_reader_item *it = &page.items[i].it;
-        uint64_t key = it->story_id ? (uint64_t)it->story_id : ((uint64_t)1 << 62) | (uint64_t)it->id;
+        uint64_t key =
+            it->story_id ? (uint64_t)it->story_id : ((uint64_t)1 << 62) | (uint64_t)it->id;
         int inserted = 0;
         uint64_t *slot = hmap_put(&groups, key, &inserted);
 
@@ -370,10 +371,9 @@ page_reader_mark(struct req *r, const char *arg)
     (void)arg;
     if (!id)
         return web_error(r, 404, "There is no such article.");
-    return after_mark(r,
-                      store_reader_mark(r->st, u->id, &id, 1, !read || strcmp(read, "0"), r->now,
-                                        &err),
-                      &err, "There is no such article.");
+    return after_mark(
+        r, store_reader_mark(r->st, u->id, &id, 1, !read || strcmp(read, "0"), r->now, &err), &err,
+        "There is no such article.");
 }
 
 int
@@ -387,10 +387,9 @@ page_reader_star(struct req *r, const char *arg)
     (void)arg;
     if (!id)
         return web_error(r, 404, "There is no such article.");
-    return after_mark(r,
-                      store_reader_star(r->st, u->id, &id, 1, !star || strcmp(star, "0"), r->now,
-                                        &err),
-                      &err, "There is no such article.");
+    return after_mark(
+        r, store_reader_star(r->st, u->id, &id, 1, !star || strcmp(star, "0"), r->now, &err), &err,
+        "There is no such article.");
 }
 
 int
@@ -404,10 +403,9 @@ page_reader_story(struct req *r, const char *arg)
     (void)arg;
     if (!id)
         return web_error(r, 404, "There is no such story.");
-    return after_mark(r,
-                      store_reader_mark_story(r->st, u->id, id, !read || strcmp(read, "0"), r->now,
-                                              &err),
-                      &err, "There is no such story.");
+    return after_mark(
+        r, store_reader_mark_story(r->st, u->id, id, !read || strcmp(read, "0"), r->now, &err),
+        &err, "There is no such story.");
 }
 
 int
@@ -422,12 +420,11 @@ page_reader_mark_all(struct req *r, const char *arg)
     /* a page rendered at T marks what had arrived by then, never later arrivals */
     if (!before || before > r->now + 1)
         before = r->now + 1;
-    return after_mark(r,
-                      source ? store_reader_mark_before(r->st, u->id, READER_SCOPE_SOURCE, source,
-                                                        before, &err)
-                             : store_reader_mark_before(r->st, u->id, READER_SCOPE_ALL, 0, before,
-                                                        &err),
-                      &err, "There is no such source.");
+    return after_mark(
+        r,
+        source ? store_reader_mark_before(r->st, u->id, READER_SCOPE_SOURCE, source, before, &err)
+               : store_reader_mark_before(r->st, u->id, READER_SCOPE_ALL, 0, before, &err),
+        &err, "There is no such source.");
 }
 
 /* ---- My sources ---- */
@@ -541,11 +538,11 @@ page_my_sources_post(struct req *r, const char *arg)
             return notice_page(r, 422, "My sources",
                                "A category has at most 100 bytes, a name at most 200.",
                                "/my/sources");
-        rc = store_reader_set_category(r->st, u->id, source, arena_strndup(r->a, c.p, c.len),
-                                       NULL, &err);
+        rc = store_reader_set_category(r->st, u->id, source, arena_strndup(r->a, c.p, c.len), NULL,
+                                       &err);
         if (!rc)
-            rc = store_reader_set_title(r->st, u->id, source, arena_strndup(r->a, t.p, t.len),
-                                        &err);
+            rc =
+                store_reader_set_title(r->st, u->id, source, arena_strndup(r->a, t.p, t.len), &err);
     } else {
         return web_error(r, 400, "That is not something this form does.");
     }
@@ -584,8 +581,9 @@ page_rules(struct req *r, const char *arg)
     web_page_begin(r, &m);
     html_lit(b, "<section class=\"rules\">\n<h1>Rules</h1>\n");
     if (saved && !strcmp(saved, "1"))
-        page_notice(r, "ok", nprobs ? "Saved. Some lines could not be used: see below."
-                                    : "Saved. Your rules apply everywhere now.");
+        page_notice(r, "ok",
+                    nprobs ? "Saved. Some lines could not be used: see below."
+                           : "Saved. Your rules apply everywhere now.");
     html_lit(b,
              "<p>One rule a line. A line that starts with <kbd>-</kbd> <strong>mutes</strong> what "
              "it matches: you will not see it on this site, in reading apps or in your digest. "
@@ -718,7 +716,8 @@ reader_settings_sections(struct req *r)
     html_lit(b, "<h2 id=\"apps\">Reading apps</h2>\n<p>Apps such as NetNewsWire, Reeder, "
                 "ReadKit, FeedMe, Fluent Reader and Read You sign in with your name and an "
                 "<strong>API password</strong>, never with the password above. ");
-    html_lit(b, p.api_hash ? "Yours is set.</p>\n" : "You have none yet, so apps are refused.</p>\n");
+    html_lit(b,
+             p.api_hash ? "Yours is set.</p>\n" : "You have none yet, so apps are refused.</p>\n");
     html_lit(b, "<dl class=\"endpoints\">\n<dt>Google Reader API (FreshRSS or Miniflux account "
                 "in your app)</dt><dd><code>");
     html_text(b, base);
@@ -748,8 +747,9 @@ reader_settings_sections(struct req *r)
 
     html_lit(b, "<h2 id=\"two-factor\">Two-factor sign-in</h2>\n<p>");
     if (p.totp_secret)
-        html_litf(b, "On: log-in asks for a code from your authenticator app. %lld recovery "
-                     "code%s left. ",
+        html_litf(b,
+                  "On: log-in asks for a code from your authenticator app. %lld recovery "
+                  "code%s left. ",
                   (long long)left, left == 1 ? "" : "s");
     else
         html_lit(b, "Off: your password alone signs you in. ");
@@ -835,8 +835,8 @@ page_settings_api(struct req *r, const char *arg)
         return -1;
     }
     log_info("msg=\"API password %s\" user=%lld", remove ? "removed" : "set", (long long)u->id);
-    return web_redirect(r, 303, remove ? "/settings?reader=api-removed#apps"
-                                       : "/settings?reader=api-set#apps");
+    return web_redirect(
+        r, 303, remove ? "/settings?reader=api-removed#apps" : "/settings?reader=api-set#apps");
 }
 
 int
@@ -906,8 +906,9 @@ two_factor_page(struct req *r, int status, const char *error, const char *const 
         html_lit(b, "</ol>\n");
     }
     if (p.totp_secret) {
-        html_litf(b, "<p>Two-factor sign-in is <strong>on</strong>. %lld recovery code%s left."
-                     "</p>\n",
+        html_litf(b,
+                  "<p>Two-factor sign-in is <strong>on</strong>. %lld recovery code%s left."
+                  "</p>\n",
                   (long long)left, left == 1 ? "" : "s");
         html_lit(b, "<form method=\"post\" action=\"/settings/two-factor\">\n");
         auth_csrf_field(r);
@@ -931,7 +932,8 @@ two_factor_page(struct req *r, int status, const char *error, const char *const 
         html_lit(b, "</code></dd>\n<dt>Or this address, for apps that take one</dt><dd><code "
                     "class=\"otpauth\">");
         html_text(b, uri);
-        html_lit(b, "</code></dd>\n</dl>\n<form method=\"post\" action=\"/settings/two-factor\">\n");
+        html_lit(b,
+                 "</code></dd>\n</dl>\n<form method=\"post\" action=\"/settings/two-factor\">\n");
         auth_csrf_field(r);
         hidden(b, "secret", secret);
         html_lit(b, "\n<p><label for=\"code\">Code from the app</label>\n<input id=\"code\" "
@@ -1008,8 +1010,7 @@ page_two_factor_post(struct req *r, const char *arg)
         if (p.totp_secret)
             return web_redirect(r, 303, "/settings/two-factor");
         if (!totp_secret_valid(secret))
-            return two_factor_page(r, 422, "The key was damaged on the way: start again.", NULL,
-                                   0);
+            return two_factor_page(r, 422, "The key was damaged on the way: start again.", NULL, 0);
         if (totp_verify(secret, web_form(r, "code"), r->now, &step, &err))
             return two_factor_page(r, 422,
                                    "That code is not right for this key. Check the app's clock "

@@ -11,7 +11,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from reader_common import (GReader, Browser, Fever, add_user, check, fever_key, fetch, finish,  # noqa: E402
-                           gazette, import_corpus, long_id, serve, standard_corpus, stop, tmpdir)
+                           gazette, import_corpus, long_id, serve, standard_corpus, stop, tmpdir,
+                           write_corpus)
 
 tmp = tmpdir("gz-reader-api-")
 db = os.path.join(tmp, "g.db")
@@ -314,6 +315,19 @@ try:
     status, _, _ = web.form("/unread", "/reader/story", {}, pick='value="%d"' % sid)
     status, page, _ = web.get("/unread")
     check("new source" not in page, "seen: the note goes away")
+
+    # ---- a retitled or re-published article does not come back unread ----
+    again = os.path.join(tmp, "again.jsonl")
+    rec = dict(next(a for a in arts if a["id"] == "alpha-3"))
+    rec["title"] = "Alpha Wire report number 3, updated with a new headline"
+    moved = dict(rec, id="alpha-3-republished")  # a new guid, the same address
+    write_corpus(again, [rec, moved])
+    import_corpus(db, again)
+    con = sqlite3.connect(db)
+    check(con.execute("SELECT count(*) FROM articles").fetchone()[0] == 30,
+          "re-importing a retitled or re-published article adds none")
+    con.close()
+    check(target not in fa.ids("unread_item_ids"), "and it stays read")
 
     # ---- everything read ----
     fa.call("", mark="group", **{"as": "read"}, id=0, before=int(time.time()) + 5)
