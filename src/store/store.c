@@ -228,7 +228,7 @@ struct stmt_def {
     "ORDER BY a.id " dir " LIMIT $3"
 /* $4 the user: their starred articles, from the starred index */
 #define RDR_SCAN_STAR(cols, dir)                                                                   \
-    "SELECT " cols " FROM reader_states r JOIN articles a ON a.id = r.article_id "                  \
+    "SELECT " cols " FROM reader_states r JOIN articles a ON a.id = r.article_id "                 \
     "WHERE r.user_id = $4 AND r.starred = 1 AND r.article_id > $1 AND r.article_id < $2 "          \
     "ORDER BY r.article_id " dir " LIMIT $3"
 /* a list of ids bound as one text parameter: a JSON array (SQLite), an array literal (PostgreSQL)
@@ -597,14 +597,16 @@ static const struct stmt_def stmts[ST_COUNT] = {
     [ST_RDR_HAS_STORY_READS] = {"SELECT count(*) FROM (SELECT 1 FROM reader_story_reads "
                                 "WHERE user_id = $1 LIMIT 1) x",
                                 NULL},
-    [ST_RDR_STORY_READ_IN] = {"SELECT story_id FROM reader_story_reads WHERE user_id = $1 AND "
-                              RDR_IN_IDS("story_id", 2),
-                              "SELECT story_id FROM reader_story_reads WHERE user_id = $1 AND "
-                              RDR_IN_IDS_PG("story_id", 2)},
-    [ST_RDR_READ_IN] = {"SELECT article_id FROM reader_states WHERE user_id = $1 AND read = 1 AND "
-                        RDR_IN_IDS("article_id", 2),
-                        "SELECT article_id FROM reader_states WHERE user_id = $1 AND read = 1 AND "
-                        RDR_IN_IDS_PG("article_id", 2)},
+    [ST_RDR_STORY_READ_IN] =
+        {"SELECT story_id FROM reader_story_reads WHERE user_id = $1 AND " RDR_IN_IDS("story_id",
+                                                                                      2),
+         "SELECT story_id FROM reader_story_reads WHERE user_id = $1 AND " RDR_IN_IDS_PG("story_id",
+                                                                                         2)},
+    [ST_RDR_READ_IN] =
+        {"SELECT article_id FROM reader_states WHERE user_id = $1 AND read = 1 AND " RDR_IN_IDS(
+             "article_id", 2),
+         "SELECT article_id FROM reader_states WHERE user_id = $1 AND read = 1 AND " RDR_IN_IDS_PG(
+             "article_id", 2)},
     [ST_RDR_ARTICLES_DESC] = {RDR_ARTICLES(RDR_IN_IDS("a.id", 3), "DESC"),
                               RDR_ARTICLES(RDR_IN_IDS_PG("a.id", 3), "DESC")},
     [ST_RDR_ARTICLES_ASC] = {RDR_ARTICLES(RDR_IN_IDS("a.id", 3), "ASC"),
@@ -2968,8 +2970,7 @@ scan_start(struct store *st, const struct store_reader_query *q, struct arena *a
     if (rc)
         return rc;
     B64(1, q->user_id);
-    if ((rc = collect(st, s, a, sizeof(*sc->sub), read_rdr_sub, (void **)&sc->sub, &sc->nsub,
-                      err)))
+    if ((rc = collect(st, s, a, sizeof(*sc->sub), read_rdr_sub, (void **)&sc->sub, &sc->nsub, err)))
         return rc;
     hmap_init(&sc->subs, sc->nsub);
     for (size_t i = 0; i < sc->nsub; i++)

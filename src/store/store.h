@@ -686,8 +686,7 @@ struct store_reader_item {
  * since arrival follows the ids.  GZ_EINVAL for a bad limit.
  */
 int store_reader_list(struct store *st, const struct store_reader_query *q, struct arena *a,
-                      struct store_reader_item **out, size_t *n, int64_t *next,
-                      struct gz_err *err);
+                      struct store_reader_item **out, size_t *n, int64_t *next, struct gz_err *err);
 
 /* A whole article with the user's state, for contents. */
 struct store_reader_article {
