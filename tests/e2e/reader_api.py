@@ -226,6 +226,28 @@ try:
     j2 = gr.json("stream/contents/feed/%d" % alpha, {"n": 4, "c": j.get("continuation", "")})
     check(j2.get("items") and j2["items"][0]["id"] != j["items"][0]["id"], "its next page")
 
+    # subscribing: only an admin adds a source the site does not have
+    status, body, _ = gr.post("subscription/quickadd", {"quickadd": "https://new.example/feed.xml"})
+    j = __import__("json").loads(body)
+    check(status == 200 and j.get("numResults") == 0, "quickadd by a reader who is no admin: %r" % j)
+    r = gazette(["user", "admin", "alice"], db)
+    status, body, _ = gr.post("subscription/quickadd", {"quickadd": "https://new.example/feed.xml"})
+    j = __import__("json").loads(body)
+    check(j.get("numResults") == 1 and j.get("streamId", "").startswith("feed/"),
+          "an admin's quickadd adds and follows the source: %r" % j)
+    subs = gr.json("subscription/list")["subscriptions"]
+    check(any(s["url"] == "https://new.example/feed.xml" for s in subs), "it is in the list")
+    status, body, _ = gr.post("subscription/edit", {"ac": "unsubscribe", "s": j.get("streamId", "")})
+    check(status == 200 and len(gr.json("subscription/list")["subscriptions"]) == 3,
+          "unsubscribe stops following it")
+    status, body, _ = gr.post("subscription/edit", {"ac": "subscribe", "s": j.get("streamId", ""),
+                                                    "a": "user/-/label/New"})
+    subs = {s["id"]: s for s in gr.json("subscription/list")["subscriptions"]}
+    check([c["label"] for c in subs.get(j.get("streamId"), {}).get("categories", [])] == ["New"],
+          "subscribe into a label")
+    gr.post("subscription/edit", {"ac": "unsubscribe", "s": j.get("streamId", "")})
+    gazette(["user", "admin", "alice", "--off"], db)
+
     status, _, h = GReader(port).get("user-info")
     check(status == 401 and h.get("google-bad-token") == "true", "no token: 401")
     bad = GReader(port)
@@ -270,14 +292,36 @@ try:
     status, _, _ = web.post("/reader/mark", {"id": str(target), "read": "0", "csrf": "nope"})
     check(status == 403, "the site's mark form needs its CSRF token")
 
+    # an API password set on the settings page
+    cw = Browser(port, "carol")
+    cw.login("carol", "carol-login-pw")
+    _, page, _ = cw.get("/settings")
+    check("You have none yet" in page and "/fever/" in page, "settings: no API password, endpoints")
+    status, page, _ = cw.form("/settings", "/settings/api-password",
+                              {"current": "wrong-one", "password": "carol-app-pw",
+                               "password2": "carol-app-pw", "action": "set"})
+    check(status == 403, "the log-in password is checked (%d)" % status)
+    status, page, _ = cw.form("/settings", "/settings/api-password",
+                              {"current": "carol-login-pw", "password": "carol-login-pw",
+                               "password2": "carol-login-pw", "action": "set"})
+    check(status == 422, "the API password cannot be the log-in password (%d)" % status)
+    status, _, h = cw.form("/settings", "/settings/api-password",
+                           {"current": "carol-login-pw", "password": "carol-app-pw",
+                            "password2": "carol-app-pw", "action": "set"})
+    check(status == 303 and "api-set" in h.get("location", ""), "API password set on the site")
+    check(Fever(port, fever_key("carol", "carol-app-pw")).call("").get("auth") == 1,
+          "Fever takes it")
+    _, page, _ = cw.get("/settings?reader=api-set")
+    check("Yours is set" in page and "Your API password is set" in page, "settings say so")
+
     # My sources: unfollow, follow, categories
     status, page, _ = web.get("/my/sources")
-    check("You follow 3 of the 3 sources" in page, "my sources: %s" % re.findall(r"You follow[^<]*", page))
+    check("You follow 3 of the 4 sources" in page, "my sources: %s" % re.findall(r"You follow[^<]*", page))
     row = 'name="source" value="%d"' % gamma
     status, _, h = web.form("/my/sources", "/my/sources", {},
                             pick=row + '><input type="hidden" name="action" value="unfollow"')
     status, page, _ = web.get("/my/sources")
-    check("You follow 2 of the 3 sources" in page, "unfollowed one")
+    check("You follow 2 of the 4 sources" in page, "unfollowed one")
     feeds = [f["title"] for f in fa.call("feeds")["feeds"]]
     check(len(feeds) == 2, "Fever no longer lists the unfollowed feed: %r" % feeds)
     subs = gr.json("subscription/list")["subscriptions"]
