@@ -262,6 +262,41 @@ test_rules_problems(void)
     buf_release(&b);
     rules_release(rs);
 
+    /* regexes that would cost memory or time out of proportion are refused */
+    {
+        static const struct {
+            const char *rule;
+            const char *why; /* NULL: accepted */
+        } re[] = {
+            {"-/a++/", "repeat a repetition"},
+            {"-/c+++++++++++++++++++++++ae/", "repeat a repetition"},
+            {"-/x{2}{3}/", "repeat a repetition"},
+            {"-/a*?/", "repeat a repetition"},
+            {"-/(a+)+/", "repeats inside"},
+            {"-/((a|b)*c)*/", "repeats inside"},
+            {"-/(a{2})(b+)/", NULL},
+            {"-/(breaking|live)+:/", NULL},
+            {"-/[+*]+x/", NULL},
+            {"-/a\\++/", NULL},
+            {"-/((((((((((a))))))))))/", "nest at most 8"},
+            {"-/a+b+c+d+e+f+g+h+i+j+k+l+m+n+o+p+q+r+s+t+u+/", "at most 20 repetitions"},
+        };
+
+        for (size_t i = 0; i < sizeof(re) / sizeof(re[0]); i++) {
+            rs = rules_compile(re[i].rule, p, 8, &n);
+            if (re[i].why) {
+                CHECK_INT(rules_count(rs), 0);
+                CHECK_INT(n, 1);
+                if (n)
+                    CHECK_CONTAINS(p[0].msg, re[i].why);
+            } else {
+                CHECK_INT(rules_count(rs), 1);
+                CHECK_INT(n, 0);
+            }
+            rules_release(rs);
+        }
+    }
+
     /* limits */
     {
         struct buf big = BUF_INIT;

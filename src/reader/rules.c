@@ -334,34 +334,97 @@ term_free(struct term *t)
     memset(t, 0, sizeof(*t));
 }
 
-/* Bounds like {1000} blow regcomp's memory up: refuse any above 255. */
-static int
-regex_bounds_ok(const char *re)
+/*
+ * What makes a POSIX regex cost memory or time out of proportion to its
+ * length, refused before regcomp sees it: a repetition count above 255
+ * ("a{1000}"), a repetition of a repetition ("a++", "a*{2}"), a repeated
+ * group that repeats inside ("(a+)+"), more than RULES_MAX_QUANT
+ * repetitions in all, groups nested deeper than RULES_MAX_DEPTH.  NULL when
+ * the pattern is fine, else a sentence for people.
+ */
+#define RULES_MAX_QUANT 20
+#define RULES_MAX_DEPTH 8
+
+static const char *
+regex_unsafe(const char *re)
 {
+    int inner[RULES_MAX_DEPTH + 2] = {0}; /* a group at this depth holds a repetition */
+    int depth = 0;
+    int quants = 0;
+    int last_quant = 0;  /* the previous token was a repetition */
+    int last_group = -1; /* the previous token closed a group; whether it repeats inside */
+
     for (const char *p = re; *p; p++) {
+        int group = -1;
+
         if (*p == '\\' && p[1]) {
             p++;
+            last_quant = 0;
+            last_group = -1;
             continue;
         }
-        if (*p == '{') {
-            long v = 0;
+        if (*p == '[') {
+            /* a bracket expression: skip to its end ("[]a]" and "[^]a]" start with ']') */
+            const char *q = p + 1;
 
-            for (p++; *p && *p != '}'; p++) {
-                if (*p >= '0' && *p <= '9') {
-                    v = v * 10 + (*p - '0');
-                    if (v > 255)
-                        return 0;
-                } else if (*p == ',') {
-                    v = 0;
-                } else {
-                    break;
-                }
-            }
-            if (!*p)
-                return 1; /* regcomp reports the unclosed brace */
+            if (*q == '^')
+                q++;
+            if (*q == ']')
+                q++;
+            while (*q && *q != ']')
+                q++;
+            if (!*q)
+                return NULL; /* regcomp reports it */
+            p = q;
+            last_quant = 0;
+            last_group = -1;
+            continue;
         }
+        if (*p == '*' || *p == '+' || *p == '?' || *p == '{') {
+            if (*p == '{') {
+                long v = 0;
+
+                for (p++; *p && *p != '}'; p++) {
+                    if (*p >= '0' && *p <= '9') {
+                        v = v * 10 + (*p - '0');
+                        if (v > 255)
+                            return "a repetition count in a regular expression is at most 255";
+                    } else if (*p == ',') {
+                        v = 0;
+                    } else {
+                        return NULL; /* not a bound: regcomp decides */
+                    }
+                }
+                if (!*p)
+                    return NULL;
+            }
+            if (last_quant)
+                return "a regular expression may not repeat a repetition (like a++)";
+            if (last_group > 0)
+                return "a regular expression may not repeat a group that repeats inside, "
+                       "like (a+)+";
+            if (++quants > RULES_MAX_QUANT)
+                return "a regular expression has at most 20 repetitions";
+            if (depth > 0)
+                inner[depth] = 1;
+            last_quant = 1;
+            last_group = -1;
+            continue;
+        }
+        if (*p == '(') {
+            if (++depth > RULES_MAX_DEPTH)
+                return "groups in a regular expression nest at most 8 deep";
+            inner[depth] = 0;
+        } else if (*p == ')' && depth > 0) {
+            group = inner[depth];
+            depth--;
+            if (group && depth > 0)
+                inner[depth] = 1;
+        }
+        last_quant = 0;
+        last_group = group;
     }
-    return 1;
+    return NULL;
 }
 
 static const struct {
@@ -414,6 +477,7 @@ parse_term(struct parser *ps, struct term *t)
             return problem(ps, "an empty phrase \"\" matches nothing");
         }
     } else if (*ps->p == '/') {
+        const char *why;
         int rerr;
 
         for (ps->p++; ps->p < ps->end && *ps->p != '/'; ps->p++) {
@@ -432,8 +496,8 @@ parse_term(struct parser *ps, struct term *t)
             rc = problem(ps, "a regular expression has 1 to 200 bytes");
         else if (ps->regexes >= RULES_MAX_REGEXES)
             rc = problem(ps, "at most 20 regular expressions in all");
-        else if (!regex_bounds_ok(v.p))
-            rc = problem(ps, "a repetition count in a regular expression is at most 255");
+        else if ((why = regex_unsafe(v.p)))
+            rc = problem(ps, "%s", why);
         else if ((rerr = regcomp(&t->re, v.p, REG_EXTENDED | REG_ICASE | REG_NOSUB))) {
             char msg[120];
 
