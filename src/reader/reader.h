@@ -108,8 +108,10 @@ int reader_set_api_password(struct store *st, int64_t user_id, const char *name,
 
 /*
  * Articles per source, from a cache refreshed with the articles that
- * arrived since (and recounted in full every few minutes, so deletions
- * show).  *out gets an arena copy sorted by source id.
+ * arrived since (and recounted in full every ten minutes, and whenever
+ * the newest id went down, so deletions show).  *out gets an arena copy
+ * sorted by source id.  The cache is one per process: a process serves
+ * one database.
  */
 int reader_counts(struct store *st, struct arena *a, struct store_reader_count **out, size_t *n,
                   struct gz_err *err);

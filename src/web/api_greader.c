@@ -7,12 +7,12 @@
  *
  * Sign-in: ClientLogin takes Email (the user name) and Passwd (the API
  * password; the log-in password never works here) and answers SID, LSID
- * and Auth lines (JSON with output=json).  Auth is a random token whose
- * SHA-256 the database keeps; apps send it as "Authorization: GoogleLogin
- * auth=TOKEN".  A new API password ends every token.  /reader/api/0/token
- * gives the action token T, derived from the auth token; a POST that
- * sends T must send that one (apps that send none still authenticate by
- * the header, which another site cannot forge).
+ * and Auth lines (JSON with output=json).  Its failures count towards the
+ * account's log-in throttle (web/auth.h), as the site's log-in form does.  Auth is a random token
+ * whose SHA-256 the database keeps; apps send it as "Authorization: GoogleLogin auth=TOKEN".  A new
+ * API password ends every token.  /reader/api/0/token gives the action token T, derived from the
+ * auth token; a POST that sends T must send that one (apps that send none still authenticate by the
+ * header, which another site cannot forge).
  *
  * Streams: user/-/state/com.google/reading-list, .../starred, .../read,
  * feed/ID (or feed/URL), user/-/label/NAME (the reader's category); any
