@@ -1493,6 +1493,7 @@ enum web_stmt_id {
     WST_STORY_SOURCES,
     WST_STORY_TAGS_OF,
     WST_STORY_BY_TAG,
+    WST_STORY_LEADS,
     WST_STORY_BY_LABEL,
     WST_STORY_ADD_LABEL,
     WST_FETCH_LOG,
@@ -1542,6 +1543,11 @@ static const struct stmt_def web_stmts[WST_COUNT] = {
                           "(SELECT story_id FROM story_tags WHERE tag_id = $1) "
                           "ORDER BY hotness DESC, last_updated DESC, id DESC LIMIT $2 OFFSET $3",
                           NULL},
+    [WST_STORY_LEADS] = {"SELECT " ARTICLE_COLS " FROM articles a JOIN sources s "
+                         "ON s.id = a.source_id WHERE a.id IN (SELECT (SELECT b.id FROM articles b "
+                         "WHERE b.story_id = j.value AND b.dup_of IS NULL "
+                         "ORDER BY b.published, b.id LIMIT 1) FROM json_each($1) j)",
+                         NULL},
     [WST_STORY_BY_LABEL] = {"SELECT id FROM stories WHERE label = $1", NULL},
     [WST_STORY_ADD_LABEL] = {"INSERT INTO stories (label) VALUES ($1) RETURNING id", NULL},
     [WST_FETCH_LOG] = {"SELECT source_id, at, duration_ms, http_status, bytes, new_articles, "
@@ -1671,6 +1677,14 @@ store_story_tags_of(struct store *st, const int64_t *ids, size_t n, struct arena
                     struct store_story_tag **out, size_t *nout, struct gz_err *err)
 {
     return collect_for_ids(st, WST_STORY_TAGS_OF, ids, n, a, sizeof(**out), read_story_tag,
+                           (void **)out, nout, err);
+}
+
+int
+store_story_leads(struct store *st, const int64_t *ids, size_t n, struct arena *a,
+                  struct store_article **out, size_t *nout, struct gz_err *err)
+{
+    return collect_for_ids(st, WST_STORY_LEADS, ids, n, a, sizeof(**out), read_article,
                            (void **)out, nout, err);
 }
 

@@ -386,6 +386,15 @@ struct store_story_tag {
 int store_story_tags_of(struct store *st, const int64_t *ids, size_t n, struct arena *a,
                         struct store_story_tag **out, size_t *nout, struct gz_err *err);
 
+/*
+ * The lead article of each story in ids[0..n) (n <= STORE_MAX_BATCH): its
+ * earliest article that is not a syndicated copy (without text), for
+ * stories that have no summary yet.  In no particular order; story_id
+ * says whose lead each is.
+ */
+int store_story_leads(struct store *st, const int64_t *ids, size_t n, struct arena *a,
+                      struct store_article **out, size_t *nout, struct gz_err *err);
+
 /* Active (not merged) stories carrying the tag, hottest first. */
 int store_story_by_tag(struct store *st, int64_t tag_id, int64_t offset, int64_t limit,
                        struct arena *a, struct store_story **out, size_t *n, struct gz_err *err);

@@ -42,6 +42,7 @@ struct req {
     int nheaders;
     struct web_header headers[WEB_MAX_HEADERS];
     const char *cache; /* Cache-Control value, NULL for "no-cache" */
+    const char *base_url; /* the site's public URL, no trailing slash (for feeds, API links) */
 };
 
 /* A handler fills r->out (and status, type) and returns 0, or an error for a 500. */
@@ -49,6 +50,7 @@ typedef int (*web_handler)(struct req *r, const char *arg);
 
 enum web_route_flags {
     ROUTE_PREFIX = 1 << 0, /* path is a prefix; the rest is passed as arg */
+    ROUTE_CACHE = 1 << 1,  /* anonymous GETs may be answered from the page cache (cache.h) */
 };
 
 struct web_route {
