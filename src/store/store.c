@@ -1494,6 +1494,9 @@ enum web_stmt_id {
     WST_STORY_TAGS_OF,
     WST_STORY_BY_TAG,
     WST_STORY_LEADS,
+    WST_STORY_ARTICLES,
+    WST_TAG_ARTICLES,
+    WST_SOURCE_ARTICLES,
     WST_STORY_BY_LABEL,
     WST_STORY_ADD_LABEL,
     WST_FETCH_LOG,
@@ -1548,6 +1551,20 @@ static const struct stmt_def web_stmts[WST_COUNT] = {
                          "WHERE b.story_id = j.value AND b.dup_of IS NULL "
                          "ORDER BY b.published, b.id LIMIT 1) FROM json_each($1) j)",
                          NULL},
+    [WST_STORY_ARTICLES] = {"SELECT " ARTICLE_COLS " FROM articles a JOIN sources s "
+                            "ON s.id = a.source_id WHERE a.story_id = $1 "
+                            "ORDER BY a.published, a.id LIMIT $2",
+                            NULL},
+    [WST_TAG_ARTICLES] = {"SELECT " ARTICLE_COLS " FROM article_tags x JOIN articles a "
+                          "ON a.id = x.article_id JOIN sources s ON s.id = a.source_id "
+                          "WHERE x.tag_id = $1 ORDER BY a.published DESC, a.id DESC "
+                          "LIMIT $2 OFFSET $3",
+                          NULL},
+    [WST_SOURCE_ARTICLES] = {"SELECT " ARTICLE_COLS " FROM articles a JOIN sources s "
+                             "ON s.id = a.source_id WHERE a.source_id = $1 "
+                             "AND ($2 = 0 OR a.published < $2) "
+                             "ORDER BY a.published DESC, a.id DESC LIMIT $3",
+                             NULL},
     [WST_STORY_BY_LABEL] = {"SELECT id FROM stories WHERE label = $1", NULL},
     [WST_STORY_ADD_LABEL] = {"INSERT INTO stories (label) VALUES ($1) RETURNING id", NULL},
     [WST_FETCH_LOG] = {"SELECT source_id, at, duration_ms, http_status, bytes, new_articles, "
@@ -1686,6 +1703,65 @@ store_story_leads(struct store *st, const int64_t *ids, size_t n, struct arena *
 {
     return collect_for_ids(st, WST_STORY_LEADS, ids, n, a, sizeof(**out), read_article,
                            (void **)out, nout, err);
+}
+
+static int
+check_limit(int64_t limit, struct gz_err *err)
+{
+    if (limit < 1 || limit > 1000)
+        return gz_errf(err, GZ_EINVAL, "limit %lld out of range", (long long)limit);
+    return 0;
+}
+
+int
+store_story_articles(struct store *st, int64_t story_id, int64_t limit, struct arena *a,
+                     struct store_article **out, size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = check_limit(limit, err);
+
+    if (!rc)
+        rc = wstmt(st, WST_STORY_ARTICLES, &s, err);
+    if (rc)
+        return rc;
+    B64(1, story_id);
+    B64(2, limit);
+    return collect(st, s, a, sizeof(**out), read_article, (void **)out, n, err);
+}
+
+int
+store_tag_articles(struct store *st, int64_t tag_id, int64_t offset, int64_t limit,
+                   struct arena *a, struct store_article **out, size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = check_limit(limit, err);
+
+    if (!rc)
+        rc = wstmt(st, WST_TAG_ARTICLES, &s, err);
+    if (rc)
+        return rc;
+    B64(1, tag_id);
+    B64(2, limit);
+    B64(3, offset > 0 ? offset : 0);
+    return collect(st, s, a, sizeof(**out), read_article, (void **)out, n, err);
+}
+
+int
+store_source_articles(struct store *st, int64_t source_id, int64_t before, int64_t limit,
+                      struct arena *a, struct store_article **out, size_t *n,
+                      struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = check_limit(limit, err);
+
+    if (!rc)
+        rc = wstmt(st, WST_SOURCE_ARTICLES, &s, err);
+    if (rc)
+        return rc;
+    B64(1, source_id);
+    B64(2, before);
+    B64(3, limit);
+    return collect(st, s, a, sizeof(**out), read_article, (void **)out, n, err);
 }
 
 int

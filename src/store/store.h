@@ -395,6 +395,31 @@ int store_story_tags_of(struct store *st, const int64_t *ids, size_t n, struct a
 int store_story_leads(struct store *st, const int64_t *ids, size_t n, struct arena *a,
                       struct store_article **out, size_t *nout, struct gz_err *err);
 
+/*
+ * The articles of a story (without text), oldest first, at most limit
+ * (1..1000).  Unlike store_article_list() this walks the story's index
+ * entries only, however large the collection.
+ */
+int store_story_articles(struct store *st, int64_t story_id, int64_t limit, struct arena *a,
+                         struct store_article **out, size_t *n, struct gz_err *err);
+
+/*
+ * Articles carrying a tag (without text), newest first, a page at a time
+ * (limit 1..1000), from the tag's index entries.
+ */
+int store_tag_articles(struct store *st, int64_t tag_id, int64_t offset, int64_t limit,
+                       struct arena *a, struct store_article **out, size_t *n,
+                       struct gz_err *err);
+
+/*
+ * A source's articles (without text), newest first, published before
+ * `before` (0: no bound), at most limit (1..1000), from the source's
+ * index entries.
+ */
+int store_source_articles(struct store *st, int64_t source_id, int64_t before, int64_t limit,
+                          struct arena *a, struct store_article **out, size_t *n,
+                          struct gz_err *err);
+
 /* Active (not merged) stories carrying the tag, hottest first. */
 int store_story_by_tag(struct store *st, int64_t tag_id, int64_t offset, int64_t limit,
                        struct arena *a, struct store_story **out, size_t *n, struct gz_err *err);

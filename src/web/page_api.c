@@ -274,7 +274,6 @@ static int
 api_story(struct req *r, int64_t id)
 {
     struct store_story s;
-    struct store_article_query q = {0};
     struct store_article *arts = NULL;
     struct store_tag *tags = NULL;
     size_t n = 0;
@@ -297,9 +296,7 @@ api_story(struct req *r, int64_t id)
                                   "this story was merged into another", "merged_into",
                                   (json_int_t)s.merged_into));
     }
-    q.story_id = id;
-    q.limit = 500;
-    if (store_article_list(r->st, &q, r->a, &arts, &n, &err) ||
+    if (store_story_articles(r->st, id, 500, r->a, &arts, &n, &err) ||
         store_story_tags(r->st, id, r->a, &tags, &ntags, &err)) {
         log_error("msg=\"cannot read story\" id=%lld err=\"%s\"", (long long)id, err.msg);
         return -1;
@@ -530,7 +527,6 @@ api_tag(struct req *r, const char *slug)
     struct store_tag tag;
     struct store_story *stories = NULL;
     struct store_article *arts = NULL;
-    struct store_article_query q = {0};
     struct gz_err err = GZ_ERR_INIT;
     size_t nstories = 0;
     size_t n = 0;
@@ -546,12 +542,9 @@ api_tag(struct req *r, const char *slug)
     rc = store_tag_by_slug(r->st, slug, r->a, &tag, &err);
     if (rc == GZ_ENOTFOUND)
         return api_error(r, 404, "no such tag");
-    q.tag_id = tag.id;
-    q.limit = per + 1;
-    q.offset = (page - 1) * per;
     if (rc || (page == 1 && store_story_by_tag(r->st, tag.id, 0, 10, r->a, &stories, &nstories,
                                                &err)) ||
-        store_article_list(r->st, &q, r->a, &arts, &n, &err)) {
+        store_tag_articles(r->st, tag.id, (page - 1) * per, per + 1, r->a, &arts, &n, &err)) {
         log_error("msg=\"cannot read tag\" err=\"%s\"", err.msg);
         return -1;
     }

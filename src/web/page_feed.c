@@ -309,16 +309,13 @@ page_feed(struct req *r, const char *arg)
             return -1;
     } else if (str_has_prefix(name, "tag/") && name[4] && !strchr(name + 4, '/')) {
         struct store_tag tag;
-        struct store_article_query q = {0};
         struct store_article *a = NULL;
         size_t n = 0;
         int rc = store_tag_by_slug(r->st, name + 4, r->a, &tag, &err);
 
         if (rc == GZ_ENOTFOUND)
             return not_found(r, "There is no such tag.");
-        q.tag_id = tag.id;
-        q.limit = FEED_ITEMS;
-        if (rc || store_article_list(r->st, &q, r->a, &a, &n, &err)) {
+        if (rc || store_tag_articles(r->st, tag.id, 0, FEED_ITEMS, r->a, &a, &n, &err)) {
             log_error("msg=\"cannot build feed\" err=\"%s\"", err.msg);
             return -1;
         }
@@ -328,7 +325,6 @@ page_feed(struct req *r, const char *arg)
         items_from_articles(r, &f, a, n);
     } else if (str_has_prefix(name, "source/")) {
         struct store_source src;
-        struct store_article_query q = {0};
         struct store_article *a = NULL;
         size_t n = 0;
         int64_t id = page_id(name + 7);
@@ -336,9 +332,7 @@ page_feed(struct req *r, const char *arg)
 
         if (rc == GZ_ENOTFOUND)
             return not_found(r, "There is no such source.");
-        q.source_id = id;
-        q.limit = FEED_ITEMS;
-        if (rc || store_article_list(r->st, &q, r->a, &a, &n, &err)) {
+        if (rc || store_source_articles(r->st, id, 0, FEED_ITEMS, r->a, &a, &n, &err)) {
             log_error("msg=\"cannot build feed\" err=\"%s\"", err.msg);
             return -1;
         }

@@ -60,10 +60,11 @@ article_listing(struct req *r, const char *heading, const char *base, int64_t so
     const char *before = web_arg(r, "before");
     size_t n;
 
-    q.source_id = source_id;
     q.limit = PAGE_SIZE;
     q.before = page_id(before);
-    if (store_article_list(r->st, &q, r->a, &arts, &n, &err)) {
+    if (source_id ? store_source_articles(r->st, source_id, q.before, PAGE_SIZE, r->a, &arts, &n,
+                                          &err)
+                  : store_article_list(r->st, &q, r->a, &arts, &n, &err)) {
         log_error("msg=\"cannot list articles\" err=\"%s\"", err.msg);
         return -1;
     }

@@ -17,7 +17,6 @@
 
 #include <jansson.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* Source names shown on a card before "and N more". */
@@ -389,23 +388,10 @@ section_tags(struct req *r, const struct store_tag *tags, size_t n)
     html_lit(b, "</section>\n");
 }
 
-/* Oldest first, ties by id: the order coverage arrived in. */
-static int
-by_time(const void *x, const void *y)
-{
-    const struct store_article *a = x;
-    const struct store_article *b = y;
-
-    if (a->published != b->published)
-        return a->published < b->published ? -1 : 1;
-    return a->id < b->id ? -1 : a->id > b->id;
-}
-
 int
 page_story(struct req *r, const char *arg)
 {
     struct store_story s;
-    struct store_article_query q = {0};
     struct store_article *arts = NULL;
     struct store_story_source *src = NULL;
     struct store_tag *tags = NULL;
@@ -436,15 +422,12 @@ page_story(struct req *r, const char *arg)
     if (id != page_id(arg))
         return web_redirect(r, 301, arena_printf(r->a, "/story/%lld", (long long)id));
 
-    q.story_id = id;
-    q.limit = STORY_ARTICLES;
-    if (store_article_list(r->st, &q, r->a, &arts, &n, &err) ||
+    if (store_story_articles(r->st, id, STORY_ARTICLES, r->a, &arts, &n, &err) ||
         store_story_sources(r->st, &id, 1, r->a, &src, &nsrc, &err) ||
         store_story_tags(r->st, id, r->a, &tags, &ntags, &err)) {
         log_error("msg=\"cannot read story\" id=%lld err=\"%s\"", (long long)id, err.msg);
         return -1;
     }
-    qsort(arts, n, sizeof(*arts), by_time);
     for (size_t i = 0; i < n && !lead; i++)
         if (!arts[i].dup_of)
             lead = &arts[i];

@@ -38,7 +38,6 @@ page_tag(struct req *r, const char *arg)
     struct store_tag tag;
     struct store_story *stories = NULL;
     struct store_article *arts = NULL;
-    struct store_article_query q = {0};
     size_t nstories = 0;
     size_t n = 0;
     struct gz_err err = GZ_ERR_INIT;
@@ -53,12 +52,10 @@ page_tag(struct req *r, const char *arg)
     rc = store_tag_by_slug(r->st, arg, r->a, &tag, &err);
     if (rc == GZ_ENOTFOUND)
         return web_error(r, 404, "There is no such tag.");
-    q.tag_id = tag.id;
-    q.limit = TAG_ARTICLES + 1;
-    q.offset = (page - 1) * TAG_ARTICLES;
     if (rc || (page == 1 && store_story_by_tag(r->st, tag.id, 0, TAG_STORIES, r->a, &stories,
                                                &nstories, &err)) ||
-        store_article_list(r->st, &q, r->a, &arts, &n, &err)) {
+        store_tag_articles(r->st, tag.id, (page - 1) * TAG_ARTICLES, TAG_ARTICLES + 1, r->a,
+                           &arts, &n, &err)) {
         log_error("msg=\"cannot read tag\" slug=\"%s\" err=\"%s\"", arg, err.msg);
         return -1;
     }

@@ -6,3 +6,7 @@
 ALTER TABLE stories ADD COLUMN label TEXT;
 CREATE UNIQUE INDEX stories_label ON stories(label) WHERE label IS NOT NULL;
 
+
+-- Story cards name each story's sources: this answers that from the index
+-- alone, without reading a row per article.
+CREATE INDEX articles_story_source ON articles(story_id, source_id, published);
