@@ -104,8 +104,8 @@ flush(struct import *im, struct pending *p, const char *path)
         im->failures++;
     } else if (p->n && import_story_assign(im->stories, im->ctx->store, p->source_id, p->items,
                                            p->labels, p->n, &err)) {
-        fprintf(stderr, "error: %s: lines %zu-%zu: stories not recorded: %s\n", path,
-                p->first_line, p->first_line + p->n - 1, err.msg);
+        fprintf(stderr, "error: %s: lines %zu-%zu: stories not recorded: %s\n", path, p->first_line,
+                p->first_line + p->n - 1, err.msg);
         im->failures++;
     }
     for (size_t i = 0; i < p->n; i++)

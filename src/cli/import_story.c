@@ -138,8 +138,7 @@ finish_one(struct store *st, int64_t id, struct arena *a, struct gz_err *err)
 }
 
 int
-import_story_finish(struct import_story *is, struct store *st, size_t *stories,
-                    struct gz_err *err)
+import_story_finish(struct import_story *is, struct store *st, size_t *stories, struct gz_err *err)
 {
     struct arena *a;
     size_t distinct = 0;

@@ -1525,7 +1525,8 @@ enum web_stmt_id {
 #define SEARCH_MATCH_SELECT                                                                        \
     "SELECT " ARTICLE_COLS ", highlight(articles_fts, 0, char(57344), char(57345)), "              \
     "snippet(articles_fts, 1, char(57344), char(57345), '\xe2\x80\xa6', 32), "                     \
-    "bm25(articles_fts, 10.0, 1.0) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid " \
+    "bm25(articles_fts, 10.0, 1.0) FROM articles_fts JOIN articles a ON a.id = "                   \
+    "articles_fts.rowid "                                                                          \
     "JOIN sources s ON s.id = a.source_id WHERE articles_fts MATCH $1 AND " SEARCH_FILTERS
 
 static const struct stmt_def web_stmts[WST_COUNT] = {
@@ -1730,8 +1731,8 @@ store_story_articles(struct store *st, int64_t story_id, int64_t limit, struct a
 }
 
 int
-store_tag_articles(struct store *st, int64_t tag_id, int64_t offset, int64_t limit,
-                   struct arena *a, struct store_article **out, size_t *n, struct gz_err *err)
+store_tag_articles(struct store *st, int64_t tag_id, int64_t offset, int64_t limit, struct arena *a,
+                   struct store_article **out, size_t *n, struct gz_err *err)
 {
     struct db_stmt *s;
     int rc = check_limit(limit, err);
@@ -1748,8 +1749,7 @@ store_tag_articles(struct store *st, int64_t tag_id, int64_t offset, int64_t lim
 
 int
 store_source_articles(struct store *st, int64_t source_id, int64_t before, int64_t limit,
-                      struct arena *a, struct store_article **out, size_t *n,
-                      struct gz_err *err)
+                      struct arena *a, struct store_article **out, size_t *n, struct gz_err *err)
 {
     struct db_stmt *s;
     int rc = check_limit(limit, err);
@@ -1765,8 +1765,8 @@ store_source_articles(struct store *st, int64_t source_id, int64_t before, int64
 }
 
 int
-store_story_by_tag(struct store *st, int64_t tag_id, int64_t offset, int64_t limit,
-                   struct arena *a, struct store_story **out, size_t *n, struct gz_err *err)
+store_story_by_tag(struct store *st, int64_t tag_id, int64_t offset, int64_t limit, struct arena *a,
+                   struct store_story **out, size_t *n, struct gz_err *err)
 {
     struct db_stmt *s;
     int rc = wstmt(st, WST_STORY_BY_TAG, &s, err);
@@ -1954,8 +1954,9 @@ store_search(struct store *st, const struct store_search *q, struct arena *a,
         return gz_errf(err, GZ_EINVAL, "search limit %lld out of range", (long long)limit);
     if (!has_words && !q->nsources && !q->ntags && !q->after && !q->before)
         return gz_errf(err, GZ_EINVAL, "nothing to search for");
-    rc = wstmt(st, !has_words ? WST_SEARCH_FILTER : (q->by_date ? WST_SEARCH_DATE : WST_SEARCH_RANK),
-               &s, err);
+    rc =
+        wstmt(st, !has_words ? WST_SEARCH_FILTER : (q->by_date ? WST_SEARCH_DATE : WST_SEARCH_RANK),
+              &s, err);
     if (rc)
         return rc;
     if (has_words) {

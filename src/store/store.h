@@ -408,8 +408,7 @@ int store_story_articles(struct store *st, int64_t story_id, int64_t limit, stru
  * (limit 1..1000), from the tag's index entries.
  */
 int store_tag_articles(struct store *st, int64_t tag_id, int64_t offset, int64_t limit,
-                       struct arena *a, struct store_article **out, size_t *n,
-                       struct gz_err *err);
+                       struct arena *a, struct store_article **out, size_t *n, struct gz_err *err);
 
 /*
  * A source's articles (without text), newest first, published before
@@ -442,8 +441,7 @@ int store_fetch_log(struct store *st, int64_t source_id, int64_t limit, struct a
 
 /* Visible comments of an article, oldest first, a page at a time (limit 1..500). */
 int store_comment_page(struct store *st, int64_t article_id, int64_t offset, int64_t limit,
-                       struct arena *a, struct store_comment **out, size_t *n,
-                       struct gz_err *err);
+                       struct arena *a, struct store_comment **out, size_t *n, struct gz_err *err);
 
 /*
  * Full-text search.  Every word and phrase is given to the index quoted,

@@ -61,8 +61,7 @@ page_cache_get(struct page_cache *c, const char *key, uint64_t version, int64_t 
 
     if (!e->resp || strcmp(e->key, key))
         return NULL;
-    if (e->version != version || now_ms - e->born_ms >= PAGE_CACHE_TTL_MS ||
-        now_ms < e->born_ms) {
+    if (e->version != version || now_ms - e->born_ms >= PAGE_CACHE_TTL_MS || now_ms < e->born_ms) {
         drop(c, e);
         return NULL;
     }

@@ -11,19 +11,19 @@
 #include <stdio.h>
 #include <string.h>
 
-#define W 640         /* viewBox width */
-#define LABEL_W 150   /* the row names' column */
-#define PLOT_X0 162   /* first x of the plot */
-#define PLOT_X1 624   /* last x of the plot */
-#define ROW_H 24      /* one source's row */
-#define TOP 10        /* above the first row */
-#define AXIS_H 30     /* the axis and its labels */
-#define NAME_MAX 24   /* bytes of a row name shown */
+#define W 640                /* viewBox width */
+#define LABEL_W 150          /* the row names' column */
+#define PLOT_X0 162          /* first x of the plot */
+#define PLOT_X1 624          /* last x of the plot */
+#define ROW_H 24             /* one source's row */
+#define TOP 10               /* above the first row */
+#define AXIS_H 30            /* the axis and its labels */
+#define NAME_MAX 24          /* bytes of a row name shown */
 #define T_MAX 253402300799LL /* 9999-12-31T23:59:59Z: later times are not drawn */
 
 static const int64_t steps[] = {
-    300,    900,    1800,   3600,    2 * 3600, 3 * 3600, 6 * 3600,  12 * 3600,
-    86400,  2 * 86400, 7 * 86400, 14 * 86400, 30 * 86400, 91 * 86400, 365 * 86400,
+    300,   900,       1800,      3600,       2 * 3600,   3 * 3600,   6 * 3600,    12 * 3600,
+    86400, 2 * 86400, 7 * 86400, 14 * 86400, 30 * 86400, 91 * 86400, 365 * 86400,
 };
 
 static double
@@ -114,8 +114,7 @@ chart_timeline(struct buf *b, const char *title, const char *const *rows, size_t
 
         html_litf(b, "<line class=\"lane\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>", PLOT_X0, y,
                   PLOT_X1, y);
-        html_litf(b, "<text class=\"name\" x=\"%d\" y=\"%d\" text-anchor=\"end\">", LABEL_W,
-                  y + 4);
+        html_litf(b, "<text class=\"name\" x=\"%d\" y=\"%d\" text-anchor=\"end\">", LABEL_W, y + 4);
         xml_textn(b, name, shown);
         if (cut < len)
             html_lit(b, "\xe2\x80\xa6");

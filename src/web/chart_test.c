@@ -36,8 +36,10 @@ test_timeline(void)
 {
     struct buf b = BUF_INIT;
     int64_t t = time_from_civil(2025, 8, 7, 9, 0, 0);
-    const char *rows[] = {"Reuters", "Tom & Jerry's <News>", "\x01" "bad\xff"
-                                                              "bytes",
+    const char *rows[] = {"Reuters", "Tom & Jerry's <News>",
+                          "\x01"
+                          "bad\xff"
+                          "bytes",
                           "A very long source name that goes on and on"};
     struct chart_mark marks[] = {
         {t, 0, "Reuters, 09:00: Peace <summit>"},

@@ -228,8 +228,7 @@ xml_textn(struct buf *b, const char *s, size_t n)
             }
         } else {
             len = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
-            if (len > (size_t)(end - p) ||
-                str_utf8_valid_prefix((const char *)p, len) != len) {
+            if (len > (size_t)(end - p) || str_utf8_valid_prefix((const char *)p, len) != len) {
                 rep = "\xef\xbf\xbd";
                 len = 1;
             } else if (len == 3 && p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf)) {

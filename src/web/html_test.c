@@ -112,7 +112,8 @@ test_xml(void)
                    "\xef\xbf\xbd\xef\xbf\xbd end\xef\xbf\xbd\xef\xbf\xbd");
     buf_reset(&b);
     xml_textn(&b, "a\0b", 3);
-    CHECK_STR(b.p, "a\xef\xbf\xbd" "b");
+    CHECK_STR(b.p, "a\xef\xbf\xbd"
+                   "b");
 }
 
 static const struct unit_test tests[] = {

@@ -26,9 +26,8 @@ static const struct {
 };
 
 /* Upper bounds of the latency buckets, in microseconds (the last bucket is +Inf). */
-static const int64_t bucket_us[] = {250,    500,    1000,   2500,    5000,    10000,
-                                    25000,  50000,  100000, 250000,  500000,  1000000,
-                                    2500000};
+static const int64_t bucket_us[] = {250,   500,    1000,   2500,   5000,    10000,  25000,
+                                    50000, 100000, 250000, 500000, 1000000, 2500000};
 #define NBUCKETS (sizeof(bucket_us) / sizeof(bucket_us[0]) + 1)
 
 /* one slot per route, and one more for requests that matched none */
@@ -174,8 +173,7 @@ metrics_write(struct buf *b)
                 "# TYPE gazette_http_responses_total counter\n");
     for (int i = 0; i < 6; i++)
         buf_addf(b, "gazette_http_responses_total{code=\"%s\"} %llu\n", classes[i],
-                 (unsigned long long)atomic_load_explicit(&status_class[i],
-                                                          memory_order_relaxed));
+                 (unsigned long long)atomic_load_explicit(&status_class[i], memory_order_relaxed));
     for (int m = 0; m < METRIC_COUNT; m++)
         buf_addf(b, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", metric_defs[m].name,
                  metric_defs[m].help, metric_defs[m].name, metric_defs[m].name,

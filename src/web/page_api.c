@@ -146,16 +146,16 @@ paging(struct req *r, int64_t def, int64_t *page, int64_t *per)
 
 /* Add page, per_page and next (path?page=N+1 with the other arguments given) to o. */
 static void
-add_paging(struct req *r, json_t *o, const char *path, const char *extra, int64_t page,
-           int64_t per, int has_more)
+add_paging(struct req *r, json_t *o, const char *path, const char *extra, int64_t page, int64_t per,
+           int has_more)
 {
     json_object_set_new(o, "page", json_integer(page));
     json_object_set_new(o, "per_page", json_integer(per));
     if (has_more)
-        json_object_set_new(o, "next",
-                            jurl(r, arena_printf(r->a, "%s?%spage=%lld&per_page=%lld", path,
-                                                 extra ? extra : "", (long long)(page + 1),
-                                                 (long long)per)));
+        json_object_set_new(
+            o, "next",
+            jurl(r, arena_printf(r->a, "%s?%spage=%lld&per_page=%lld", path, extra ? extra : "",
+                                 (long long)(page + 1), (long long)per)));
     else
         json_object_set_new(o, "next", json_null());
 }
@@ -177,8 +177,9 @@ article_brief(struct req *r, const struct store_article *a)
     json_object_set_new(o, "title", jstr(a->title));
     json_object_set_new(o, "url", jurl(r, arena_printf(r->a, "/article/%lld", (long long)a->id)));
     json_object_set_new(o, "original_url", jstr(a->url));
-    json_object_set_new(o, "source", json_pack("{s:I,s:o}", "id", (json_int_t)a->source_id,
-                                               "name", jstr(a->source_title)));
+    json_object_set_new(
+        o, "source",
+        json_pack("{s:I,s:o}", "id", (json_int_t)a->source_id, "name", jstr(a->source_title)));
     json_object_set_new(o, "published", jtime(a->published));
     json_object_set_new(o, "excerpt", jstr(a->excerpt));
     json_object_set_new(o, "image", jstr(a->image));
@@ -229,10 +230,9 @@ story_list(struct req *r, const struct store_story *stories, size_t n, json_t *a
 
         for (size_t k = 0; k < nsrc; k++)
             if (src[k].story_id == stories[i].id)
-                json_array_append_new(sa, json_pack("{s:I,s:o,s:I}", "id",
-                                                    (json_int_t)src[k].source_id, "name",
-                                                    jstr(src[k].title), "articles",
-                                                    (json_int_t)src[k].n_articles));
+                json_array_append_new(
+                    sa, json_pack("{s:I,s:o,s:I}", "id", (json_int_t)src[k].source_id, "name",
+                                  jstr(src[k].title), "articles", (json_int_t)src[k].n_articles));
         for (size_t k = 0; k < ntags; k++)
             if (tags[k].story_id == stories[i].id)
                 json_array_append_new(ta, tag_json(&tags[k].tag));
@@ -394,8 +394,8 @@ api_comments(struct req *r, int64_t id)
         json_array_append_new(arr, one);
     }
     o = json_pack("{s:I,s:o}", "article_id", (json_int_t)id, "comments", arr);
-    add_paging(r, o, arena_printf(r->a, "/api/v1/article/%lld/comments", (long long)id), NULL,
-               page, per, n > (size_t)per);
+    add_paging(r, o, arena_printf(r->a, "/api/v1/article/%lld/comments", (long long)id), NULL, page,
+               per, n > (size_t)per);
     return api_send(r, 200, o);
 }
 
@@ -507,8 +507,8 @@ api_sources(struct req *r)
         json_object_set_new(o, "name", jstr(src[i].title));
         json_object_set_new(o, "feed_url", jstr(src[i].url));
         json_object_set_new(o, "site_url", jstr(src[i].site_url));
-        json_object_set_new(
-            o, "url", jurl(r, arena_printf(r->a, "/source/%lld", (long long)src[i].id)));
+        json_object_set_new(o, "url",
+                            jurl(r, arena_printf(r->a, "/source/%lld", (long long)src[i].id)));
         json_object_set_new(o, "articles", json_integer(src[i].n_articles));
         json_object_set_new(o, "last_fetch", jtime(src[i].last_fetch));
         json_object_set_new(o, "last_ok", jtime(src[i].last_ok));
@@ -542,8 +542,8 @@ api_tag(struct req *r, const char *slug)
     rc = store_tag_by_slug(r->st, slug, r->a, &tag, &err);
     if (rc == GZ_ENOTFOUND)
         return api_error(r, 404, "no such tag");
-    if (rc || (page == 1 && store_story_by_tag(r->st, tag.id, 0, 10, r->a, &stories, &nstories,
-                                               &err)) ||
+    if (rc ||
+        (page == 1 && store_story_by_tag(r->st, tag.id, 0, 10, r->a, &stories, &nstories, &err)) ||
         store_tag_articles(r->st, tag.id, (page - 1) * per, per + 1, r->a, &arts, &n, &err)) {
         log_error("msg=\"cannot read tag\" err=\"%s\"", err.msg);
         return -1;
@@ -564,8 +564,7 @@ api_tag(struct req *r, const char *slug)
 
         buf_adds(&path, "/api/v1/tags/");
         html_url(&path, tag.slug);
-        add_paging(r, o, arena_strndup(r->a, path.p, path.len), NULL, page, per,
-                   n > (size_t)per);
+        add_paging(r, o, arena_strndup(r->a, path.p, path.len), NULL, page, per, n > (size_t)per);
         buf_release(&path);
     }
     return api_send(r, 200, o);

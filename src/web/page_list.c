@@ -62,9 +62,9 @@ article_listing(struct req *r, const char *heading, const char *base, int64_t so
 
     q.limit = PAGE_SIZE;
     q.before = page_id(before);
-    if (source_id ? store_source_articles(r->st, source_id, q.before, PAGE_SIZE, r->a, &arts, &n,
-                                          &err)
-                  : store_article_list(r->st, &q, r->a, &arts, &n, &err)) {
+    if (source_id
+            ? store_source_articles(r->st, source_id, q.before, PAGE_SIZE, r->a, &arts, &n, &err)
+            : store_article_list(r->st, &q, r->a, &arts, &n, &err)) {
         log_error("msg=\"cannot list articles\" err=\"%s\"", err.msg);
         return -1;
     }
@@ -235,8 +235,8 @@ source_health(struct req *r, const struct store_source *src)
             html_lit(b, "<tr><td>");
             html_time(b, log[i].at, r->now);
             html_litf(b, "</td><td>%d</td><td>%lld ms</td><td>%lld</td><td>%lld</td><td>",
-                      log[i].http_status, (long long)log[i].duration_ms,
-                      (long long)log[i].bytes, (long long)log[i].new_articles);
+                      log[i].http_status, (long long)log[i].duration_ms, (long long)log[i].bytes,
+                      (long long)log[i].new_articles);
             html_text(b, log[i].error);
             html_lit(b, "</td></tr>\n");
         }

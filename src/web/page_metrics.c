@@ -39,7 +39,7 @@ page_metrics(struct req *r, const char *arg)
              "gazette_users %lld\n"
              "# HELP gazette_comments Comments.\n# TYPE gazette_comments gauge\n"
              "gazette_comments %lld\n",
-             (long long)c.articles, (long long)c.stories, (long long)c.sources,
-             (long long)c.users, (long long)c.comments);
+             (long long)c.articles, (long long)c.stories, (long long)c.sources, (long long)c.users,
+             (long long)c.comments);
     return 0;
 }

@@ -33,8 +33,7 @@ search_form(struct req *r, const char *q)
 static void
 search_tips(struct req *r, int open)
 {
-    html_lit(&r->out,
-             open ? "<details class=\"tips\" open>\n" : "<details class=\"tips\">\n");
+    html_lit(&r->out, open ? "<details class=\"tips\" open>\n" : "<details class=\"tips\">\n");
     html_lit(&r->out,
              "<summary>Search tips</summary>\n<dl>\n"
              "<dt><code>peace treaty</code></dt><dd>articles with both words (and their forms: "
@@ -148,7 +147,8 @@ page_search(struct req *r, const char *arg)
         html_lit(b, page > 1 ? "<p class=\"empty\">No more results.</p>\n"
                              : "<p class=\"empty\">Nothing found. Try fewer or other words.</p>\n");
     } else {
-        html_litf(b, "<p class=\"count\">Results %lld\xe2\x80\x93%lld</p>\n<ol class=\"results\">\n",
+        html_litf(b,
+                  "<p class=\"count\">Results %lld\xe2\x80\x93%lld</p>\n<ol class=\"results\">\n",
                   (long long)s.offset + 1,
                   (long long)s.offset + (long long)(n > SEARCH_PAGE ? SEARCH_PAGE : n));
     }

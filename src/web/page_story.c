@@ -70,8 +70,7 @@ page_story_cards(struct req *r, const struct store_story *stories, size_t n)
     bare = ARENA_NEWN(r->a, int64_t, n);
     for (size_t i = 0; i < n && i < STORE_MAX_BATCH; i++) {
         ids[nids++] = stories[i].id;
-        if (!stories[i].summary || !*stories[i].summary || !stories[i].title ||
-            !*stories[i].title)
+        if (!stories[i].summary || !*stories[i].summary || !stories[i].title || !*stories[i].title)
             bare[nbare++] = stories[i].id;
     }
     if (store_story_sources(r->st, ids, nids, r->a, &src, &nsrc, &err) ||
@@ -228,8 +227,8 @@ section_timeline(struct req *r, const struct store_story_source *src, size_t nsr
                 marks[i].row = k;
         format_when(arts[i].published, when, sizeof(when));
         marks[i].label =
-            arena_printf(r->a, "%s, %s: %s", arts[i].source_title ? arts[i].source_title : "",
-                         when, arts[i].title ? arts[i].title : "");
+            arena_printf(r->a, "%s, %s: %s", arts[i].source_title ? arts[i].source_title : "", when,
+                         arts[i].title ? arts[i].title : "");
     }
     html_lit(b, "<section class=\"timeline\" aria-labelledby=\"h-timeline\">\n"
                 "<h2 id=\"h-timeline\">Coverage over time</h2>\n<figure>\n");

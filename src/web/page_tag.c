@@ -52,10 +52,11 @@ page_tag(struct req *r, const char *arg)
     rc = store_tag_by_slug(r->st, arg, r->a, &tag, &err);
     if (rc == GZ_ENOTFOUND)
         return web_error(r, 404, "There is no such tag.");
-    if (rc || (page == 1 && store_story_by_tag(r->st, tag.id, 0, TAG_STORIES, r->a, &stories,
-                                               &nstories, &err)) ||
-        store_tag_articles(r->st, tag.id, (page - 1) * TAG_ARTICLES, TAG_ARTICLES + 1, r->a,
-                           &arts, &n, &err)) {
+    if (rc ||
+        (page == 1 &&
+         store_story_by_tag(r->st, tag.id, 0, TAG_STORIES, r->a, &stories, &nstories, &err)) ||
+        store_tag_articles(r->st, tag.id, (page - 1) * TAG_ARTICLES, TAG_ARTICLES + 1, r->a, &arts,
+                           &n, &err)) {
         log_error("msg=\"cannot read tag\" slug=\"%s\" err=\"%s\"", arg, err.msg);
         return -1;
     }

@@ -320,8 +320,7 @@ query_parse(const char *text, struct arena *a, struct query *out, struct gz_err 
         else
             rc = add_part(&ps, &ps.words, &q->nwords, start, (size_t)(p - start), err);
     }
-    if (!rc && !q->nwords && !q->nphrases && !q->nsources && !q->ntags && !q->after &&
-        !q->before) {
+    if (!rc && !q->nwords && !q->nphrases && !q->nsources && !q->ntags && !q->after && !q->before) {
         if (q->nexclude)
             rc = gz_errf(err, GZ_EPARSE,
                          "Add a word to search for: \"-word\" only removes results from a "

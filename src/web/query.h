@@ -33,9 +33,9 @@ struct arena;
 struct gz_err;
 struct store_search;
 
-#define QUERY_MAX_LEN 512   /* bytes of query text */
-#define QUERY_MAX_PARTS 32  /* words, phrases, exclusions and filters together */
-#define QUERY_MAX_WORD 200  /* bytes of one word, phrase or filter value */
+#define QUERY_MAX_LEN 512  /* bytes of query text */
+#define QUERY_MAX_PARTS 32 /* words, phrases, exclusions and filters together */
+#define QUERY_MAX_WORD 200 /* bytes of one word, phrase or filter value */
 
 struct query {
     const char **words;

@@ -96,7 +96,9 @@ test_filters(void)
     CHECK_INT(parse("before:2024-02-29", &q, &err), 0);
     CHECK_INT(q.before, time_from_civil(2024, 2, 29, 0, 0, 0));
     CHECK_INT(parse("source:\"\xc3\x89"
-                    "ditions\"", &q, &err), 0);
+                    "ditions\"",
+                    &q, &err),
+              0);
     CHECK_STR(q.sources[0], "\xc3\x89"
                             "ditions");
 }
@@ -277,8 +279,8 @@ test_store_search(void)
     CHECK_INT(n, 3);
     if (n == 3) {
         CHECK_INT(h[0].article.id, a1);
-        CHECK_STR(h[0].title_marked, "Peace " STORE_MARK_OPEN "summit" STORE_MARK_CLOSE
-                                     " in Washington");
+        CHECK_STR(h[0].title_marked,
+                  "Peace " STORE_MARK_OPEN "summit" STORE_MARK_CLOSE " in Washington");
         CHECK_CONTAINS(h[1].snippet_marked, STORE_MARK_OPEN "summit" STORE_MARK_CLOSE);
         CHECK_STR(h[0].article.source_title, "Reuters");
     }
@@ -326,12 +328,29 @@ test_store_search(void)
     /* hostile text is searched for, never read as index syntax */
     {
         static const char *const hostile[] = {
-            "NEAR(peace treaty)",  "peace OR football", "peace AND NOT treaty", "title:peace",
-            "peace*",              "^peace",           "{title text}: peace",  "peace\"\"",
-            "(peace",              "peace)",           "\"peace\" NOT",        "+peace",
-            "peace -\"\"",         "' OR 1=1 --",       "peace; DROP TABLE articles",
-            "\\\"peace\\\"",       "col:\"x\" peace",   "NOT",                  "AND OR NEAR",
-            "*",                   "\xe2\x80\x94",      "peace source:%",       "peace tag:'",
+            "NEAR(peace treaty)",
+            "peace OR football",
+            "peace AND NOT treaty",
+            "title:peace",
+            "peace*",
+            "^peace",
+            "{title text}: peace",
+            "peace\"\"",
+            "(peace",
+            "peace)",
+            "\"peace\" NOT",
+            "+peace",
+            "peace -\"\"",
+            "' OR 1=1 --",
+            "peace; DROP TABLE articles",
+            "\\\"peace\\\"",
+            "col:\"x\" peace",
+            "NOT",
+            "AND OR NEAR",
+            "*",
+            "\xe2\x80\x94",
+            "peace source:%",
+            "peace tag:'",
         };
 
         for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {

@@ -231,8 +231,8 @@ queue(struct conn_state *cs, struct MHD_Response *resp, int status, size_t len, 
     usec = mono_us() - cs->start_us;
     metrics_request(cs->route, status, usec);
     log_info("msg=request method=%s path=\"%s\" route=%s status=%d bytes=%zu ms=%.3f%s%s",
-             r->method, r->path, cs->route >= 0 ? web_routes[cs->route].name : "none", status,
-             len, (double)usec / 1000.0, cache ? " cache=" : "", cache ? cache : "");
+             r->method, r->path, cs->route >= 0 ? web_routes[cs->route].name : "none", status, len,
+             (double)usec / 1000.0, cache ? " cache=" : "", cache ? cache : "");
     return ret;
 }
 

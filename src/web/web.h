@@ -42,7 +42,8 @@ struct req {
     int nheaders;
     struct web_header headers[WEB_MAX_HEADERS];
     const char *cache; /* Cache-Control value, NULL for "no-cache" */
-    const char *base_url; /* the site's public URL, no trailing slash (for feeds, API links) */
+    /* the site's public URL without a trailing slash, for links in feeds and the API */
+    const char *base_url;
 };
 
 /* A handler fills r->out (and status, type) and returns 0, or an error for a 500. */
