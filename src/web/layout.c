@@ -55,9 +55,6 @@ web_page_begin(struct req *r, const struct page_meta *m)
         html_lit(b, "<meta property=\"og:url\" content=\"");
         html_attr(b, r->base_url);
         html_attr(b, r->path);
-        html_lit(b, "\">\n<link rel=\"canonical\" href=\"");
-        html_attr(b, r->base_url);
-        html_attr(b, r->path);
         html_lit(b, "\">\n");
     }
     if (m->feed) {

@@ -35,6 +35,7 @@ struct feed_item {
     const char *path; /* on this site: /story/ID or /article/ID */
     const char *summary;
     const char *author; /* the source's name, may be NULL */
+    int64_t source_id;  /* the source, 0 for a story */
     int64_t published;
     int64_t updated;
 };
@@ -114,8 +115,14 @@ write_rss(struct req *r, const struct feed_out *f)
         }
         if (it->summary && *it->summary)
             text_el(b, "description", it->summary);
-        if (it->author && *it->author)
-            text_el(b, "category", it->author);
+        if (it->source_id && it->author && *it->author) {
+            /* RSS names an item's source by that source's own feed: ours */
+            html_lit(b, "<source url=\"");
+            xml_attr(b, r->base_url);
+            html_litf(b, "/feed/source/%lld.rss\">", (long long)it->source_id);
+            xml_text(b, it->author);
+            html_lit(b, "</source>\n");
+        }
         html_lit(b, "</item>\n");
     }
     html_lit(b, "</channel>\n</rss>\n");
@@ -193,6 +200,7 @@ items_from_articles(struct req *r, struct feed_out *f, const struct store_articl
         f->items[i].path = arena_printf(r->a, "/article/%lld", (long long)a[i].id);
         f->items[i].summary = a[i].excerpt;
         f->items[i].author = a[i].source_title;
+        f->items[i].source_id = a[i].source_id;
         f->items[i].published = a[i].published;
         f->items[i].updated = a[i].updated > a[i].published ? a[i].updated : a[i].published;
     }
@@ -238,8 +246,6 @@ feed_top(struct req *r, struct feed_out *f)
         it->title = s[i].title && *s[i].title ? s[i].title : (lead ? lead->title : NULL);
         it->path = arena_printf(r->a, "/story/%lld", (long long)s[i].id);
         it->summary = s[i].summary && *s[i].summary ? s[i].summary : (lead ? lead->excerpt : NULL);
-        it->author = arena_printf(r->a, "%lld source%s", (long long)s[i].n_sources,
-                                  s[i].n_sources == 1 ? "" : "s");
         it->published = s[i].first_seen;
         it->updated = s[i].last_updated;
     }

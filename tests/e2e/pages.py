@@ -356,6 +356,13 @@ try:
         f, _ = feed("/feed/source/%s.%s" % (I("src_hostile"), ext))
         check(f.feed.title == "gazette: Le Monde & Co <Paris>", "source.%s title: %r" %
               (ext, f.feed.title))
+        e = f.entries[0]
+        if ext == "rss":
+            check(e.source.title == "Le Monde & Co <Paris>" and e.source.href ==
+                  "%s/feed/source/%s.rss" % (BASE, I("src_hostile")), "RSS item source: %r" %
+                  e.get("source"))
+        else:
+            check(e.author == "Le Monde & Co <Paris>", "Atom entry author: %r" % e.get("author"))
         f, _ = feed("/feed/search.%s?q=summit" % ext)
         check(any(e.title == '<script>alert("x")</script> Tom & Jerry\'s \ue000summit'
                   for e in f.entries), "hostile title survives the feed: %r" %
