@@ -18,6 +18,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,8 @@ struct web_server {
     pthread_key_t store_key;
     pthread_key_t cache_key; /* this thread's struct page_cache */
     char base_url[300];      /* gz_config->base_url, or http://LISTEN with the bound port */
+    /* base_url once written; NULL while web_start() has not yet learnt the port */
+    _Atomic(const char *) base;
 };
 
 /* Per-request state, made on the first callback, freed on completion. */
@@ -42,6 +45,56 @@ struct conn_state {
     int too_large;
     int route; /* index in web_routes[], -1 for none */
 };
+
+/*
+ * The site's public URL without a trailing slash into out: base-url when
+ * set, else http://LISTEN with the port actually bound (listening on port
+ * 0 still gives working links).
+ */
+static void
+format_base_url(char *out, size_t size, unsigned port)
+{
+    const char *listen = gz_config->listen;
+    const char *colon = strrchr(listen, ':');
+    size_t n;
+
+    if (gz_config->base_url && *gz_config->base_url) {
+        snprintf(out, size, "%s", gz_config->base_url);
+    } else {
+        int hn = colon ? (int)(colon - listen) : (int)strlen(listen);
+
+        if (!hn || (hn == 1 && listen[0] == '*'))
+            snprintf(out, size, "http://localhost:%u", port);
+        else
+            snprintf(out, size, "http://%.*s:%u", hn, listen, port);
+    }
+    n = strlen(out);
+    while (n > 0 && out[n - 1] == '/')
+        out[--n] = '\0';
+}
+
+/*
+ * The base URL for a request.  A request can arrive between the daemon's
+ * start and web_start() publishing the URL: it then works the URL out
+ * from its own daemon, into the request's arena.
+ */
+static const char *
+request_base_url(struct web_server *ws, struct MHD_Connection *conn, struct arena *a)
+{
+    const char *b = atomic_load_explicit(&ws->base, memory_order_acquire);
+    const union MHD_ConnectionInfo *ci;
+    const union MHD_DaemonInfo *di = NULL;
+    char *out;
+
+    if (b)
+        return b;
+    ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_DAEMON);
+    if (ci)
+        di = MHD_get_daemon_info(ci->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    out = arena_alloc(a, sizeof(ws->base_url));
+    format_base_url(out, sizeof(ws->base_url), di ? di->port : 0);
+    return out;
+}
 
 /* Microseconds on a monotonic clock, for latency. */
 static int64_t
@@ -366,8 +419,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
         cs->start_us = mono_us();
         cs->route = -1;
         cs->r.conn = conn;
-        cs->r.base_url = ws->base_url;
         cs->r.a = arena_new();
+        cs->r.base_url = request_base_url(ws, conn, cs->r.a);
         cs->r.method = arena_strdup(cs->r.a, method);
         cs->r.path = arena_strdup(cs->r.a, url);
         cs->r.status = 200;
@@ -475,33 +528,6 @@ parse_listen(const char *s, struct sockaddr_storage *ss, struct gz_err *err)
     return 0;
 }
 
-/*
- * The site's public URL without a trailing slash: base-url when set,
- * else http://LISTEN with the port actually bound (listening on port 0
- * still gives working links).
- */
-static void
-set_base_url(struct web_server *ws, unsigned port)
-{
-    const char *listen = gz_config->listen;
-    const char *colon = strrchr(listen, ':');
-    size_t n;
-
-    if (gz_config->base_url && *gz_config->base_url) {
-        snprintf(ws->base_url, sizeof(ws->base_url), "%s", gz_config->base_url);
-    } else {
-        int hn = colon ? (int)(colon - listen) : (int)strlen(listen);
-
-        if (!hn || (hn == 1 && listen[0] == '*'))
-            snprintf(ws->base_url, sizeof(ws->base_url), "http://localhost:%u", port);
-        else
-            snprintf(ws->base_url, sizeof(ws->base_url), "http://%.*s:%u", hn, listen, port);
-    }
-    n = strlen(ws->base_url);
-    while (n > 0 && ws->base_url[n - 1] == '/')
-        ws->base_url[--n] = '\0';
-}
-
 int
 web_start(struct web_server **out, unsigned *port, struct gz_err *err)
 {
@@ -542,7 +568,8 @@ web_start(struct web_server **out, unsigned *port, struct gz_err *err)
     info = MHD_get_daemon_info(ws->d, MHD_DAEMON_INFO_BIND_PORT);
     if (port)
         *port = info ? info->port : 0;
-    set_base_url(ws, info ? info->port : 0);
+    format_base_url(ws->base_url, sizeof(ws->base_url), info ? info->port : 0);
+    atomic_store_explicit(&ws->base, ws->base_url, memory_order_release);
     *out = ws;
     return 0;
 }
