@@ -4,8 +4,6 @@
 #include "web/web.h"
 
 #include "store/store.h"
-#include "web/cache.h"
-#include "web/metrics.h"
 #include "util/arena.h"
 #include "util/config.h"
 #include "util/err.h"
@@ -13,6 +11,8 @@
 #include "util/mem.h"
 #include "util/str.h"
 #include "util/time.h"
+#include "web/cache.h"
+#include "web/metrics.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
