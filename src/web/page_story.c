@@ -331,7 +331,11 @@ section_coverage(struct req *r, const struct store_article *arts, size_t n)
     struct buf *b = &r->out;
 
     html_lit(b, "<section class=\"coverage\" aria-labelledby=\"h-coverage\">\n"
-                "<h2 id=\"h-coverage\">All coverage</h2>\n<ol class=\"coverage-list\">\n");
+                "<h2 id=\"h-coverage\">All coverage</h2>\n");
+    if (n == STORY_ARTICLES)
+        html_litf(b, "<p class=\"meta\">The first %d articles, oldest first.</p>\n",
+                  STORY_ARTICLES);
+    html_lit(b, "<ol class=\"coverage-list\">\n");
     for (size_t i = 0; i < n; i++) {
         int collapsed = 0;
 
@@ -441,7 +445,12 @@ page_story(struct req *r, const char *arg)
     html_lit(b, "<article class=\"story-page\">\n<header>\n<h1>");
     html_text(b, m.title);
     html_lit(b, "</h1>\n<p class=\"meta\">");
-    html_litf(b, "%zu article%s from ", n, n == 1 ? "" : "s");
+    {
+        /* a story larger than the page shows counts all of its articles */
+        int64_t total = s.n_articles > (int64_t)n ? s.n_articles : (int64_t)n;
+
+        html_litf(b, "%lld article%s from ", (long long)total, total == 1 ? "" : "s");
+    }
     sources_label(b, (int64_t)nsrc);
     if (n) {
         html_lit(b, " \xc2\xb7 first reported ");
