@@ -15,6 +15,8 @@ struct page_meta {
     const char *og_type;     /* "website" (default) or "article" */
     const char *image;       /* og:image URL, may be NULL */
     const char *nav;         /* which nav entry is current: "top", "latest", "sources" */
+    const char *feed;        /* path of this page's own Atom feed, may be NULL */
+    const char *feed_title;  /* its title */
 };
 
 void web_page_begin(struct req *r, const struct page_meta *m);
@@ -62,5 +64,29 @@ void comments_section(struct req *r, int64_t article_id, const struct store_comm
 
 /* Parse a positive decimal id from arg (the whole of it); 0 when it is not one. */
 int64_t page_id(const char *arg);
+
+/* ---- web pages: stories, tags, search, API, feeds, metrics ---- */
+
+int page_story(struct req *r, const char *arg);
+int page_tag(struct req *r, const char *arg);
+int page_search(struct req *r, const char *arg);
+int page_api(struct req *r, const char *arg);
+int page_feed(struct req *r, const char *arg);
+int page_metrics(struct req *r, const char *arg);
+
+/*
+ * Story cards for stories[0..n) (n <= STORE_MAX_BATCH): headline, "N
+ * sources" with their names, relative time, summary (or the lead
+ * article's snippet), hashtags.  Three queries for the whole list.
+ * Returns 0, or an error (logged) for a 500.
+ */
+struct store_story;
+int page_story_cards(struct req *r, const struct store_story *stories, size_t n);
+
+/* The page number in ?page= (1 when absent or not a number, capped at 1000). */
+int64_t page_number(struct req *r);
+
+/* A pager: "Newer"/"Older" links to base?page=N (base may already hold a query). */
+void page_pager(struct req *r, const char *base, int64_t page, int has_more);
 
 #endif

@@ -133,6 +133,8 @@ page_article(struct req *r, const char *arg)
     struct store_tag *tags = NULL;
     struct store_article *rel = NULL;
     struct store_comment *comments = NULL;
+    struct store_story story;
+    int has_story = 0;
     size_t ntags = 0;
     size_t nrel = 0;
     size_t ncomments = 0;
@@ -152,6 +154,12 @@ page_article(struct req *r, const char *arg)
         store_comment_list(r->st, id, r->a, &comments, &ncomments, &err)) {
         log_error("msg=\"cannot read article\" id=%lld err=\"%s\"", (long long)id, err.msg);
         return -1;
+    }
+    if (a.story_id && store_story_get(r->st, a.story_id, r->a, &story, &err) == 0) {
+        has_story = 1;
+        for (int hops = 0; has_story && story.merged_into && hops < 8; hops++)
+            if (store_story_get(r->st, story.merged_into, r->a, &story, &err))
+                has_story = 0;
     }
     m.title = a.title;
     m.description = a.excerpt;
@@ -177,7 +185,14 @@ page_article(struct req *r, const char *arg)
         html_href(b, a.url);
         html_lit(b, "\">Read at the source</a>");
     }
-    html_lit(b, "</p>\n</header>\n<div class=\"body\">\n");
+    html_lit(b, "</p>\n");
+    if (has_story && !story.merged_into) {
+        html_litf(b, "<p class=\"coverage-link\"><a href=\"/story/%lld\">Full coverage: ",
+                  (long long)story.id);
+        html_litf(b, "%lld source%s</a></p>\n", (long long)story.n_sources,
+                  story.n_sources == 1 ? "" : "s");
+    }
+    html_lit(b, "</header>\n<div class=\"body\">\n");
     if (a.html && *a.html)
         html_safe(b, safe_html_trusted(a.html, strlen(a.html)));
     else
