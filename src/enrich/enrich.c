@@ -142,7 +142,7 @@ describe(struct enrich *e, const struct enrich_doc *ed, struct arena *a, struct 
                       &res->nkeyphrases);
     enrich_entities(e, ed, a, &res->entities, &res->nentities);
     enrich_make_tags(res->entities, res->nentities, res->keyphrases, res->nkeyphrases,
-                     (size_t)e->o.max_tags, a, &res->tags, &res->ntags);
+                     ed->df ? ed->df->ndocs : 0, (size_t)e->o.max_tags, a, &res->tags, &res->ntags);
 }
 
 int

@@ -111,6 +111,9 @@ size_t enrich_has_gazetteer(const struct enrich *e);
 struct enrich_keyphrase {
     const char *text; /* as written in the text ("peace treaty", "Nikol Pashinyan") */
     double score;     /* higher is better; comparable within one document only */
+    unsigned words;   /* words in it */
+    unsigned count;   /* uses in title and text */
+    double idf;       /* mean IDF of its words from the corpus table; 0 without one */
 };
 
 struct enrich_tag {

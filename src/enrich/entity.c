@@ -153,7 +153,7 @@ add_use(struct scan *s, size_t from, size_t to, int person_cue, int initial)
     char text[512];
     size_t len = join_folds(d, from, to, text, sizeof(text));
     uint64_t key, *slot;
-    int inserted;
+    int inserted, adj_prev, adj_next;
     struct ent *x;
     const struct text_tok *first = &d->toks[from], *last = &d->toks[to - 1];
     int title = (first->flags & TEXT_TOK_TITLE) != 0;
@@ -170,6 +170,9 @@ add_use(struct scan *s, size_t from, size_t to, int person_cue, int initial)
 
     if (len < 2)
         return;
+    /* cues next to the name must touch it: "Karabakh province", not "Trump 'border czar'" */
+    adj_prev = from > 0 && *prev && adjacent(d, from - 1);
+    adj_next = *next && adjacent(d, to - 1);
     key = hash64(text, len, 0);
     slot = hmap_put(&s->map, key, &inserted);
     if (inserted) {
@@ -200,7 +203,7 @@ add_use(struct scan *s, size_t from, size_t to, int person_cue, int initial)
     /* evidence of a person */
     if (person_cue)
         x->person += 3;
-    if (enrich_title_word(prev) || enrich_role_word(prev))
+    if (adj_prev && (enrich_title_word(prev) || enrich_role_word(prev)))
         x->person += 2;
     if (enrich_speech_word(next) && !possessive(last->fold))
         x->person += 2;
@@ -209,13 +212,13 @@ add_use(struct scan *s, size_t from, size_t to, int person_cue, int initial)
     /* of an organization */
     if (enrich_org_word(last->fold))
         x->org += 3;
-    if (enrich_org_cue(prev))
+    if (adj_prev && enrich_org_cue(prev))
         x->org += 2;
     /* of a place */
-    if (enrich_place_cue(next) && !enrich_place_cue(last->fold))
+    if (adj_next && enrich_place_cue(next) && !enrich_place_cue(last->fold))
         x->place += 2;
-    if (!strcmp(prev, "in") || !strcmp(prev, "from") || !strcmp(prev, "near") ||
-        !strcmp(prev, "across"))
+    if (adj_prev && (!strcmp(prev, "in") || !strcmp(prev, "from") || !strcmp(prev, "near") ||
+                     !strcmp(prev, "across")))
         x->place += 0.5;
 }
 
@@ -237,6 +240,13 @@ add_name(struct scan *s, size_t from, size_t to, int person_cue, int initial)
         to--;
     if (from >= to)
         return;
+    /* "Shares of Acme Corp" at a sentence start: the first word is no name's */
+    if (initial && to - from > 2 && enrich_connector(d->toks[from + 1].fold) &&
+        !enrich_org_word(d->toks[from].fold) && !enrich_place_cue(d->toks[from].fold) &&
+        enrich_gazetteer_find(s->e, d->toks[from].fold, strlen(d->toks[from].fold)) < 0) {
+        from += 2;
+        initial = 0;
+    }
     /* a sentence's first word that the text also writes in lowercase is no name */
     if (initial && hmap_get(&s->lower, d->toks[from].hash)) {
         from++;
@@ -342,6 +352,41 @@ last_word(const char *fold)
     return sp ? sp + 1 : fold;
 }
 
+/* A word made from a country's name: "armenian", "azerbaijani", "iranian". */
+static int
+demonym(const struct enrich *e, const char *w)
+{
+    size_t n = strlen(w);
+
+    for (size_t cut = 1; cut <= 3 && cut + 4 <= n; cut++)
+        if (enrich_gazetteer_find(e, w, n - cut) == 1)
+            return 1;
+    return 0;
+}
+
+/* Every word an organization word: "administration", "police department". */
+static int
+all_org_words(const char *fold)
+{
+    char w[TEXT_TOKEN_MAX + 1];
+    const char *p = fold;
+
+    while (*p) {
+        size_t n = strcspn(p, " ");
+
+        if (n > TEXT_TOKEN_MAX)
+            return 0;
+        memcpy(w, p, n);
+        w[n] = '\0';
+        if (!enrich_org_word(w))
+            return 0;
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+    return 1;
+}
+
 static void
 decide(struct scan *s)
 {
@@ -354,6 +399,10 @@ decide(struct scan *s)
 
         if (x->initial == x->count && x->gaz != 1 && person + org + place < 2)
             continue; /* only ever a sentence's first word */
+        if (x->nwords == 1 && x->gaz < 0 && demonym(s->e, x->fold))
+            continue; /* "Armenian", "Azerbaijani": an adjective */
+        if (!x->acronym && all_org_words(x->fold))
+            continue; /* "Administration" alone names nobody */
         if (x->gaz == 1 && person < 4) {
             x->kind = ENRICH_PLACE;
             continue;
@@ -391,7 +440,8 @@ decide(struct scan *s)
         if (!slot || *slot == i)
             continue;
         y = &s->ents[*slot];
-        if (y->gaz == 1 || y->merged >= 0 || (y->kind >= 0 && y->kind != ENRICH_PERSON))
+        /* the surname joins unless it is surely something else (a country, an org) */
+        if (y->gaz == 1 || y->merged >= 0 || y->org >= 2 || y->place >= 2)
             continue;
         /* a surname shared by two people stays with the first one */
         y->merged = (int32_t)i;

@@ -76,9 +76,12 @@ void enrich_keyphrases(struct enrich *e, const struct enrich_doc *ed, struct are
 void enrich_entities(struct enrich *e, const struct enrich_doc *ed, struct arena *a,
                      struct enrich_entity **out, size_t *n);
 
-/* Tags from entities and keyphrases, at most max. */
+/*
+ * Tags from entities and keyphrases, at most max; ndocs is the size of
+ * the corpus behind the keyphrases' idf (0: none).
+ */
 void enrich_make_tags(const struct enrich_entity *ents, size_t nents,
-                      const struct enrich_keyphrase *kps, size_t nkps, size_t max,
+                      const struct enrich_keyphrase *kps, size_t nkps, uint64_t ndocs, size_t max,
                       struct arena *a, struct enrich_tag **out, size_t *n);
 
 /* Extractive summary and key points of one document into res. */

@@ -95,6 +95,7 @@ struct cand {
     uint32_t nsent;     /* distinct sentences */
     uint32_t last_sent; /* sentence of the last use counted, +1 (0: none yet) */
     uint32_t capcount;  /* uses capitalized away from a sentence start */
+    double idf;         /* mean IDF of its words */
     uint32_t in_name;   /* uses next to another capitalized word */
     uint32_t tok;       /* token index of a use shown as the surface form */
     int32_t terms[KP_MAX_WORDS];
@@ -385,6 +386,7 @@ enrich_keyphrases(struct enrich *e, const struct enrich_doc *ed, struct arena *a
                 continue;
             }
         }
+        x->idf = idf;
         pos = x->first < d->ntitle ? 1.0 : 1.0 - (double)(x->first - d->ntitle) / ntok;
         s = pow(tf, P.tf_pow) * pow(idf, P.idf_pow);
         s *= 1 + P.pos * pos;
@@ -429,6 +431,9 @@ enrich_keyphrases(struct enrich *e, const struct enrich_doc *ed, struct arena *a
             continue;
         (*out)[*nout].text = text;
         (*out)[*nout].score = c[k].score;
+        (*out)[*nout].words = c[k].nwords;
+        (*out)[*nout].count = c[k].count;
+        (*out)[*nout].idf = ed->df && ed->df->ndocs ? c[k].idf : 0;
         (*nout)++;
     }
     free(c);

@@ -313,13 +313,45 @@ length_factor(const struct sm_params *P, double words)
     return f;
 }
 
-/* The sentence's text, whitespace cleaned. */
+/*
+ * Length of a dateline at the start of p: capitals (and spaces, commas,
+ * brackets) up to a dash, "WASHINGTON \u2014 " or "LONDON (Reuters) - "; 0
+ * when there is none.
+ */
+static size_t
+dateline(const char *p, size_t len)
+{
+    size_t i = 0, caps = 0;
+
+    while (i < len && i < 48) {
+        unsigned char c = (unsigned char)p[i];
+
+        if (c >= 'A' && c <= 'Z')
+            caps++;
+        else if (c >= 'a' && c <= 'z' && caps < 2)
+            return 0;
+        if (c == '-' && i > 0 && p[i - 1] == ' ' && i + 1 < len && p[i + 1] == ' ')
+            return caps >= 3 ? i + 2 : 0;
+        if (c == 0xE2 && i + 3 < len && (unsigned char)p[i + 1] == 0x80 &&
+            ((unsigned char)p[i + 2] == 0x94 || (unsigned char)p[i + 2] == 0x93) &&
+            p[i + 3] == ' ')
+            return caps >= 3 ? i + 4 : 0;
+        if (c == '.' || c == '"')
+            return 0;
+        i++;
+    }
+    return 0;
+}
+
+/* The sentence's text, whitespace cleaned, without a dateline. */
 static const char *
 sent_text(const struct enrich_doc *ed, const struct sent *s, struct arena *a)
 {
     const struct text_span *sp = &ed->d.sents[s->k];
+    const char *p = ed->d.text + sp->off;
+    size_t cut = s->k == 0 ? dateline(p, sp->len) : 0;
 
-    return enrich_clean_sentence(a, ed->d.text + sp->off, sp->len);
+    return enrich_clean_sentence(a, p + cut, sp->len - cut);
 }
 
 static int

@@ -7,7 +7,10 @@
  * of its words ("pashinyan" beside "Nikol Pashinyan"), is its adjective
  * ("armenian" beside "Armenia"), or is a word of a longer keyphrase tag
  * ("treaty" beside "peace treaty").  Entities mentioned once, outside
- * the title, and weak keyphrases (under a fifth of the best) are no tags.
+ * the title, and weak keyphrases (under a fifth of the best, or used once)
+ * are no tags.  A one-word topic ("forces", "control") is only a tag when
+ * the corpus table shows it is rare (TAG_MIN_IDF over at least
+ * TAG_MIN_DOCS documents): without that, common words would fill the list.
  */
 #include "enrich/internal.h"
 
@@ -18,6 +21,10 @@
 #include <string.h>
 
 #define SLUG_MAX 128
+/* A one-word topic needs a corpus of this many documents ... */
+#define TAG_MIN_DOCS 50
+/* ... in fewer than about 1 in 20 of which it appears: ln(20) + 1. */
+#define TAG_MIN_IDF 4.0
 
 struct tag_cand {
     const char *name;
@@ -70,6 +77,30 @@ covered(const char *k, const char *t)
     return 0;
 }
 
+/* Is every word of slug k (but short ones: "and", "of") a word of a tag in c[0..n)? */
+static int
+words_covered(const char *k, const struct tag_cand *c, size_t n)
+{
+    char w[SLUG_MAX];
+    const char *p = k;
+
+    while (*p) {
+        size_t len = strcspn(p, "-");
+        int found = len <= 3;
+
+        memcpy(w, p, len);
+        w[len] = '\0';
+        for (size_t j = 0; j < n && !found; j++)
+            found = slug_has_word(c[j].slug, w);
+        if (!found)
+            return 0;
+        p += len;
+        if (*p == '-')
+            p++;
+    }
+    return 1;
+}
+
 /* Upper-case the first ASCII letter: "peace treaty" -> "Peace treaty". */
 static const char *
 display_name(struct arena *a, const char *s)
@@ -83,8 +114,8 @@ display_name(struct arena *a, const char *s)
 
 void
 enrich_make_tags(const struct enrich_entity *ents, size_t nents,
-                 const struct enrich_keyphrase *kps, size_t nkps, size_t max, struct arena *a,
-                 struct enrich_tag **out, size_t *nout)
+                 const struct enrich_keyphrase *kps, size_t nkps, uint64_t ndocs, size_t max,
+                 struct arena *a, struct enrich_tag **out, size_t *nout)
 {
     struct tag_cand *c = xcalloc(nents + nkps + 1, sizeof(*c));
     size_t n = 0, k;
@@ -115,7 +146,10 @@ enrich_make_tags(const struct enrich_entity *ents, size_t nents,
         double s = kmax > 0 ? kps[k].score / kmax : 0;
         int dup = 0;
 
-        if (s < 0.2)
+        if (s < 0.2 || kps[k].count < 2)
+            continue;
+        /* a single word must be rare in a corpus large enough to say so */
+        if (kps[k].words < 2 && (ndocs < TAG_MIN_DOCS || kps[k].idf < TAG_MIN_IDF))
             continue;
         if (enrich_slug(kps[k].text, strlen(kps[k].text), t->slug, sizeof(t->slug)) < 3)
             continue;
@@ -123,9 +157,9 @@ enrich_make_tags(const struct enrich_entity *ents, size_t nents,
             dup = covered(t->slug, c[j].slug) ||
                   (c[j].kind == ENRICH_TOPIC && slug_has_word(t->slug, c[j].slug) &&
                    !strchr(c[j].slug, '-'));
-        /* a longer phrase replaces a single word already there */
-        if (dup)
+        if (dup || words_covered(t->slug, c, n))
             continue;
+        /* a longer phrase replaces a single word already there */
         for (size_t j = 0; j < n; j++)
             if (c[j].kind == ENRICH_TOPIC && strchr(t->slug, '-') && !strchr(c[j].slug, '-') &&
                 slug_has_word(t->slug, c[j].slug))

@@ -60,13 +60,13 @@ static const char *const role_words[] = {
     "cofounder", "columnist", "comedian", "commander", "correspondent", "daughter", "defender",
     "designer", "diplomat", "director", "dissident", "economist", "editor", "entrepreneur",
     "envoy", "executive", "father", "filmmaker", "founder", "general", "goalkeeper", "governor",
-    "host", "husband", "incumbent", "investor", "journalist", "judge", "lawyer", "leader",
-    "manager", "mayor", "midfielder", "minister", "model", "mother", "musician", "nominee",
-    "novelist", "officer", "official", "opponent", "painter", "pastor", "photographer", "pitcher",
-    "player", "presenter", "president", "priest", "producer", "professor", "prosecutor",
-    "quarterback", "rapper", "reporter", "researcher", "rival", "scientist", "secretary",
-    "senator", "singer", "sister", "son", "spokesman", "spokesperson", "spokeswoman", "star",
-    "striker", "tycoon", "widow", "wife", "writer",
+    "husband", "incumbent", "investor", "journalist", "judge", "lawyer", "leader", "manager",
+    "mayor", "midfielder", "minister", "model", "mother", "musician", "nominee", "novelist",
+    "officer", "opponent", "painter", "pastor", "photographer", "pitcher", "player", "presenter",
+    "president", "priest", "producer", "professor", "prosecutor", "quarterback", "rapper",
+    "reporter", "researcher", "rival", "scientist", "secretary", "senator", "singer", "sister",
+    "son", "spokesman", "spokesperson", "spokeswoman", "star", "striker", "tycoon", "widow",
+    "wife", "writer",
 };
 
 static const char *const org_words[] = {
