@@ -65,6 +65,8 @@ enrich_new(const struct enrich_opts *opts, struct gz_err *err)
     e->st = text_stemmer_new();
     e->lid = text_langid_new(o.langid_dir, NULL); /* may be NULL: hints only */
     hmap_init(&e->gaz, 8192);
+    hmap_init(&e->words, 1024);
+    enrich_words_load(&e->words);
     enrich_gazetteer_load(e, o.iso_codes_dir ? o.iso_codes_dir : DEFAULT_ISO_CODES);
     return e;
 }
@@ -77,6 +79,7 @@ enrich_free(struct enrich *e)
     text_stemmer_free(e->st);
     text_langid_free(e->lid);
     hmap_release(&e->gaz);
+    hmap_release(&e->words);
     free(e);
 }
 

@@ -139,6 +139,13 @@ join_folds(const struct text_doc *d, size_t from, size_t to, char *buf, size_t c
     return n;
 }
 
+/* The word classes of token i (words.c). */
+static unsigned
+wc(const struct scan *s, size_t i)
+{
+    return i < s->d->ntoks ? enrich_wc(s->e, s->d->toks[i].hash) : 0;
+}
+
 static const char *
 fold_at(const struct text_doc *d, size_t i)
 {
@@ -203,19 +210,19 @@ add_use(struct scan *s, size_t from, size_t to, int person_cue, int initial)
     /* evidence of a person */
     if (person_cue)
         x->person += 3;
-    if (adj_prev && (enrich_title_word(prev) || enrich_role_word(prev)))
+    if (adj_prev && (wc(s, from - 1) & (EW_TITLE | EW_ROLE)))
         x->person += 2;
-    if (enrich_speech_word(next) && !possessive(last->fold))
+    if (*next && (wc(s, to) & EW_SPEECH) && !possessive(last->fold))
         x->person += 2;
     if (!strcmp(prev, "to") && !strcmp(prev2, "according"))
         x->person += 1;
     /* of an organization */
-    if (enrich_org_word(last->fold))
+    if (wc(s, to - 1) & EW_ORG)
         x->org += 3;
-    if (adj_prev && enrich_org_cue(prev))
+    if (adj_prev && (wc(s, from - 1) & EW_ORGCUE))
         x->org += 2;
     /* of a place */
-    if (adj_next && enrich_place_cue(next) && !enrich_place_cue(last->fold))
+    if (adj_next && (wc(s, to) & EW_PLACE) && !(wc(s, to - 1) & EW_PLACE))
         x->place += 2;
     if (adj_prev && (!strcmp(prev, "in") || !strcmp(prev, "from") || !strcmp(prev, "near") ||
                      !strcmp(prev, "across")))
@@ -230,19 +237,18 @@ add_name(struct scan *s, size_t from, size_t to, int person_cue, int initial)
 
     /* trim stop words, days and months, connectors at both ends */
     while (from < to && ((d->toks[from].flags & TEXT_TOK_STOP) ||
-                         enrich_not_name(d->toks[from].fold) ||
-                         enrich_connector(d->toks[from].fold) || !cap_word(&d->toks[from]))) {
+                         (wc(s, from) & (EW_NOTNAME | EW_CONNECTOR)) || !cap_word(&d->toks[from]))) {
         from++;
         initial = 0;
     }
-    while (to > from && ((d->toks[to - 1].flags & TEXT_TOK_STOP) ||
-                         enrich_not_name(d->toks[to - 1].fold) || !cap_word(&d->toks[to - 1])))
+    while (to > from && ((d->toks[to - 1].flags & TEXT_TOK_STOP) || (wc(s, to - 1) & EW_NOTNAME) ||
+                         !cap_word(&d->toks[to - 1])))
         to--;
     if (from >= to)
         return;
     /* "Shares of Acme Corp" at a sentence start: the first word is no name's */
-    if (initial && to - from > 2 && enrich_connector(d->toks[from + 1].fold) &&
-        !enrich_org_word(d->toks[from].fold) && !enrich_place_cue(d->toks[from].fold) &&
+    if (initial && to - from > 2 && (wc(s, from + 1) & EW_CONNECTOR) &&
+        !(wc(s, from) & (EW_ORG | EW_PLACE)) &&
         enrich_gazetteer_find(s->e, d->toks[from].fold, strlen(d->toks[from].fold)) < 0) {
         from += 2;
         initial = 0;
@@ -254,7 +260,7 @@ add_name(struct scan *s, size_t from, size_t to, int person_cue, int initial)
         if (from >= to)
             return;
     }
-    if (initial && to - from == 1 && (enrich_weak_word(d->toks[from].fold)))
+    if (initial && to - from == 1 && (wc(s, from) & EW_WEAK))
         return;
     add_use(s, from, to, person_cue, initial);
 }
@@ -266,32 +272,32 @@ split_run(struct scan *s, size_t from, size_t to, int initial)
     const struct text_doc *d = s->d;
     size_t i = from, seg = from;
 
-    if (enrich_org_word(d->toks[to - 1].fold)) {
+    if (wc(s, to - 1) & EW_ORG) {
         add_name(s, from, to, 0, initial);
         return;
     }
     while (i < to) {
         size_t j = i, name_end;
 
-        if (!enrich_title_word(d->toks[i].fold) || (d->toks[i].flags & TEXT_TOK_UPPER)) {
+        if (!(wc(s, i) & EW_TITLE) || (d->toks[i].flags & TEXT_TOK_UPPER)) {
             i++;
             continue;
         }
         /* a block of title words, then a name */
-        while (j < to && enrich_title_word(d->toks[j].fold))
+        while (j < to && (wc(s, j) & EW_TITLE))
             j++;
-        if (j >= to || enrich_connector(d->toks[j].fold)) {
+        if (j >= to || (wc(s, j) & EW_CONNECTOR)) {
             i = j;
             continue; /* no name after it: "Prime Minister" alone stays in the run */
         }
         if (seg < i)
             add_name(s, seg, i, 0, initial && seg == from);
         name_end = j;
-        while (name_end < to && !enrich_connector(d->toks[name_end].fold))
+        while (name_end < to && !(wc(s, name_end) & EW_CONNECTOR))
             name_end++;
         add_name(s, j, name_end, 1, 0);
         seg = name_end;
-        while (seg < to && enrich_connector(d->toks[seg].fold))
+        while (seg < to && (wc(s, seg) & EW_CONNECTOR))
             seg++;
         i = seg;
     }
@@ -321,7 +327,7 @@ scan_sentence(struct scan *s, size_t from, size_t to)
                 j++;
                 continue;
             }
-            if (enrich_connector(d->toks[j].fold) && j + 1 < to && cap_word(&d->toks[j + 1]) &&
+            if ((wc(s, j) & EW_CONNECTOR) && j + 1 < to && cap_word(&d->toks[j + 1]) &&
                 adjacent(d, j)) {
                 j++;
                 continue;

@@ -27,10 +27,6 @@
 #include <string.h>
 #include <utf8proc.h>
 
-/* Values stored in e->gaz. */
-#define GAZ_COUNTRY 1
-#define GAZ_SUBDIV 2
-
 static void
 gaz_add(struct enrich *e, const char *name, size_t len, uint64_t kind)
 {

@@ -21,9 +21,40 @@ struct enrich {
     struct enrich_opts o; /* defaults filled in */
     struct text_stemmer *st;
     struct text_langid *lid;
-    /* gazetteer: hash of the slug of a name -> enum enrich_kind */
+    /* gazetteer: hash of the slug of a name -> GAZ_COUNTRY or GAZ_SUBDIV */
     struct hmap gaz;
+    /* word lists: text_word_hash() of a folded word -> enum enrich_word_class bits */
+    struct hmap words;
 };
+
+/* Values of e->gaz. */
+#define GAZ_COUNTRY 1
+#define GAZ_SUBDIV 2
+
+/* The lists of words.c a word is in. */
+enum enrich_word_class {
+    EW_WEAK = 1 << 0,
+    EW_TITLE = 1 << 1,
+    EW_ROLE = 1 << 2,
+    EW_ORG = 1 << 3,
+    EW_ORGCUE = 1 << 4,
+    EW_PLACE = 1 << 5,
+    EW_SPEECH = 1 << 6,
+    EW_NOTNAME = 1 << 7,
+    EW_CONNECTOR = 1 << 8,
+};
+
+/* Fill m with every listed word: text_word_hash(word) -> its classes. */
+void enrich_words_load(struct hmap *m);
+
+/* The classes of the word whose text_word_hash() is h (a token's hash); 0 for none. */
+static inline unsigned
+enrich_wc(const struct enrich *e, uint64_t h)
+{
+    const uint64_t *v = hmap_get(&e->words, h);
+
+    return v ? (unsigned)*v : 0;
+}
 
 /* ---- word lists (words.c); every word folded, every check pure ---- */
 

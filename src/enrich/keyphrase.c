@@ -102,19 +102,37 @@ struct cand {
     double score;
 };
 
-/* A term that can start or end a keyphrase. */
-static int
-content_tok(const struct text_doc *d, const struct text_tok *t)
+/*
+ * Per term: can it start or end a keyphrase (a letter, not a stop word,
+ * not a weak word, two bytes or more)?  Computed once per document.
+ */
+static unsigned char *
+content_terms(const struct enrich *e, const struct text_doc *d)
 {
-    const struct text_term *term;
+    unsigned char *ok = xcalloc(d->nterms + 1, 1);
 
-    if (t->term < 0 || !(t->flags & TEXT_TOK_ALPHA) || (t->flags & TEXT_TOK_STOP))
-        return 0;
-    term = &d->terms[t->term];
-    if (strlen(t->fold) < 2 || enrich_weak_word(t->fold))
-        return 0;
-    (void)term;
-    return 1;
+    for (size_t t = 0; t < d->nterms; t++) {
+        const char *w = d->terms[t].word;
+
+        size_t n = strlen(w);
+
+        ok[t] = n >= 2 && !(enrich_wc(e, text_word_hash(w, n)) & EW_WEAK);
+    }
+    return ok;
+}
+
+static int
+content_tok(const unsigned char *ok, const struct text_tok *t)
+{
+    return t->term >= 0 && (t->flags & TEXT_TOK_ALPHA) && !(t->flags & TEXT_TOK_STOP) &&
+           ok[t->term];
+}
+
+/* x^p, without pow() in the common case p = 1. */
+static double
+powx(double x, double p)
+{
+    return p == 1.0 ? x : p == 0.0 ? 1.0 : pow(x, p);
 }
 
 static int
@@ -142,6 +160,36 @@ cmp_cand(const void *a, const void *b)
     if (x->score != y->score)
         return x->score > y->score ? -1 : 1;
     return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/*
+ * Move the k best of c[0..n) (cmp_cand order) to the front, sorted, and
+ * return how many there are (min(n, k)): a partial selection, since only
+ * the first few are ever shown.
+ */
+static size_t
+top_k(struct cand *c, size_t n, size_t k)
+{
+    size_t m = 0;
+
+    if (n <= k) {
+        qsort(c, n, sizeof(*c), cmp_cand);
+        return n;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct cand x = c[i];
+        size_t j;
+
+        if (m == k && cmp_cand(&x, &c[k - 1]) >= 0)
+            continue;
+        if (m < k)
+            m++;
+        /* insert x into the sorted prefix c[0..m) */
+        for (j = m - 1; j > 0 && cmp_cand(&x, &c[j - 1]) < 0; j--)
+            c[j] = c[j - 1];
+        c[j] = x;
+    }
+    return m;
 }
 
 /* The token sequence toks[i..i+n) is one run of adjacent words. */
@@ -309,7 +357,8 @@ enrich_keyphrases(struct enrich *e, const struct enrich_doc *ed, struct arena *a
     double ntok = d->ntoks > d->ntitle ? (double)(d->ntoks - d->ntitle) : 1.0;
     double nsents = d->nsents ? (double)d->nsents + (d->ntitle ? 1 : 0) : 1.0;
 
-    (void)e;
+    unsigned char *ok = content_terms(e, d);
+
     *out = NULL;
     *nout = 0;
     hmap_init(&map, d->nterms * 2 + 16);
@@ -319,7 +368,7 @@ enrich_keyphrases(struct enrich *e, const struct enrich_doc *ed, struct arena *a
         int allcap, ends_cap;
         uint64_t key;
 
-        if (!content_tok(d, t))
+        if (!content_tok(ok, t))
             continue;
         /* the unigram: keyed by its term */
         add_use(&map, &c, &n, &alloc, hash_combine(1, (uint64_t)t->term), d, i, 1, cap_tok(t),
@@ -337,7 +386,7 @@ enrich_keyphrases(struct enrich *e, const struct enrich_doc *ed, struct arena *a
             allcap = allcap && (cap_tok(u) || (u->flags & TEXT_TOK_STOP));
             if (!(u->flags & TEXT_TOK_ALPHA) && !(u->flags & TEXT_TOK_DIGIT))
                 break;
-            if (!content_tok(d, u))
+            if (!content_tok(ok, u))
                 continue;
             ends_cap = cap_tok(t) && cap_tok(u);
             /* stop words inside only between capitalized ends */
@@ -345,7 +394,7 @@ enrich_keyphrases(struct enrich *e, const struct enrich_doc *ed, struct arena *a
                 int stop_inside = 0;
 
                 for (size_t m = i + 1; m < j; m++)
-                    if (!content_tok(d, &d->toks[m]))
+                    if (!content_tok(ok, &d->toks[m]))
                         stop_inside = 1;
                 if (stop_inside)
                     break;
@@ -388,7 +437,7 @@ enrich_keyphrases(struct enrich *e, const struct enrich_doc *ed, struct arena *a
         }
         x->idf = idf;
         pos = x->first < d->ntitle ? 1.0 : 1.0 - (double)(x->first - d->ntitle) / ntok;
-        s = pow(tf, P.tf_pow) * pow(idf, P.idf_pow);
+        s = powx(tf, P.tf_pow) * powx(idf, P.idf_pow);
         s *= 1 + P.pos * pos;
         s *= 1 + P.spread * ((double)x->nsent / nsents);
         s *= 1 + P.cap * ((double)x->capcount / x->count);
@@ -409,13 +458,13 @@ enrich_keyphrases(struct enrich *e, const struct enrich_doc *ed, struct arena *a
             len /= words ? words : 1;
             if (len > P.len_cap)
                 len = P.len_cap;
-            s *= pow(len / P.len_cap, P.len_pow);
+            s *= powx(len / P.len_cap, P.len_pow);
         }
         if (x->nwords > 1)
-            s *= P.multi * pow((double)x->count / (minc ? minc : 1), P.cohesion_pow);
+            s *= P.multi * powx((double)x->count / (minc ? minc : 1), P.cohesion_pow);
         x->score = s;
     }
-    qsort(c, n, sizeof(*c), cmp_cand);
+    n = top_k(c, n, max * 2 + 8);
 
     *out = arena_alloc(a, (max ? max : 1) * sizeof(**out));
     for (k = 0; k < n && *nout < max; k++) {
@@ -437,5 +486,6 @@ enrich_keyphrases(struct enrich *e, const struct enrich_doc *ed, struct arena *a
         (*nout)++;
     }
     free(c);
+    free(ok);
     hmap_release(&map);
 }

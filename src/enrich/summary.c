@@ -257,7 +257,7 @@ overlap_sim(const struct sent *a, const struct sent *b)
 }
 
 /*
- * TextRank: PageRank (damping 0.85, 30 rounds) over the overlap graph of
+ * TextRank: PageRank (damping 0.85, at most 30 rounds) over the overlap graph of
  * ss[0..n); rank[i] scaled so the best sentence has 1.
  */
 static void
@@ -275,18 +275,27 @@ textrank(const struct sent *ss, size_t n, double *rank)
             deg[i] += x;
             deg[j] += x;
         }
+    /* w[i][j] becomes the share of j's weight that flows to i (w is symmetric) */
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < m; j++)
+            w[i * m + j] = deg[j] > 0 ? w[i * m + j] / deg[j] : 0;
     for (size_t i = 0; i < m; i++)
         rank[i] = 1.0;
     for (int round = 0; round < 30; round++) {
+        double change = 0;
+
         for (size_t i = 0; i < m; i++) {
+            const double *row = &w[i * m];
             double s = 0;
 
             for (size_t j = 0; j < m; j++)
-                if (deg[j] > 0)
-                    s += w[j * m + i] / deg[j] * rank[j];
+                s += row[j] * rank[j];
             next[i] = 0.15 + 0.85 * s;
+            change += fabs(next[i] - rank[i]);
         }
         memcpy(rank, next, m * sizeof(*rank));
+        if (change < 1e-4 * (double)m)
+            break;
     }
     for (size_t i = 0; i < m; i++) {
         if (rank[i] > best)

@@ -7,6 +7,8 @@
  */
 #include "enrich/internal.h"
 
+#include "text/text.h"
+#include "util/hmap.h"
 #include "util/mem.h"
 
 #include <stdlib.h>
@@ -200,6 +202,31 @@ enrich_extra_places(size_t *n)
 {
     *n = ARRAY_SIZE(extra_places);
     return extra_places;
+}
+
+void
+enrich_words_load(struct hmap *m)
+{
+    static const struct {
+        const char *const *w;
+        size_t n;
+        unsigned cls;
+    } lists[] = {
+        {weak_words, ARRAY_SIZE(weak_words), EW_WEAK},
+        {title_words, ARRAY_SIZE(title_words), EW_TITLE},
+        {role_words, ARRAY_SIZE(role_words), EW_ROLE},
+        {org_words, ARRAY_SIZE(org_words), EW_ORG},
+        {orgcue_words, ARRAY_SIZE(orgcue_words), EW_ORGCUE},
+        {place_words, ARRAY_SIZE(place_words), EW_PLACE},
+        {speech_words, ARRAY_SIZE(speech_words), EW_SPEECH},
+        {notname_words, ARRAY_SIZE(notname_words), EW_NOTNAME},
+        {connector_words, ARRAY_SIZE(connector_words), EW_CONNECTOR},
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
+        for (size_t j = 0; j < lists[i].n; j++)
+            *hmap_put(m, text_word_hash(lists[i].w[j], strlen(lists[i].w[j])), NULL) |=
+                lists[i].cls;
 }
 
 /* For the tests: 1 when every list is sorted and free of repeats. */
