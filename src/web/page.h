@@ -29,6 +29,13 @@ int page_source(struct req *r, const char *arg);
 int page_static(struct req *r, const char *arg);
 int page_healthz(struct req *r, const char *arg);
 
+/* page_llm.c: language-model features, only when llm-url is set */
+int page_llm_article_post(struct req *r, const char *arg); /* POST /article/ID/summarize */
+int page_llm_story_post(struct req *r, const char *arg);   /* POST /story/ID/ask, field q */
+/* The forms that lead there (nothing when no model is configured). */
+void page_llm_article_form(struct req *r, int64_t article_id);
+void page_llm_story_form(struct req *r, int64_t story_id);
+
 /* Parse a positive decimal id from arg (the whole of it); 0 when it is not one. */
 int64_t page_id(const char *arg);
 

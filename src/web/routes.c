@@ -13,5 +13,7 @@ const struct web_route web_routes[] = {
     {"GET", "/sources", 0, page_sources, "sources"},
     {"GET", "/static/", ROUTE_PREFIX, page_static, "static"},
     {"GET", "/healthz", 0, page_healthz, "healthz"},
+    {"POST", "/article/", ROUTE_PREFIX, page_llm_article_post, "article-llm"},
+    {"POST", "/story/", ROUTE_PREFIX, page_llm_story_post, "story-ask"},
     {NULL, NULL, 0, NULL, NULL},
 };

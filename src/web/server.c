@@ -178,6 +178,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
         web_error(r, 413, "The request body is too large.");
         return respond(cs);
     }
+    r->body = cs->body.p;
+    r->body_len = cs->body.len;
     rt = web_route_find(method, r->path, &arg);
     if (!rt) {
         if (web_route_find("GET", r->path, &arg) && strcmp(method, "GET")) {

@@ -33,6 +33,8 @@ struct req {
     struct MHD_Connection *conn;
     const char *method; /* "GET", "POST", ... */
     const char *path;   /* URL path without the query */
+    const char *body;   /* request body (POST), NUL-terminated; "" when none */
+    size_t body_len;
     struct arena *a;    /* freed after the response */
     struct store *st;   /* this thread's connection */
     int64_t now;
