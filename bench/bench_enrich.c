@@ -7,12 +7,11 @@
  * ../shared/corpus/demo/articles.jsonl).  Each line's "title" and "text"
  * are loaded once; with WORDS (default 800) each text is cut after that
  * many words and shorter ones are left out (0: whole texts, all of them),
- * so the figure is for articles of that length.  A document-frequency table of the whole corpus is built first,
- * as the pipeline has one.  Then enrich_article() runs over the corpus
- * again and again for about SECONDS of thread CPU time (default 2), once
- * with the language given (as a feed or page usually gives it) and once
- * detected, and prints articles/s for each; then enrich_story() on groups
- * of three articles.
+ * so the figure is for articles of that length.  A document-frequency table of the whole corpus is
+ * built first, as the pipeline has one.  Then enrich_article() runs over the corpus again and again
+ * for about SECONDS of thread CPU time (default 2), once with the language given (as a feed or page
+ * usually gives it) and once detected, and prints articles/s for each; then enrich_story() on
+ * groups of three articles.
  */
 #include "enrich/enrich.h"
 #include "text/analyze.h"
@@ -132,8 +131,7 @@ main(int argc, char **argv)
     struct arena *a = arena_new();
 
     if (!path) {
-        snprintf(def, sizeof(def), "%s/corpus/demo/articles.jsonl",
-                 shared ? shared : "../shared");
+        snprintf(def, sizeof(def), "%s/corpus/demo/articles.jsonl", shared ? shared : "../shared");
         path = def;
     }
     if (!e || load(path, words))

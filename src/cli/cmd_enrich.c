@@ -29,7 +29,8 @@
 #include <string.h>
 
 static const struct cli_opt opts[] = {
-    {"sentences", OPT_INT, "N", "sentences in each summary (default: the summary-sentences setting)"},
+    {"sentences", OPT_INT, "N",
+     "sentences in each summary (default: the summary-sentences setting)"},
     {"no-df", OPT_BOOL, NULL, "do not count document frequencies over the file"},
     {NULL, 0, NULL, NULL},
 };

@@ -116,7 +116,7 @@ enrich_doc_prepare(struct enrich_doc *ed, const struct text_df *df, struct arena
 
 void
 enrich_detect_lang(struct enrich *e, const char *hint, const char *title, const char *text,
-          char out[TEXT_LANG_MAX])
+                   char out[TEXT_LANG_MAX])
 {
     text_lang_norm(hint, out);
     if (*out || !e->lid)
@@ -141,8 +141,7 @@ analyze(struct enrich *e, const char *title, const char *text, const char *lang,
 static void
 describe(struct enrich *e, const struct enrich_doc *ed, struct arena *a, struct enrich_result *res)
 {
-    enrich_keyphrases(e, ed, a, (size_t)e->o.max_keyphrases, &res->keyphrases,
-                      &res->nkeyphrases);
+    enrich_keyphrases(e, ed, a, (size_t)e->o.max_keyphrases, &res->keyphrases, &res->nkeyphrases);
     enrich_entities(e, ed, a, &res->entities, &res->nentities);
     enrich_make_tags(res->entities, res->nentities, res->keyphrases, res->nkeyphrases,
                      ed->df ? ed->df->ndocs : 0, (size_t)e->o.max_tags, a, &res->tags, &res->ntags);

@@ -78,11 +78,11 @@ const char *enrich_kind_name(int kind);
 
 /* Settings of a handle; zero fields take the defaults in brackets. */
 struct enrich_opts {
-    int summary_sentences; /* sentences in a summary [3], at most ENRICH_MAX_SENTENCES */
-    int max_keyphrases;    /* keyphrases returned [15], at most 64 */
-    int max_tags;          /* tags returned [8], at most 32 */
-    int max_key_points;    /* key points returned [4], at most 16 */
-    int max_adds;          /* sentences listed per source in the source diff [3] */
+    int summary_sentences;     /* sentences in a summary [3], at most ENRICH_MAX_SENTENCES */
+    int max_keyphrases;        /* keyphrases returned [15], at most 64 */
+    int max_tags;              /* tags returned [8], at most 32 */
+    int max_key_points;        /* key points returned [4], at most 16 */
+    int max_adds;              /* sentences listed per source in the source diff [3] */
     const char *iso_codes_dir; /* [/usr/share/iso-codes/json]; see enrich_new() */
     const char *langid_dir;    /* libexttextcat models [Debian's default] */
 };
@@ -161,9 +161,9 @@ int enrich_article(struct enrich *e, const char *title, const char *text, const 
 struct enrich_story_article {
     const char *title;
     const char *text;
-    const char *lang;    /* hint, may be NULL */
-    const char *source;  /* publisher's name, may be NULL */
-    int64_t article_id;  /* the store's id, or any caller's number */
+    const char *lang;   /* hint, may be NULL */
+    const char *source; /* publisher's name, may be NULL */
+    int64_t article_id; /* the store's id, or any caller's number */
 };
 
 /* Articles of a story looked at; the rest are ignored. */

@@ -141,7 +141,9 @@ test_slug_hashtag(void)
     CHECK_STR(out, "nikol-pashinyan");
     enrich_slug("S\xc3\xa3o Paulo", 10, out, sizeof(out));
     CHECK_STR(out, "sao-paulo");
-    enrich_slug("Stra\xc3\x9f" "e", 7, out, sizeof(out));
+    enrich_slug("Stra\xc3\x9f"
+                "e",
+                7, out, sizeof(out));
     CHECK_STR(out, "strasse");
     enrich_slug("  U.S. -- Bebe's  ", 18, out, sizeof(out));
     CHECK_STR(out, "u-s-bebes");
@@ -159,7 +161,8 @@ test_slug_hashtag(void)
     enrich_hashtag("Syunik'", 7, out, sizeof(out));
     CHECK_STR(out, "Syunik");
     enrich_hashtag("\xc3\xa9t\xc3\xa9 chaud", 11, out, sizeof(out));
-    CHECK_STR(out, "\xc3\x89t\xc3\xa9" "Chaud");
+    CHECK_STR(out, "\xc3\x89t\xc3\xa9"
+                   "Chaud");
     CHECK_INT(enrich_hashtag("abc def", 7, out, 4), 3);
 }
 

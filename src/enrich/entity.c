@@ -45,14 +45,14 @@ struct ent {
     uint64_t key;
     const char *fold; /* folded words joined by spaces */
     uint32_t nwords;
-    uint32_t first; /* token index of the first use */
+    uint32_t first;              /* token index of the first use */
     uint32_t name_from, name_to; /* token range of the longest-form use shown as name */
     uint32_t count, initial, title_count;
     double person, org, place;
-    int gaz;           /* -1, or GAZ_COUNTRY (1) / GAZ_SUBDIV (2) */
+    int gaz; /* -1, or GAZ_COUNTRY (1) / GAZ_SUBDIV (2) */
     int acronym;
-    int kind;          /* decided kind, or -1 */
-    int32_t merged;    /* index of the entity this one joined, or -1 */
+    int kind;       /* decided kind, or -1 */
+    int32_t merged; /* index of the entity this one joined, or -1 */
     uint32_t alias_count;
     double score;
 };
@@ -236,8 +236,9 @@ add_name(struct scan *s, size_t from, size_t to, int person_cue, int initial)
     const struct text_doc *d = s->d;
 
     /* trim stop words, days and months, connectors at both ends */
-    while (from < to && ((d->toks[from].flags & TEXT_TOK_STOP) ||
-                         (wc(s, from) & (EW_NOTNAME | EW_CONNECTOR)) || !cap_word(&d->toks[from]))) {
+    while (from < to &&
+           ((d->toks[from].flags & TEXT_TOK_STOP) || (wc(s, from) & (EW_NOTNAME | EW_CONNECTOR)) ||
+            !cap_word(&d->toks[from]))) {
         from++;
         initial = 0;
     }
@@ -322,7 +323,8 @@ scan_sentence(struct scan *s, size_t from, size_t to)
             continue;
         }
         j = i + 1;
-        while (j < to && j - i < RUN_MAX && !possessive(d->toks[j - 1].fold) && adjacent(d, j - 1)) {
+        while (j < to && j - i < RUN_MAX && !possessive(d->toks[j - 1].fold) &&
+               adjacent(d, j - 1)) {
             if (cap_word(&d->toks[j])) {
                 j++;
                 continue;

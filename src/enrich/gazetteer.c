@@ -199,8 +199,8 @@ enrich_slug(const char *name, size_t len, char *out, size_t cap)
     }
     while (i < len) {
         utf8proc_int32_t cp;
-        utf8proc_ssize_t r = utf8proc_iterate((const utf8proc_uint8_t *)p + i,
-                                              (utf8proc_ssize_t)(len - i), &cp);
+        utf8proc_ssize_t r =
+            utf8proc_iterate((const utf8proc_uint8_t *)p + i, (utf8proc_ssize_t)(len - i), &cp);
 
         if (r < 1) {
             i++;
@@ -245,8 +245,8 @@ enrich_hashtag(const char *name, size_t len, char *out, size_t cap)
         return 0;
     while (i < len) {
         utf8proc_int32_t cp;
-        utf8proc_ssize_t r = utf8proc_iterate((const utf8proc_uint8_t *)name + i,
-                                              (utf8proc_ssize_t)(len - i), &cp);
+        utf8proc_ssize_t r =
+            utf8proc_iterate((const utf8proc_uint8_t *)name + i, (utf8proc_ssize_t)(len - i), &cp);
 
         if (r < 1) {
             i++;

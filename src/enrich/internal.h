@@ -92,8 +92,8 @@ int enrich_gazetteer_find(const struct enrich *e, const char *name, size_t len);
 struct enrich_doc {
     struct text_doc d;
     const struct text_df *df;
-    double *idf;      /* per term */
-    uint32_t *nsent;  /* per term: distinct sentences (title counts as one) */
+    double *idf;     /* per term */
+    uint32_t *nsent; /* per term: distinct sentences (title counts as one) */
 };
 
 /* Fill ed->idf and ed->nsent from ed->d and ed->df (arena a). */

@@ -45,7 +45,8 @@ struct kp_params {
     double min_multi; /* lowercase phrases need this many uses */
     double len_pow;   /* weight of word length (longer words say more) */
     double len_cap;   /* lengths count up to this many bytes */
-    double in_name;   /* weight of a word's uses inside a longer name ("Brooke" in "Brooke Shields") */
+    double
+        in_name; /* weight of a word's uses inside a longer name ("Brooke" in "Brooke Shields") */
 };
 
 static const struct kp_params kp_default = {

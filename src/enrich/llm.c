@@ -64,8 +64,7 @@ llm_endpoint(const char *url, struct buf *out, struct gz_err *err)
 }
 
 int
-llm_request_json(const struct llm_opts *o, const char *system, const char *user,
-                 struct buf *out)
+llm_request_json(const struct llm_opts *o, const char *system, const char *user, struct buf *out)
 {
     json_t *msgs = json_array(), *req;
     json_t *sys = json_string(system), *usr = json_string(user);
@@ -110,8 +109,7 @@ llm_parse_response(const char *body, size_t len, struct arena *a, const char **o
     if (!msg)
         msg = json_string_value(json_object_get(root, "error"));
     content = json_object_get(
-        json_object_get(json_array_get(json_object_get(root, "choices"), 0), "message"),
-        "content");
+        json_object_get(json_array_get(json_object_get(root, "choices"), 0), "message"), "content");
     if (!json_is_string(content)) {
         int rc = msg ? gz_errf(err, GZ_EPARSE, "llm error '%.200s'", msg)
                      : gz_errf(err, GZ_EPARSE, "llm answer has no choices[0].message.content");
@@ -193,8 +191,7 @@ llm_chat(const struct llm_opts *o, const char *system, const char *user, struct 
     else if (cc == CURLE_WRITE_ERROR && resp.overflow)
         rc = gz_errf(err, GZ_ELIMIT, "llm answer is larger than %u bytes", LLM_MAX_RESPONSE);
     else if (cc != CURLE_OK)
-        rc = gz_errf(err, GZ_ENET, "llm request failed: %s",
-                     *cerr ? cerr : curl_easy_strerror(cc));
+        rc = gz_errf(err, GZ_ENET, "llm request failed: %s", *cerr ? cerr : curl_easy_strerror(cc));
     else if (status >= 400) {
         const char *detail = NULL;
         struct gz_err perr = GZ_ERR_INIT;
@@ -227,8 +224,8 @@ add_cut(struct buf *b, const char *s, size_t max)
 }
 
 int
-llm_summarize(const struct llm_opts *o, const char *title, const char *text,
-              struct arena *a, const char **out, struct gz_err *err)
+llm_summarize(const struct llm_opts *o, const char *title, const char *text, struct arena *a,
+              const char **out, struct gz_err *err)
 {
     struct buf u = BUF_INIT;
     int rc;
@@ -260,8 +257,8 @@ llm_ask_prompt(const char *question, const struct llm_source *src, size_t n, str
 }
 
 int
-llm_ask(const struct llm_opts *o, const char *question, const struct llm_source *src,
-        size_t n, struct arena *a, const char **out, struct gz_err *err)
+llm_ask(const struct llm_opts *o, const char *question, const struct llm_source *src, size_t n,
+        struct arena *a, const char **out, struct gz_err *err)
 {
     struct buf u = BUF_INIT;
     struct str q = str_trim(str_from(question ? question : ""));

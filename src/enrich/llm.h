@@ -91,22 +91,21 @@ struct llm_source {
 };
 
 /* An abstractive summary (3 sentences) of one article.  Errors as llm_chat(). */
-int llm_summarize(const struct llm_opts *o, const char *title, const char *text,
-                  struct arena *a, const char **out, struct gz_err *err);
+int llm_summarize(const struct llm_opts *o, const char *title, const char *text, struct arena *a,
+                  const char **out, struct gz_err *err);
 
 /*
  * The user message llm_ask() sends: the question and the story's articles,
  * numbered, each cut so that all fit in LLM_MAX_INPUT bytes.  Pure.
  */
-void llm_ask_prompt(const char *question, const struct llm_source *src, size_t n,
-                    struct buf *out);
+void llm_ask_prompt(const char *question, const struct llm_source *src, size_t n, struct buf *out);
 
 /*
  * Answer question from the articles src[0..n) only: the system message
  * tells the model to use nothing else and to say when they do not answer
  * it.  Errors as llm_chat(); GZ_EINVAL for an empty question.
  */
-int llm_ask(const struct llm_opts *o, const char *question, const struct llm_source *src,
-            size_t n, struct arena *a, const char **out, struct gz_err *err);
+int llm_ask(const struct llm_opts *o, const char *question, const struct llm_source *src, size_t n,
+            struct arena *a, const char **out, struct gz_err *err);
 
 #endif

@@ -54,14 +54,15 @@ test_request_response(void)
     CHECK_STR(json_string_value(json_object_get(j, "model")), "m1");
     CHECK_INT(json_integer_value(json_object_get(j, "max_tokens")), 50);
     CHECK(json_is_false(json_object_get(j, "stream")));
-    CHECK_STR(json_string_value(json_object_get(
-                  json_array_get(json_object_get(j, "messages"), 1), "content")),
+    CHECK_STR(json_string_value(
+                  json_object_get(json_array_get(json_object_get(j, "messages"), 1), "content")),
               "user \"q\"");
     json_decref(j);
     buf_reset(&b);
     CHECK_INT(llm_request_json(&o, "sys", "bad \xff", &b), GZ_EINVAL);
 
-    const char ok[] = "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\" Hi. \"}}]}";
+    const char ok[] =
+        "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\" Hi. \"}}]}";
     CHECK_INT(llm_parse_response(ok, strlen(ok), a, &out, NULL), 0);
     CHECK_STR(out, "Hi.");
     const char e1[] = "{\"error\":{\"message\":\"quota\"}}";

@@ -44,9 +44,9 @@ struct sm_params {
     double w_title, w_lead, l_full, l_long, redundant, min_words, max_words;
     double st_cover, st_lead, st_len;
     double shared, unique, novel;
-    double graph;    /* weight of TextRank centrality */
-    double st_long;  /* story sentences longer than this many words weigh less */
-    double st_order; /* 1: story summary in score order, 0: in text order */
+    double graph;        /* weight of TextRank centrality */
+    double st_long;      /* story sentences longer than this many words weigh less */
+    double st_order;     /* 1: story summary in score order, 0: in text order */
     double st_redundant; /* story sentences closer than this to one taken are repeats */
 };
 
@@ -102,9 +102,9 @@ struct sv_entry {
 };
 
 struct sent {
-    uint32_t doc, k;  /* article and sentence index in it */
-    uint32_t words;   /* word tokens */
-    uint32_t gi;      /* index in the story's list of all sentences */
+    uint32_t doc, k; /* article and sentence index in it */
+    uint32_t words;  /* word tokens */
+    uint32_t gi;     /* index in the story's list of all sentences */
     struct sv_entry *v;
     uint32_t nv;
     double norm;
@@ -342,8 +342,7 @@ dateline(const char *p, size_t len)
         if (c == '-' && i > 0 && p[i - 1] == ' ' && i + 1 < len && p[i + 1] == ' ')
             return caps >= 3 ? i + 2 : 0;
         if (c == 0xE2 && i + 3 < len && (unsigned char)p[i + 1] == 0x80 &&
-            ((unsigned char)p[i + 2] == 0x94 || (unsigned char)p[i + 2] == 0x93) &&
-            p[i + 3] == ' ')
+            ((unsigned char)p[i + 2] == 0x94 || (unsigned char)p[i + 2] == 0x93) && p[i + 3] == ' ')
             return caps >= 3 ? i + 4 : 0;
         if (c == '.' || c == '"')
             return 0;
@@ -421,8 +420,8 @@ pick(const struct sm_params *P, double redundant, struct sent **r, size_t n, siz
 static const char *
 key_point(struct arena *a, const char *s)
 {
-    static const char *const openers[] = {"But ", "And ", "However, ", "Also, ", "Meanwhile, ",
-                                          "So ", "Still, ", "Yet "};
+    static const char *const openers[] = {"But ",        "And ", "However, ", "Also, ",
+                                          "Meanwhile, ", "So ",  "Still, ",   "Yet "};
     size_t n = strlen(s), o = 0;
     char *out = arena_alloc(a, n + 1), *p = out;
     int depth = 0;

@@ -113,9 +113,9 @@ display_name(struct arena *a, const char *s)
 }
 
 void
-enrich_make_tags(const struct enrich_entity *ents, size_t nents,
-                 const struct enrich_keyphrase *kps, size_t nkps, uint64_t ndocs, size_t max,
-                 struct arena *a, struct enrich_tag **out, size_t *nout)
+enrich_make_tags(const struct enrich_entity *ents, size_t nents, const struct enrich_keyphrase *kps,
+                 size_t nkps, uint64_t ndocs, size_t max, struct arena *a, struct enrich_tag **out,
+                 size_t *nout)
 {
     struct tag_cand *c = xcalloc(nents + nkps + 1, sizeof(*c));
     size_t n = 0, k;

@@ -198,8 +198,7 @@ page_llm_article_post(struct req *r, const char *arg)
                      "Written by a language model from this article alone; it can be wrong.");
     else
         fallback_block(r, &lerr, a.summary);
-    html_litf(&r->out, "<p><a href=\"/article/%lld\">Back to the article</a></p>\n",
-              (long long)id);
+    html_litf(&r->out, "<p><a href=\"/article/%lld\">Back to the article</a></p>\n", (long long)id);
     web_page_end(r);
     return 0;
 }

@@ -35,8 +35,8 @@ struct req {
     const char *path;   /* URL path without the query */
     const char *body;   /* request body (POST), NUL-terminated; "" when none */
     size_t body_len;
-    struct arena *a;    /* freed after the response */
-    struct store *st;   /* this thread's connection */
+    struct arena *a;  /* freed after the response */
+    struct store *st; /* this thread's connection */
     int64_t now;
     struct buf out; /* the body */
     int status;     /* 200 unless a handler says otherwise */
