@@ -268,7 +268,12 @@ test_empty_and_bad(void)
     junk[sizeof(junk) - 1] = '\0';
     CHECK_INT(enrich_article(e, junk, junk, NULL, NULL, a, &r), 0);
     CHECK_INT(enrich_result_json(&r, "1", &b), 0);
-    CHECK(json_loads(b.p, 0, NULL) != NULL);
+    {
+        json_t *j = json_loads(b.p, 0, NULL);
+
+        CHECK(j != NULL);
+        json_decref(j);
+    }
     CHECK_INT(enrich_story(e, NULL, 0, NULL, a, &r), 0);
     CHECK_STR(r.source_diff, "{\"shared\":[],\"sources\":[]}");
     CHECK(enrich_new(&(struct enrich_opts){.summary_sentences = 99}, NULL) == NULL);

@@ -174,7 +174,8 @@ top_k(struct cand *c, size_t n, size_t k)
     size_t m = 0;
 
     if (n <= k) {
-        qsort(c, n, sizeof(*c), cmp_cand);
+        if (n)
+            qsort(c, n, sizeof(*c), cmp_cand);
         return n;
     }
     for (size_t i = 0; i < n; i++) {
