@@ -118,13 +118,22 @@ void
 enrich_detect_lang(struct enrich *e, const char *hint, const char *title, const char *text,
                    char out[TEXT_LANG_MAX])
 {
+    struct buf sample = BUF_INIT;
+
     text_lang_norm(hint, out);
     if (*out || !e->lid)
         return;
-    if (text && *text)
+    /* title and text together, when the text alone is short */
+    if (text && strlen(text) >= ENRICH_LANG_MIN_SAMPLE) {
         text_lang_norm(text_langid_detect(e->lid, text, strlen(text), NULL), out);
-    if (!*out && title && *title)
-        text_lang_norm(text_langid_detect(e->lid, title, strlen(title), NULL), out);
+        return;
+    }
+    buf_adds(&sample, title ? title : "");
+    buf_adds(&sample, "\n\n");
+    buf_adds(&sample, text ? text : "");
+    if (sample.len >= ENRICH_LANG_MIN_SAMPLE)
+        text_lang_norm(text_langid_detect(e->lid, sample.p, sample.len, NULL), out);
+    buf_release(&sample);
 }
 
 static void

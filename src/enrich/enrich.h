@@ -44,8 +44,8 @@
  * frequency-based keyphrases, capitalized-phrase entities typed by the
  * gazetteer, and summaries.
  *
- * Memory: every result lives in the arena passed to the call; title and
- * text are copied there too, so results do not borrow the input.
+ * Memory: every result lives in the arena passed to the call; no result
+ * points into the caller's title or text.
  *
  * Thread-safety: a struct enrich belongs to one thread at a time (it holds
  * a stemmer, a language detector and work arrays); make one per worker.
@@ -183,16 +183,23 @@ struct enrich_story_article {
  * sentence for each such fact); "sources" has one entry per article, in
  * input order, with the sentences only that article reports (at most
  * opts.max_adds, most informative first; possibly none).  A NULL source
- * name becomes "".  Returns 0.
+ * name becomes "".  The first 30 sentences of each article are compared
+ * (the leads carry the facts; the cost is quadratic).  Returns 0.
  */
 int enrich_story(struct enrich *e, const struct enrich_story_article *arts, size_t n,
                  const struct text_df *df, struct arena *a, struct enrich_result *out);
 
+/* Fewer bytes than this and the language is not guessed (n-gram guesses go wrong). */
+#define ENRICH_LANG_MIN_SAMPLE 200
+
 /*
  * The language enrich_article() uses for title and text into
  * out[TEXT_LANG_MAX]: hint when it names a language (lang.h), else what
- * libexttextcat finds in the text (then the title), else "" (unknown).
- * Uses e's detector: same thread rule.
+ * libexttextcat finds in the text (or, when the text is short, in title
+ * and text together), else "" (unknown: also when there are fewer than
+ * ENRICH_LANG_MIN_SAMPLE bytes to look at, since a headline alone is too
+ * little to tell English from Romanian).  Uses e's detector: same thread
+ * rule.
  */
 void enrich_detect_lang(struct enrich *e, const char *hint, const char *title, const char *text,
                         char out[TEXT_LANG_MAX]);
