@@ -5,7 +5,7 @@ Runs `gazette enrich` on each dev file with its gold fields removed, scores
 the output with shared/tools/kp-score and summ-score, and fails when a
 figure is below its gate:
 
-  keyphrases  500N-KPCrowd dev, F1@10            >= 0.185  (published: YAKE 0.173,
+  keyphrases  500N-KPCrowd dev, F1@10            >= 0.188  (published: YAKE 0.173,
               TopicRank 0.172; the 0.20 goal is not reached: the gate is what we reach)
   articles    BBC dev, ROUGE-1/2/L, 3 sentences   > 0.575/0.532/0.450 (TextRank)
   stories     NeuS dev, ROUGE-1/2/L               > 0.370/0.172/0.260 (best of LexRank,
@@ -28,7 +28,7 @@ TOOLS = os.path.join(SHARED, "tools")
 CASES = [
     # name, gold file, fields to strip, scorer, extra args, gates (>= or >)
     ("keyphrases", "keyphrases/kpcrowd_dev.jsonl", ["keyphrases"], "kp-score", [],
-     [("F1@10", 0.185, ">=")]),
+     [("F1@10", 0.188, ">=")]),
     ("articles", "summarization/bbc_dev.jsonl", ["summary"], "summ-score", ["--sentences", "3"],
      [("ROUGE-1", 0.575, ">"), ("ROUGE-2", 0.532, ">"), ("ROUGE-L", 0.450, ">")]),
     ("stories", "summarization/neus_dev.jsonl", ["summary", "summary_title"], "summ-score", [],
