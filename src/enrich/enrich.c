@@ -231,12 +231,12 @@ enrich_result_json(const struct enrich_result *res, const char *id, struct buf *
     json_object_set_new(o, "keyphrases", arr);
     arr = json_array();
     for (size_t i = 0; i < res->ntags; i++) {
-        char *tag = xmalloc(strlen(res->tags[i].hashtag) + 2);
+        struct buf tag = BUF_INIT;
 
-        tag[0] = '#';
-        strcpy(tag + 1, res->tags[i].hashtag);
-        json_array_append_new(arr, json_string(tag));
-        free(tag);
+        buf_addc(&tag, '#');
+        buf_adds(&tag, res->tags[i].hashtag);
+        json_array_append_new(arr, json_string(tag.p));
+        buf_release(&tag);
     }
     json_object_set_new(o, "tags", arr);
     arr = json_array();
