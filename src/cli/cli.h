@@ -105,6 +105,7 @@ int cli_main(int argc, char **argv);
     extern const struct cli_spec cmd_##name##_spec
 
 CLI_COMMAND(copy);
+CLI_COMMAND(enrich);
 CLI_COMMAND(help);
 CLI_COMMAND(migrate);
 CLI_COMMAND(import);

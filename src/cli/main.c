@@ -22,6 +22,8 @@
 const struct cli_cmd cli_cmds[] = {
     {"copy", cmd_copy, 0, "copy a whole database into an empty one (SQLite to PostgreSQL)",
      &cmd_copy_spec},
+    {"enrich", cmd_enrich, 0, "keyphrases, hashtags, entities and summaries of a JSON-lines file",
+     &cmd_enrich_spec},
     {"help", cmd_help, 0, "show the commands, or one command's help", &cmd_help_spec},
     {"import", cmd_import, CMD_STORE, "import feed files, folders and JSON-lines articles",
      &cmd_import_spec},

@@ -62,6 +62,13 @@ int page_moderation(struct req *r, const char *arg);
 /* The article page's Comments section: the thread of c[0..n) and the forms. */
 void comments_section(struct req *r, int64_t article_id, const struct store_comment *c, size_t n);
 
+/* page_llm.c: language-model features, only when llm-url is set */
+int page_llm_article_post(struct req *r, const char *arg); /* POST /article/ID/summarize */
+int page_llm_story_post(struct req *r, const char *arg);   /* POST /story/ID/ask, field q */
+/* The forms that lead there (nothing when no model is configured). */
+void page_llm_article_form(struct req *r, int64_t article_id);
+void page_llm_story_form(struct req *r, int64_t story_id);
+
 /* Parse a positive decimal id from arg (the whole of it); 0 when it is not one. */
 int64_t page_id(const char *arg);
 

@@ -88,6 +88,7 @@ section_ai(struct req *r, const struct store_article *a, const struct store_tag 
     }
     if (entities)
         html_lit(b, "</ul>\n");
+    page_llm_article_form(r, a->id);
     html_lit(b, "</section>\n");
 }
 

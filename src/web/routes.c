@@ -34,5 +34,7 @@ const struct web_route web_routes[] = {
     {"POST", "/comment/moderate", ROUTE_FORM | ROUTE_ADMIN, page_comment_moderate,
      "comment-moderate"},
     {"GET", "/moderation", ROUTE_ADMIN, page_moderation, "moderation"},
+    {"POST", "/article/", ROUTE_PREFIX | ROUTE_FORM, page_llm_article_post, "article-llm"},
+    {"POST", "/story/", ROUTE_PREFIX | ROUTE_FORM, page_llm_story_post, "story-ask"},
     {NULL, NULL, 0, NULL, NULL},
 };
