@@ -272,6 +272,10 @@ run_file(struct cli_ctx *ctx, int want_related)
                 p.time_penalty = v;
             else if (!strcmp(name, "time_grace"))
                 p.time_grace = v;
+            else if (!strcmp(name, "density"))
+                p.density = v;
+            else if (!strcmp(name, "max_weight"))
+                p.max_weight = v;
             else if (!strcmp(name, "time_scale"))
                 p.time_scale = v;
         }

@@ -35,6 +35,8 @@
 #define PLIST_KEEP (4 * CLUSTER_POSTINGS)
 /* Candidate stories scored exactly per article. */
 #define NCAND 12
+/* Candidate stories looked at for related articles (off the ingest path). */
+#define NCAND_RELATED 48
 /* Members compared one by one (the most recent ones). */
 #define MEMBER_SCAN 32
 /* Features found in more than this share of the articles are not looked up. */
@@ -45,6 +47,7 @@
 struct feat {
     uint64_t id;
     float w;
+    float tf; /* weight before idf: (1 + ln count) times the feature's boost */
 };
 
 struct art {
@@ -122,8 +125,10 @@ struct cluster_index {
     uint64_t *queue; /* slot | gen << 32 in insertion order */
     size_t qhead, qlen, qcap;
 
+    struct hmap hours; /* hour -> live stories last updated in it */
     int64_t clock;
     int has_clock;
+    uint64_t weighted_at; /* documents counted at the last reweight() */
 
     struct prep prep;
 
@@ -145,13 +150,15 @@ cluster_params_default(struct cluster_params *p)
     p->window = 4 * 24 * 3600;
     p->title_boost = 2.0;
     p->phrase_boost = 0.5;
-    p->join = 0.30;
-    p->merge = 0.45;
-    p->related = 0.20;
+    p->join = 0.14;
+    p->density = 0.02;
+    p->merge = 0.30;
+    p->max_weight = 0.3;
+    p->related = 0.12;
     p->dup_jaccard = 0.6;
     p->time_scale = 24 * 3600;
-    p->time_penalty = 0.10;
-    p->time_grace = 12 * 3600;
+    p->time_penalty = 1.0;
+    p->time_grace = 6 * 3600;
 }
 
 uint64_t
@@ -411,6 +418,7 @@ cluster_index_new(const struct cluster_params *p, struct gz_err *err)
     hmap_init(&ci->by_hash, 1024);
     hmap_init(&ci->feat_lists, 4096);
     hmap_init(&ci->band_lists, 4096);
+    hmap_init(&ci->hours, 256);
     return ci;
 }
 
@@ -465,6 +473,7 @@ cluster_index_free(struct cluster_index *ci)
     hmap_release(&ci->by_hash);
     hmap_release(&ci->feat_lists);
     hmap_release(&ci->band_lists);
+    hmap_release(&ci->hours);
     text_df_release(&ci->df);
     arena_free(ci->arena);
     text_stemmer_free(ci->st);
@@ -543,7 +552,9 @@ prep_doc(struct cluster_index *ci, const struct cluster_doc *doc, struct prep *p
 
         pr->df[pr->ndf++] = t->id;
         pr->vec[pr->nvec].id = t->id;
-        pr->vec[pr->nvec++].w = (float)((1 + log(c)) * text_df_idf(&ci->df, t->id));
+        pr->vec[pr->nvec].tf = (float)(1 + log(c));
+        pr->vec[pr->nvec].w = (float)(pr->vec[pr->nvec].tf * text_df_idf(&ci->df, t->id));
+        pr->nvec++;
     }
     if (ci->p.phrase_boost > 0) {
         for (size_t i = 0; i < td.nphrases; i++) {
@@ -553,8 +564,9 @@ prep_doc(struct cluster_index *ci, const struct cluster_doc *doc, struct prep *p
 
             pr->df[pr->ndf++] = id;
             pr->vec[pr->nvec].id = id;
-            pr->vec[pr->nvec++].w =
-                (float)(ci->p.phrase_boost * (1 + log(c)) * text_df_idf(&ci->df, id));
+            pr->vec[pr->nvec].tf = (float)(ci->p.phrase_boost * (1 + log(c)));
+            pr->vec[pr->nvec].w = (float)(pr->vec[pr->nvec].tf * text_df_idf(&ci->df, id));
+            pr->nvec++;
         }
     }
     /* Distinct ids: a phrase id could in principle equal a term id. */
@@ -566,9 +578,10 @@ prep_doc(struct cluster_index *ci, const struct cluster_doc *doc, struct prep *p
         uint32_t k = 0;
 
         for (uint32_t i = 0; i < pr->nvec; i++) {
-            if (k && pr->vec[k - 1].id == pr->vec[i].id)
+            if (k && pr->vec[k - 1].id == pr->vec[i].id) {
                 pr->vec[k - 1].w += pr->vec[i].w;
-            else
+                pr->vec[k - 1].tf += pr->vec[i].tf;
+            } else
                 pr->vec[k++] = pr->vec[i];
         }
         pr->nvec = k;
@@ -622,6 +635,52 @@ prep_doc(struct cluster_index *ci, const struct cluster_doc *doc, struct prep *p
 
 /* ---- stories ---- */
 
+static uint64_t
+hour_of(int64_t t)
+{
+    return (uint64_t)(t >= 0 ? t / 3600 : (t - 3599) / 3600);
+}
+
+/* Count story s (by its last update) in the hour buckets (d = 1) or take it out (d = -1). */
+static void
+hours_note(struct cluster_index *ci, const struct story *s, int d)
+{
+    uint64_t *v;
+
+    if (d > 0) {
+        (*hmap_put(&ci->hours, hour_of(s->last), NULL))++;
+    } else if ((v = hmap_get(&ci->hours, hour_of(s->last)))) {
+        if (*v <= 1)
+            hmap_del(&ci->hours, hour_of(s->last), NULL);
+        else
+            (*v)--;
+    }
+}
+
+/* Live stories last updated within time_grace of t (at least 1). */
+static double
+stories_near(const struct cluster_index *ci, int64_t t)
+{
+    int64_t g = (int64_t)(ci->p.time_grace / 3600);
+    uint64_t h = hour_of(t), n = 0;
+
+    for (int64_t k = -g; k <= g; k++) {
+        uint64_t *v = hmap_get(&ci->hours, h + (uint64_t)k);
+
+        if (v)
+            n += *v;
+    }
+    return n ? (double)n : 1;
+}
+
+/* The join (or merge) threshold for an article at time t: the more
+ * stories run at the same time, the more evidence a match needs. */
+static double
+threshold(const struct cluster_index *ci, double base, int64_t t)
+{
+    return base + ci->p.density * log(stories_near(ci, t));
+}
+
 static void
 ensure_scratch(struct cluster_index *ci)
 {
@@ -651,6 +710,7 @@ cen_update(struct cluster_index *ci, struct story *s, const struct feat *v, size
 
             if (w > 1e-6f) {
                 ci->tmp[k].id = s->cen[i].id;
+                ci->tmp[k].tf = 0;
                 ci->tmp[k++].w = w;
             }
             i++;
@@ -672,6 +732,7 @@ cen_update(struct cluster_index *ci, struct story *s, const struct feat *v, size
 static void
 story_times(struct cluster_index *ci, struct story *s)
 {
+    hours_note(ci, s, -1);
     s->first = s->last = 0;
     for (uint32_t i = 0; i < s->nmem; i++) {
         const struct art *a = &ci->arts[s->mem[i]];
@@ -681,6 +742,8 @@ story_times(struct cluster_index *ci, struct story *s)
         if (!i || a->time > s->last)
             s->last = a->time;
     }
+    if (s->nmem)
+        hours_note(ci, s, 1);
 }
 
 static uint32_t
@@ -747,17 +810,20 @@ static double
 story_score(struct cluster_index *ci, const struct feat *v, size_t nv, int64_t t,
             const struct story *s)
 {
-    double c = s->cnorm > 0 ? dot(v, nv, s->cen, s->ncen) / s->cnorm : 0, mx = 0;
     uint32_t from = s->nmem > MEMBER_SCAN ? s->nmem - MEMBER_SCAN : 0;
+    double sum = 0, mx = 0;
 
     for (uint32_t i = from; i < s->nmem; i++) {
         const struct art *m = &ci->arts[s->mem[i]];
         double d = dot(v, nv, m->vec, m->nvec);
 
+        sum += d;
         if (d > mx)
             mx = d;
     }
-    return 0.5 * c + 0.5 * mx - time_cost(ci, t, s->first, s->last);
+    sum /= (s->nmem - from) ? (s->nmem - from) : 1;
+    return (1 - ci->p.max_weight) * sum + ci->p.max_weight * mx -
+           time_cost(ci, t, s->first, s->last);
 }
 
 /* The n heaviest features of v (n <= CLUSTER_INDEX_TERMS) into out, heaviest first. */
@@ -926,7 +992,7 @@ cluster_assign(struct cluster_index *ci, const struct cluster_doc *doc,
     size_t nc;
     int64_t t;
     uint32_t b1 = UINT32_MAX, b2 = UINT32_MAX;
-    double s1 = -1, s2 = -1;
+    double s1 = -1, s2 = -1, join;
 
     memset(res, 0, sizeof(*res));
     if (!doc->id)
@@ -976,12 +1042,13 @@ cluster_assign(struct cluster_index *ci, const struct cluster_doc *doc,
             b2 = cand[i];
         }
     }
-    if (b1 == UINT32_MAX || s1 < ci->p.join)
+    join = threshold(ci, ci->p.join, t);
+    if (b1 == UINT32_MAX || s1 < join)
         return 0;
     res->story = ci->stories[b1].label;
     res->why = CLUSTER_JOIN;
     res->score = s1;
-    if (b2 != UINT32_MAX && s2 >= ci->p.join) {
+    if (b2 != UINT32_MAX && s2 >= join) {
         /* Does the article bridge two stories?  Compare story b2 with b1 plus the article. */
         const struct story *x = &ci->stories[b1], *y = &ci->stories[b2];
         double xa = dot(pr->vec, pr->nvec, x->cen, x->ncen);
@@ -992,7 +1059,7 @@ cluster_assign(struct cluster_index *ci, const struct cluster_doc *doc,
 
         sim -= span_cost(ci, x->first < t ? x->first : t, x->last > t ? x->last : t, y->first,
                          y->last);
-        if (sim >= ci->p.merge) {
+        if (sim >= threshold(ci, ci->p.merge, t)) {
             const struct story *keep = x, *drop = y;
 
             if (y->nmem > x->nmem ||
@@ -1007,6 +1074,50 @@ cluster_assign(struct cluster_index *ci, const struct cluster_doc *doc,
         }
     }
     return 0;
+}
+
+/* ---- re-weighting ---- */
+
+/*
+ * Vectors are weighted with the document frequencies of the moment they
+ * arrive, which are poor while the index is young.  Each time the number
+ * of documents doubles (up to REWEIGHT_MAX), every vector is weighted
+ * again with the current idf and the centroids are summed again: O(1)
+ * amortized per article, and nothing at all once the index is warm.
+ */
+#define REWEIGHT_MAX 16384
+
+static void
+reweight(struct cluster_index *ci)
+{
+    for (size_t i = 0; i < ci->narts; i++) {
+        struct art *a = &ci->arts[i];
+        double nn = 0;
+
+        if (!a->live)
+            continue;
+        for (uint32_t j = 0; j < a->nvec; j++) {
+            a->vec[j].w = (float)(a->vec[j].tf * text_df_idf(&ci->df, a->vec[j].id));
+            nn += (double)a->vec[j].w * a->vec[j].w;
+        }
+        nn = sqrt(nn);
+        if (nn > 0)
+            for (uint32_t j = 0; j < a->nvec; j++)
+                a->vec[j].w = (float)(a->vec[j].w / nn);
+    }
+    for (size_t i = 0; i < ci->nstories; i++) {
+        struct story *s = &ci->stories[i];
+
+        if (!s->live)
+            continue;
+        s->ncen = 0;
+        for (uint32_t j = 0; j < s->nmem; j++) {
+            const struct art *a = &ci->arts[s->mem[j]];
+
+            cen_update(ci, s, a->vec, a->nvec, 1);
+        }
+    }
+    ci->weighted_at = ci->df.ndocs;
 }
 
 /* ---- insert and expiry ---- */
@@ -1191,10 +1302,13 @@ cluster_insert(struct cluster_index *ci, const struct cluster_doc *doc, int64_t 
     ALLOC_GROW(s->mem, s->nmem + 1, s->cmem);
     s->mem[s->nmem++] = slot;
     cen_update(ci, s, a->vec, a->nvec, 1);
+    if (s->nmem > 1)
+        hours_note(ci, s, -1);
     if (s->nmem == 1 || a->time < s->first)
         s->first = a->time;
     if (s->nmem == 1 || a->time > s->last)
         s->last = a->time;
+    hours_note(ci, s, 1);
 
     art_index(ci, slot, 1);
     if (a->chash) {
@@ -1208,6 +1322,8 @@ cluster_insert(struct cluster_index *ci, const struct cluster_doc *doc, int64_t 
     ci->queue[ci->qhead + ci->qlen++] = ref_of(slot, a->gen);
     pr->valid = 0;
     expire(ci, slot);
+    if (ci->df.ndocs >= 2 * ci->weighted_at && ci->weighted_at < REWEIGHT_MAX)
+        reweight(ci);
     return 0;
 }
 
@@ -1240,12 +1356,17 @@ cluster_merge(struct cluster_index *ci, int64_t from, int64_t into, struct gz_er
         t->redir[t->nredir++] = f->redir[i];
     }
     f->nredir = 0; /* now owned by t */
+    hours_note(ci, f, -1);
     f->nmem = 0;
     story_free(ci, fs);
     return 0;
 }
 
 /* ---- related ---- */
+
+#ifndef REL_SELF
+#define REL_SELF 0.5
+#endif
 
 struct rel {
     int64_t id;
@@ -1278,7 +1399,7 @@ cluster_related(struct cluster_index *ci, int64_t doc_id, size_t k, int64_t *ids
     struct art *a = art_by_id(ci, doc_id);
     struct rel *r = NULL;
     size_t nr = 0, cr = 0;
-    uint32_t cand[NCAND];
+    uint32_t cand[NCAND_RELATED];
     size_t nc;
     const struct story *s;
 
@@ -1302,15 +1423,19 @@ cluster_related(struct cluster_index *ci, int64_t doc_id, size_t k, int64_t *ids
         nr++;
     }
     if (nr < k) {
-        nc = candidates(ci, a->vec, a->nvec, a->story, cand, NCAND);
+        nc = candidates(ci, a->vec, a->nvec, a->story, cand, NCAND_RELATED);
         for (size_t c = 0; c < nc; c++) {
             const struct story *o = &ci->stories[cand[c]];
             uint32_t from = o->nmem > MEMBER_SCAN ? o->nmem - MEMBER_SCAN : 0;
+            double so = story_score(ci, a->vec, a->nvec, a->time, o);
 
             for (uint32_t i = from; i < o->nmem; i++) {
                 const struct art *m = &ci->arts[o->mem[i]];
                 double sc = dot(a->vec, a->nvec, m->vec, m->nvec) -
                             time_cost(ci, a->time, m->time, m->time);
+
+                /* An article whose story mates are close too is the surer match. */
+                sc = REL_SELF * sc + (1 - REL_SELF) * so;
 
                 if (sc < ci->p.related)
                     continue;

@@ -102,6 +102,8 @@ struct cluster_params {
     double time_scale;   /* seconds; the score loses `time_penalty` per time_scale apart */
     double time_penalty;
     double time_grace; /* seconds apart that cost nothing */
+    double density;    /* thresholds grow by density * ln(stories running at the time) */
+    double max_weight; /* story score: (1 - w) * mean member similarity + w * best member */
 };
 
 /* The defaults (the documented configuration). */
