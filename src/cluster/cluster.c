@@ -1503,6 +1503,20 @@ cluster_hotness(const struct cluster_member *m, size_t n, int64_t now)
            exp2(-age / (12.0 * 3600));
 }
 
+/* Words in a title (runs of letters or digits). */
+static size_t
+title_words(const char *t)
+{
+    struct text_tokenizer tz;
+    struct text_token tok;
+    size_t n = 0;
+
+    text_tokenizer_init(&tz, t, strlen(t));
+    while (n < 3 && text_tokenizer_next(&tz, &tok))
+        n++;
+    return n;
+}
+
 int
 cluster_story_info(struct cluster_index *ci, int64_t label, struct cluster_story_info *out,
                    struct gz_err *err)
@@ -1523,6 +1537,10 @@ cluster_story_info(struct cluster_index *ci, int64_t label, struct cluster_story
         m[i].time = a->time;
         m[i].source = a->source;
         m[i].dup = a->dup_of != 0;
+        /* A title of one or two words ("Update", "Dresden") is no headline
+         * while a member has a real one. */
+        if (title_words(a->title) < 3)
+            c -= 2;
         if (!best || c > bs + 1e-9 ||
             (c > bs - 1e-9 && (a->time < best->time || (a->time == best->time && a->id < best->id)))) {
             best = a;
