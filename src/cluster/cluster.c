@@ -34,11 +34,15 @@
 /* A posting list keeps at most this many entries (the oldest half goes). */
 #define PLIST_KEEP (4 * CLUSTER_POSTINGS)
 /* Candidate stories scored exactly per article. */
-#define NCAND 12
+#define NCAND 8
+/* Candidates sharing less than this share of the best one's weight are not scored. */
+#ifndef CAND_PRUNE
+#define CAND_PRUNE 0.25
+#endif
 /* Candidate stories looked at for related articles (off the ingest path). */
 #define NCAND_RELATED 48
 /* Members compared one by one (the most recent ones). */
-#define MEMBER_SCAN 32
+#define MEMBER_SCAN 8
 /* Features found in more than this share of the articles are not looked up. */
 #define CLUSTER_DF_STOP 0.2
 /* Fewer shingles than this and an article takes no part in duplicate detection. */
@@ -105,6 +109,12 @@ struct cluster_index {
 
     struct art *arts;
     size_t narts, carts;
+    /* Dense mirrors of each slot's posting reference (UINT64_MAX when free)
+     * and story, so that scanning postings touches 12 bytes per entry
+     * instead of a whole struct art. */
+    uint64_t *slot_ref;
+    uint32_t *slot_story;
+    size_t cslot_ref, cslot_story;
     uint32_t *free_arts;
     size_t nfree_arts, cfree_arts;
     size_t live_arts;
@@ -233,13 +243,14 @@ dot(const struct feat *a, size_t na, const struct feat *b, size_t nb)
         }
         return s;
     }
+    /* branch-light merge: the only data-dependent branch is the rare match */
     while (i < na && j < nb) {
-        if (a[i].id < b[j].id)
-            i++;
-        else if (a[i].id > b[j].id)
-            j++;
-        else
-            s += (double)a[i++].w * b[j++].w;
+        uint64_t x = a[i].id, y = b[j].id;
+
+        if (x == y)
+            s += (double)a[i].w * b[j].w;
+        i += x <= y;
+        j += y <= x;
     }
     return s;
 }
@@ -264,13 +275,11 @@ ref_of(uint32_t slot, uint32_t gen)
 static struct art *
 ref_art(struct cluster_index *ci, uint64_t ref)
 {
-    uint32_t slot = (uint32_t)ref, gen = (uint32_t)(ref >> 32);
-    struct art *a;
+    uint32_t slot = (uint32_t)ref;
 
-    if (slot >= ci->narts)
+    if (slot >= ci->narts || ci->slot_ref[slot] != ref)
         return NULL;
-    a = &ci->arts[slot];
-    return a->live && a->gen == gen ? a : NULL;
+    return &ci->arts[slot];
 }
 
 static struct art *
@@ -456,6 +465,8 @@ cluster_index_free(struct cluster_index *ci)
     for (size_t i = 0; i < ci->nlists; i++)
         free(ci->lists[i].e);
     free(ci->arts);
+    free(ci->slot_ref);
+    free(ci->slot_story);
     free(ci->free_arts);
     free(ci->stories);
     free(ci->free_stories);
@@ -856,7 +867,7 @@ top_feats(const struct feat *v, size_t nv, struct feat out[CLUSTER_INDEX_TERMS])
  */
 static size_t
 candidates(struct cluster_index *ci, const struct feat *v, size_t nv, uint32_t skip,
-           uint32_t *out, size_t max)
+           uint32_t *out, float *wout, size_t max)
 {
     struct feat top[CLUSTER_INDEX_TERMS];
     size_t nt = top_feats(v, nv, top), n = 0;
@@ -872,15 +883,15 @@ candidates(struct cluster_index *ci, const struct feat *v, size_t nv, uint32_t s
             continue;
         from = l->n > CLUSTER_POSTINGS ? l->n - CLUSTER_POSTINGS : 0;
         for (uint32_t j = from; j < l->n; j++) {
-            struct art *a = ref_art(ci, l->e[j]);
+            uint32_t slot = (uint32_t)l->e[j], st;
 
-            if (!a || a->story == skip)
+            if (ci->slot_ref[slot] != l->e[j] || (st = ci->slot_story[slot]) == skip)
                 continue;
-            if (ci->acc[a->story] == 0) {
+            if (ci->acc[st] == 0) {
                 ALLOC_GROW(ci->touched, ci->ntouched + 1, ci->ctouched);
-                ci->touched[ci->ntouched++] = a->story;
+                ci->touched[ci->ntouched++] = st;
             }
-            ci->acc[a->story] += top[i].w;
+            ci->acc[st] += top[i].w;
         }
     }
     /* the max best by accumulated weight (ties: lower slot), by selection */
@@ -899,6 +910,8 @@ candidates(struct cluster_index *ci, const struct feat *v, size_t nv, uint32_t s
             ci->touched[r] = ci->touched[b];
             ci->touched[b] = t;
         }
+        if (wout)
+            wout[n] = ci->acc[ci->touched[r]];
         out[n++] = ci->touched[r];
     }
     for (size_t j = 0; j < ci->ntouched; j++)
@@ -989,6 +1002,7 @@ cluster_assign(struct cluster_index *ci, const struct cluster_doc *doc,
 {
     struct prep *pr = &ci->prep;
     uint32_t cand[NCAND];
+    float candw[NCAND];
     size_t nc;
     int64_t t;
     uint32_t b1 = UINT32_MAX, b2 = UINT32_MAX;
@@ -1028,9 +1042,14 @@ cluster_assign(struct cluster_index *ci, const struct cluster_doc *doc,
         }
     }
 
-    nc = candidates(ci, pr->vec, pr->nvec, UINT32_MAX, cand, NCAND);
+    nc = candidates(ci, pr->vec, pr->nvec, UINT32_MAX, cand, candw, NCAND);
     for (size_t i = 0; i < nc; i++) {
-        double s = story_score(ci, pr->vec, pr->nvec, t, &ci->stories[cand[i]]);
+        double s;
+
+        /* shares too little of what the best candidate shares to matter */
+        if (candw[i] < CAND_PRUNE * candw[0])
+            break;
+        s = story_score(ci, pr->vec, pr->nvec, t, &ci->stories[cand[i]]);
 
         if (s > s1 || (s == s1 && cand[i] < b1)) {
             s2 = s1;
@@ -1048,7 +1067,7 @@ cluster_assign(struct cluster_index *ci, const struct cluster_doc *doc,
     res->story = ci->stories[b1].label;
     res->why = CLUSTER_JOIN;
     res->score = s1;
-    if (b2 != UINT32_MAX && s2 >= join) {
+    if (b2 != UINT32_MAX && s2 >= join && s2 >= threshold(ci, ci->p.merge, t)) {
         /* Does the article bridge two stories?  Compare story b2 with b1 plus the article. */
         const struct story *x = &ci->stories[b1], *y = &ci->stories[b2];
         double xa = dot(pr->vec, pr->nvec, x->cen, x->ncen);
@@ -1179,9 +1198,8 @@ art_remove(struct cluster_index *ci, uint32_t slot)
     hmap_del(&ci->by_id, (uint64_t)a->id, NULL);
     /* Free the lists it was the last live entry of: with its generation
      * moved on, its own postings read as dead. */
-    a->gen++;
+    ci->slot_ref[slot] = UINT64_MAX; /* its postings read as dead from here on */
     art_index(ci, slot, 0);
-    a->gen--;
     art_release(a);
     ALLOC_GROW(ci->free_arts, ci->nfree_arts + 1, ci->cfree_arts);
     ci->free_arts[ci->nfree_arts++] = slot;
@@ -1261,8 +1279,11 @@ cluster_insert(struct cluster_index *ci, const struct cluster_doc *doc, int64_t 
         slot = ci->free_arts[--ci->nfree_arts];
     } else {
         ALLOC_GROW(ci->arts, ci->narts + 1, ci->carts);
+        ALLOC_GROW(ci->slot_ref, ci->narts + 1, ci->cslot_ref);
+        ALLOC_GROW(ci->slot_story, ci->narts + 1, ci->cslot_story);
         slot = (uint32_t)ci->narts++;
         memset(&ci->arts[slot], 0, sizeof(ci->arts[slot]));
+        ci->slot_ref[slot] = UINT64_MAX;
     }
     a = &ci->arts[slot];
     a->id = doc->id;
@@ -1298,6 +1319,8 @@ cluster_insert(struct cluster_index *ci, const struct cluster_doc *doc, int64_t 
     ss = sv ? (uint32_t)*sv : story_new(ci, label);
     a = &ci->arts[slot];
     a->story = ss;
+    ci->slot_ref[slot] = ref_of(slot, a->gen);
+    ci->slot_story[slot] = ss;
     s = &ci->stories[ss];
     ALLOC_GROW(s->mem, s->nmem + 1, s->cmem);
     s->mem[s->nmem++] = slot;
@@ -1343,6 +1366,7 @@ cluster_merge(struct cluster_index *ci, int64_t from, int64_t into, struct gz_er
         struct art *a = &ci->arts[f->mem[i]];
 
         a->story = (uint32_t)(t - ci->stories);
+        ci->slot_story[f->mem[i]] = a->story;
         ALLOC_GROW(t->mem, t->nmem + 1, t->cmem);
         t->mem[t->nmem++] = f->mem[i];
         cen_update(ci, t, a->vec, a->nvec, 1);
@@ -1423,7 +1447,7 @@ cluster_related(struct cluster_index *ci, int64_t doc_id, size_t k, int64_t *ids
         nr++;
     }
     if (nr < k) {
-        nc = candidates(ci, a->vec, a->nvec, a->story, cand, NCAND_RELATED);
+        nc = candidates(ci, a->vec, a->nvec, a->story, cand, NULL, NCAND_RELATED);
         for (size_t c = 0; c < nc; c++) {
             const struct story *o = &ci->stories[cand[c]];
             uint32_t from = o->nmem > MEMBER_SCAN ? o->nmem - MEMBER_SCAN : 0;

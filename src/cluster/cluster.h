@@ -75,15 +75,15 @@ struct gz_err;
 struct text_stemmer;
 
 /* Bytes of text read for story clustering (the lead). */
-#define CLUSTER_LEAD_BYTES 1000
+#define CLUSTER_LEAD_BYTES 600
 /* Bytes of text read for near-duplicate signatures. */
 #define CLUSTER_DUP_BYTES 16384
 /* Heaviest features kept per article vector. */
 #define CLUSTER_VEC_TERMS 48
 /* Heaviest features of an article put in (and looked up in) the inverted index. */
-#define CLUSTER_INDEX_TERMS 24
+#define CLUSTER_INDEX_TERMS 16
 /* Most recent postings scanned per feature. */
-#define CLUSTER_POSTINGS 128
+#define CLUSTER_POSTINGS 64
 /* Largest forward step of the index clock made by one article, seconds. */
 #define CLUSTER_MAX_JUMP (24 * 3600)
 /* Longest title kept, bytes. */
