@@ -42,7 +42,7 @@
 /* Candidate stories looked at for related articles (off the ingest path). */
 #define NCAND_RELATED 48
 /* Members compared one by one (the most recent ones). */
-#define MEMBER_SCAN 8
+#define MEMBER_SCAN 4
 /* Features found in more than this share of the articles are not looked up. */
 #define CLUSTER_DF_STOP 0.2
 /* Fewer shingles than this and an article takes no part in duplicate detection. */
@@ -207,12 +207,20 @@ cmp_feat_w_desc(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static int
-cmp_u64(const void *a, const void *b)
+/* Insertion sort by id: vectors are short, and glibc's qsort() allocates. */
+static void
+sort_by_id(struct feat *v, size_t n)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    for (size_t i = 1; i < n; i++) {
+        struct feat x = v[i];
+        size_t j = i;
 
-    return x < y ? -1 : x > y;
+        while (j > 0 && v[j - 1].id > x.id) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
 }
 
 /* Dot product of two id-sorted vectors. */
@@ -580,11 +588,13 @@ prep_doc(struct cluster_index *ci, const struct cluster_doc *doc, struct prep *p
             pr->nvec++;
         }
     }
-    /* Distinct ids: a phrase id could in principle equal a term id. */
-    qsort(pr->vec, pr->nvec, sizeof(*pr->vec), cmp_feat_w_desc);
-    if (pr->nvec > CLUSTER_VEC_TERMS)
+    /* Keep the heaviest CLUSTER_VEC_TERMS, then order by id (and add up
+     * the rare phrase id that equals a term id). */
+    if (pr->nvec > CLUSTER_VEC_TERMS) {
+        qsort(pr->vec, pr->nvec, sizeof(*pr->vec), cmp_feat_w_desc);
         pr->nvec = CLUSTER_VEC_TERMS;
-    qsort(pr->vec, pr->nvec, sizeof(*pr->vec), cmp_feat_id);
+    }
+    sort_by_id(pr->vec, pr->nvec);
     {
         uint32_t k = 0;
 
@@ -604,16 +614,8 @@ prep_doc(struct cluster_index *ci, const struct cluster_doc *doc, struct prep *p
             for (uint32_t i = 0; i < pr->nvec; i++)
                 pr->vec[i].w = (float)(pr->vec[i].w / nn);
     }
-    {
-        /* df ids distinct: sort and unique */
-        uint32_t k = 0;
-
-        qsort(pr->df, pr->ndf, sizeof(*pr->df), cmp_u64);
-        for (uint32_t i = 0; i < pr->ndf; i++)
-            if (!k || pr->df[k - 1] != pr->df[i])
-                pr->df[k++] = pr->df[i];
-        pr->ndf = k;
-    }
+    /* pr->df holds distinct ids: text_analyze() gives distinct term ids and
+     * distinct phrase ids, and the salt keeps the two kinds apart. */
 
     /* near-duplicate signature and content hash */
     text_minhash_init(&pr->mh);
@@ -816,24 +818,29 @@ span_cost(const struct cluster_index *ci, int64_t af, int64_t al, int64_t bf, in
     return 0;
 }
 
-/* How well the vector v of an article at time t fits story s. */
+/*
+ * How well the vector v of an article at time t fits story s: the mean
+ * cosine with its members, which is the dot product with the members'
+ * sum divided by their number (vectors have unit norm), blended with the
+ * best cosine among its MEMBER_SCAN most recent members.
+ */
 static double
 story_score(struct cluster_index *ci, const struct feat *v, size_t nv, int64_t t,
             const struct story *s)
 {
     uint32_t from = s->nmem > MEMBER_SCAN ? s->nmem - MEMBER_SCAN : 0;
-    double sum = 0, mx = 0;
+    double mean = s->nmem ? dot(v, nv, s->cen, s->ncen) / s->nmem : 0, mx = 0;
 
-    for (uint32_t i = from; i < s->nmem; i++) {
-        const struct art *m = &ci->arts[s->mem[i]];
-        double d = dot(v, nv, m->vec, m->nvec);
+    if (ci->p.max_weight > 0) {
+        for (uint32_t i = from; i < s->nmem; i++) {
+            const struct art *m = &ci->arts[s->mem[i]];
+            double d = dot(v, nv, m->vec, m->nvec);
 
-        sum += d;
-        if (d > mx)
-            mx = d;
+            if (d > mx)
+                mx = d;
+        }
     }
-    sum /= (s->nmem - from) ? (s->nmem - from) : 1;
-    return (1 - ci->p.max_weight) * sum + ci->p.max_weight * mx -
+    return (1 - ci->p.max_weight) * mean + ci->p.max_weight * mx -
            time_cost(ci, t, s->first, s->last);
 }
 
