@@ -619,7 +619,9 @@ prep_doc(struct cluster_index *ci, const struct cluster_doc *doc, struct prep *p
 
     /* near-duplicate signature and content hash */
     text_minhash_init(&pr->mh);
-    if (text_len <= ll)
+    if (doc->minhash)
+        pr->mh = *doc->minhash;
+    else if (text_len <= ll)
         text_minhash_doc(&pr->mh, &td, TEXT_SHINGLE);
     else
         text_minhash_text(&pr->mh, text, str_utf8_cut(text, text_len, CLUSTER_DUP_BYTES),

@@ -28,12 +28,15 @@
  * a quarter of the best one's weight) are scored, so the cost per article
  * does not grow with the index.
  *
- * Score of a story for an article: 0.7 * the mean cosine with its (8 most
- * recent) members + 0.3 * the best member cosine (max_weight), minus
- * time_penalty per time_scale beyond time_grace between the article and
- * the story's span (1 per day after 6 h: a follow-up a day later is
- * another story).  The mean, not the centroid: the centroid cosine of a
- * loose story grows with the square root of its size and chains topics.
+ * Score of a story for an article: 0.7 * the mean cosine with its
+ * members (the dot product with the sum of their unit vectors over their
+ * number) + 0.3 * the best cosine among its 4 most recent members
+ * (max_weight), minus time_penalty per time_scale beyond time_grace
+ * between the article and the story's span (1 per day after 6 h: a
+ * follow-up a day later is another story).  The mean, not the centroid
+ * cosine: the latter grows with the square root of a loose story's size
+ * and chains topics together.  A copy joins its original's story whatever
+ * the time.
  *
  * Threshold: the article joins the best story when its score reaches
  *
@@ -98,12 +101,13 @@
 #include <stdint.h>
 
 struct gz_err;
+struct text_minhash;
 struct text_stemmer;
 
 /* Bytes of text read for story clustering (the lead). */
 #define CLUSTER_LEAD_BYTES 600
 /* Bytes of text read for near-duplicate signatures. */
-#define CLUSTER_DUP_BYTES 16384
+#define CLUSTER_DUP_BYTES 8192
 /* Heaviest features kept per article vector. */
 #define CLUSTER_VEC_TERMS 48
 /* Heaviest features of an article put in (and looked up in) the inverted index. */
@@ -146,6 +150,9 @@ struct cluster_doc {
     size_t text_len;     /* bytes */
     const char *lang;    /* language tag (lang.h); NULL or "": unknown, no stems */
     const unsigned char *content_hash; /* TEXT_CONTENT_HASH_LEN bytes or NULL: computed */
+    /* MinHash of the text's word 3-shingles (sig.h, text_minhash_text() over
+     * the first CLUSTER_DUP_BYTES), e.g. the stored signature; NULL: computed */
+    const struct text_minhash *minhash;
 };
 
 /* A publisher key for a source name: hash64 of the folded name; 0 for NULL or "". */
