@@ -109,9 +109,9 @@ struct event {
     int64_t start;
     const char *title;
     const char *sent[6];
-    int left;              /* articles still to come */
-    int made;              /* articles so far */
-    struct buf last_text;  /* for copies */
+    int left;             /* articles still to come */
+    int made;             /* articles so far */
+    struct buf last_text; /* for copies */
 };
 
 static double
@@ -152,7 +152,7 @@ main(int argc, char **argv)
 
     for (;;) {
         if (argc > ai + 1 && !strcmp(argv[ai], "--rate")) {
-            rate = atof(argv[ai + 1]);
+            rate = strtod(argv[ai + 1], NULL);
             ai += 2;
         } else if (argc > ai && !strcmp(argv[ai], "--analysis-only")) {
             analysis_only = 1;
@@ -178,8 +178,7 @@ main(int argc, char **argv)
         fprintf(stderr, "not enough text in the input files\n");
         return 2;
     }
-    printf("pools: %zu titles, %zu sentences; rate %.0f articles/hour\n", titles.n, sents.n,
-           rate);
+    printf("pools: %zu titles, %zu sentences; rate %.0f articles/hour\n", titles.n, sents.n, rate);
     printf("%10s %12s %12s %10s %9s %10s\n", "articles", "segment/s", "overall/s", "held",
            "stories", "peak RSS");
     ci = cluster_index_new(NULL, &err);
@@ -197,7 +196,8 @@ main(int argc, char **argv)
 
         now += (int64_t)(3600.0 / rate);
         /* a new event a third of the time, or when none is open */
-        while (first_open < nev && (ev[first_open].left == 0 || now - ev[first_open].start > 18 * 3600)) {
+        while (first_open < nev &&
+               (ev[first_open].left == 0 || now - ev[first_open].start > 18 * 3600)) {
             buf_release(&ev[first_open].last_text);
             first_open++;
         }

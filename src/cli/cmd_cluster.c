@@ -44,8 +44,7 @@ static const struct cli_opt related_opts[] = {
 };
 
 const struct cli_spec cmd_cluster_spec = {"gazette cluster FILE.jsonl", cluster_opts, 1, 1};
-const struct cli_spec cmd_related_spec = {"gazette related FILE.jsonl [--k N]", related_opts, 1,
-                                          1};
+const struct cli_spec cmd_related_spec = {"gazette related FILE.jsonl [--k N]", related_opts, 1, 1};
 
 /* Longest line read. */
 #define CLUSTER_MAX_LINE (16u << 20)
@@ -242,45 +241,7 @@ run_file(struct cli_ctx *ctx, int want_related)
     f = strcmp(path, "-") ? fopen(path, "r") : stdin;
     if (!f)
         return cli_error("cannot open '%s': %s", path, strerror(errno));
-    {
-        /* TUNING ONLY: GZ_CLUSTER_PARAMS="join=0.3,merge=0.4" */
-        struct cluster_params p;
-        const char *e = getenv("GZ_CLUSTER_PARAMS");
-
-        cluster_params_default(&p);
-        while (e && *e) {
-            char name[32];
-            double v;
-            int used = 0;
-
-            if (sscanf(e, "%31[a-z_]=%lf%n", name, &v, &used) != 2)
-                break;
-            e += used;
-            if (*e == ',')
-                e++;
-            if (!strcmp(name, "join"))
-                p.join = v;
-            else if (!strcmp(name, "merge"))
-                p.merge = v;
-            else if (!strcmp(name, "related"))
-                p.related = v;
-            else if (!strcmp(name, "title_boost"))
-                p.title_boost = v;
-            else if (!strcmp(name, "phrase_boost"))
-                p.phrase_boost = v;
-            else if (!strcmp(name, "time_penalty"))
-                p.time_penalty = v;
-            else if (!strcmp(name, "time_grace"))
-                p.time_grace = v;
-            else if (!strcmp(name, "density"))
-                p.density = v;
-            else if (!strcmp(name, "max_weight"))
-                p.max_weight = v;
-            else if (!strcmp(name, "time_scale"))
-                p.time_scale = v;
-        }
-        r.ci = cluster_index_new(&p, &err);
-    }
+    r.ci = cluster_index_new(NULL, &err);
     if (!r.ci) {
         if (f != stdin)
             fclose(f);

@@ -875,8 +875,8 @@ top_feats(const struct feat *v, size_t nv, struct feat out[CLUSTER_INDEX_TERMS])
  * (UINT32_MAX: none).
  */
 static size_t
-candidates(struct cluster_index *ci, const struct feat *v, size_t nv, uint32_t skip,
-           uint32_t *out, float *wout, size_t max)
+candidates(struct cluster_index *ci, const struct feat *v, size_t nv, uint32_t skip, uint32_t *out,
+           float *wout, size_t max)
 {
     struct feat top[CLUSTER_INDEX_TERMS];
     size_t nt = top_feats(v, nv, top), n = 0;
@@ -942,8 +942,8 @@ static void
 sig_bands(const uint32_t sig[TEXT_MINHASH_K], uint64_t keys[TEXT_LSH_BANDS])
 {
     for (size_t b = 0; b < TEXT_LSH_BANDS; b++)
-        keys[b] = hash64(sig + b * TEXT_LSH_ROWS, TEXT_LSH_ROWS * sizeof(uint32_t),
-                         0x6c7368ULL + b);
+        keys[b] =
+            hash64(sig + b * TEXT_LSH_ROWS, TEXT_LSH_ROWS * sizeof(uint32_t), 0x6c7368ULL + b);
 }
 
 static double
@@ -1006,8 +1006,8 @@ dup_root(const struct art *a)
 }
 
 int
-cluster_assign(struct cluster_index *ci, const struct cluster_doc *doc,
-               struct cluster_result *res, struct gz_err *err)
+cluster_assign(struct cluster_index *ci, const struct cluster_doc *doc, struct cluster_result *res,
+               struct gz_err *err)
 {
     struct prep *pr = &ci->prep;
     uint32_t cand[NCAND];
@@ -1091,8 +1091,8 @@ cluster_assign(struct cluster_index *ci, const struct cluster_doc *doc,
             const struct story *keep = x, *drop = y;
 
             if (y->nmem > x->nmem ||
-                (y->nmem == x->nmem && (y->first < x->first ||
-                                        (y->first == x->first && y->label < x->label)))) {
+                (y->nmem == x->nmem &&
+                 (y->first < x->first || (y->first == x->first && y->label < x->label)))) {
                 keep = y;
                 drop = x;
             }
@@ -1279,8 +1279,8 @@ cluster_insert(struct cluster_index *ci, const struct cluster_doc *doc, int64_t 
             ci->clock = doc->time;
             ci->has_clock = 1;
         } else if (doc->time > ci->clock) {
-            ci->clock = doc->time - ci->clock > CLUSTER_MAX_JUMP ? ci->clock + CLUSTER_MAX_JUMP
-                                                                   : doc->time;
+            ci->clock =
+                doc->time - ci->clock > CLUSTER_MAX_JUMP ? ci->clock + CLUSTER_MAX_JUMP : doc->time;
         }
     }
 
@@ -1575,7 +1575,8 @@ cluster_story_info(struct cluster_index *ci, int64_t label, struct cluster_story
         if (title_words(a->title) < 3)
             c -= 2;
         if (!best || c > bs + 1e-9 ||
-            (c > bs - 1e-9 && (a->time < best->time || (a->time == best->time && a->id < best->id)))) {
+            (c > bs - 1e-9 &&
+             (a->time < best->time || (a->time == best->time && a->id < best->id)))) {
             best = a;
             bs = c;
         }

@@ -141,14 +141,14 @@ void cluster_params_default(struct cluster_params *p);
 
 /* One article as the index reads it.  Everything is borrowed for the call. */
 struct cluster_doc {
-    int64_t id;          /* nonzero, unique in the index */
-    int64_t time;        /* Unix seconds; 0: unknown, taken as the index clock */
-    uint64_t source;     /* publisher key (e.g. the source id, or cluster_source_key()); 0: unknown */
-    const char *title;   /* may be NULL */
-    size_t title_len;    /* bytes */
-    const char *text;    /* plain text, may be NULL */
-    size_t text_len;     /* bytes */
-    const char *lang;    /* language tag (lang.h); NULL or "": unknown, no stems */
+    int64_t id;        /* nonzero, unique in the index */
+    int64_t time;      /* Unix seconds; 0: unknown, taken as the index clock */
+    uint64_t source;   /* publisher key (e.g. the source id, or cluster_source_key()); 0: unknown */
+    const char *title; /* may be NULL */
+    size_t title_len;  /* bytes */
+    const char *text;  /* plain text, may be NULL */
+    size_t text_len;   /* bytes */
+    const char *lang;  /* language tag (lang.h); NULL or "": unknown, no stems */
     const unsigned char *content_hash; /* TEXT_CONTENT_HASH_LEN bytes or NULL: computed */
     /* MinHash of the text's word 3-shingles (sig.h, text_minhash_text() over
      * the first CLUSTER_DUP_BYTES), e.g. the stored signature; NULL: computed */
@@ -177,8 +177,8 @@ enum cluster_why {
 };
 
 struct cluster_result {
-    int64_t story;      /* existing story label to join, or 0: start a new story */
-    int64_t dup_of;     /* the article this is a copy of (the first of its copies), or 0 */
+    int64_t story;  /* existing story label to join, or 0: start a new story */
+    int64_t dup_of; /* the article this is a copy of (the first of its copies), or 0 */
     enum cluster_why why;
     double score;       /* score of the chosen story (1 for a copy), 0 for a new story */
     int64_t merge_from; /* nonzero: the article bridges two stories; merge this one ... */
@@ -223,14 +223,14 @@ int cluster_related(struct cluster_index *ci, int64_t doc_id, size_t k, int64_t 
                     double *scores_out, size_t *n, struct gz_err *err);
 
 struct cluster_story_info {
-    int64_t label;          /* the story's label (after redirects) */
-    int64_t headline_id;    /* the member whose title represents the story */
-    const char *headline;   /* its title; borrowed, valid until the next insert/merge */
-    int64_t first_seen;     /* oldest member time */
-    int64_t last_updated;   /* newest member time */
-    uint32_t n_articles;    /* members in the index, copies included */
-    uint32_t n_sources;     /* distinct publishers (unknown ones count one each) */
-    double hotness;         /* cluster_hotness() at the index clock */
+    int64_t label;        /* the story's label (after redirects) */
+    int64_t headline_id;  /* the member whose title represents the story */
+    const char *headline; /* its title; borrowed, valid until the next insert/merge */
+    int64_t first_seen;   /* oldest member time */
+    int64_t last_updated; /* newest member time */
+    uint32_t n_articles;  /* members in the index, copies included */
+    uint32_t n_sources;   /* distinct publishers (unknown ones count one each) */
+    double hotness;       /* cluster_hotness() at the index clock */
 };
 
 /*
@@ -260,9 +260,9 @@ void cluster_on_expire(struct cluster_index *ci, cluster_expire_fn fn, void *ctx
 
 /* A member as the story functions read it. */
 struct cluster_member {
-    int64_t time;      /* Unix seconds */
-    uint64_t source;   /* publisher key; 0 unknown (counts as its own publisher) */
-    int dup;           /* a copy of another member: adds no independent coverage */
+    int64_t time;    /* Unix seconds */
+    uint64_t source; /* publisher key; 0 unknown (counts as its own publisher) */
+    int dup;         /* a copy of another member: adds no independent coverage */
 };
 
 /*
@@ -290,7 +290,7 @@ uint32_t cluster_count_sources(const struct cluster_member *m, size_t n);
  * closest to the story's centroid (idf over the n articles), ties to the
  * earliest.  st is the calling thread's stemmer.  -1 when n is 0.
  */
-long cluster_headline(struct text_stemmer *st, const char *const *titles,
-                      const char *const *texts, size_t n, const char *lang);
+long cluster_headline(struct text_stemmer *st, const char *const *titles, const char *const *texts,
+                      size_t n, const char *lang);
 
 #endif

@@ -83,8 +83,8 @@ static void
 test_exact_copy(void)
 {
     struct cluster_index *ci = cluster_index_new(NULL, NULL);
-    struct cluster_doc a = mkdoc(1, T0, "France 24", "Armenia and Azerbaijan to sign peace deal",
-                                 ARMENIA_TEXT);
+    struct cluster_doc a =
+        mkdoc(1, T0, "France 24", "Armenia and Azerbaijan to sign peace deal", ARMENIA_TEXT);
     struct cluster_doc b =
         mkdoc(2, T0 + 600, "Yahoo", "Trump hosts Armenia, Azerbaijan leaders", ARMENIA_TEXT);
     struct cluster_result r;
@@ -103,8 +103,8 @@ test_near_copy(void)
 {
     struct cluster_index *ci = cluster_index_new(NULL, NULL);
     struct buf edited = BUF_INIT;
-    struct cluster_doc a = mkdoc(1, T0, "France 24", "Armenia and Azerbaijan to sign peace deal",
-                                 ARMENIA_TEXT);
+    struct cluster_doc a =
+        mkdoc(1, T0, "France 24", "Armenia and Azerbaijan to sign peace deal", ARMENIA_TEXT);
     struct cluster_doc b, c;
     struct cluster_result r;
     struct cluster_story_info info;
@@ -165,8 +165,8 @@ test_stories_and_related(void)
     double sc[8];
     size_t n = 0, nst = 0;
 
-    d[0] = mkdoc(1, T0, "France 24", "Armenia, Azerbaijan to sign historic peace deal at White House",
-                 ARMENIA_TEXT);
+    d[0] = mkdoc(1, T0, "France 24",
+                 "Armenia, Azerbaijan to sign historic peace deal at White House", ARMENIA_TEXT);
     d[1] = mkdoc(2, T0 + 900, "Deutsche Welle", "Elbe floods Dresden old town", FLOOD_TEXT);
     d[2] = mkdoc(3, T0 + 1800, "Washington Post",
                  "Trump will meet Friday with leaders of Armenia and Azerbaijan to sign peace deal",
@@ -247,8 +247,8 @@ test_rebuild_and_determinism(void)
         CHECK_INT(cluster_story_of(y, d[i].id), cluster_story_of(x, d[i].id));
     /* and both indexes answer a new article the same way */
     {
-        struct cluster_doc e = mkdoc(5, T0 + 400, "BBC", "Dresden flood: Elbe above eight metres",
-                                     FLOOD_TEXT2);
+        struct cluster_doc e =
+            mkdoc(5, T0 + 400, "BBC", "Dresden flood: Elbe above eight metres", FLOOD_TEXT2);
         struct cluster_result rx, ry;
 
         CHECK_INT(cluster_assign(x, &e, &rx, NULL), 0);
@@ -303,8 +303,8 @@ test_bridge(void)
     struct cluster_index *ci;
     struct cluster_doc a = mkdoc(1, T0, "DW", "Elbe floods Dresden old town", FLOOD_TEXT);
     struct cluster_doc b = mkdoc(2, T0 + 60, "MDR", "Thousands evacuated in Dresden", FLOOD_TEXT2);
-    struct cluster_doc c = mkdoc(3, T0 + 120, "BBC", "Elbe floods Dresden, thousands evacuated",
-                                 FLOOD_TEXT);
+    struct cluster_doc c =
+        mkdoc(3, T0 + 120, "BBC", "Elbe floods Dresden, thousands evacuated", FLOOD_TEXT);
     struct cluster_result r;
 
     cluster_params_default(&p);
@@ -557,9 +557,10 @@ test_languages(void)
 {
     struct cluster_index *ci = cluster_index_new(NULL, NULL);
     /* Japanese (no stemmer, no spaces), Armenian (stemmer, no stop list), an unknown tag */
-    struct cluster_doc ja1 = mkdoc(1, T0, "NHK", "東京で大雨、川が氾濫",
-                                   "東京都内で記録的な大雨が降り、多摩川が氾濫しました。住民は避難所"
-                                   "に移動しています。気象庁は警報を出しました。");
+    struct cluster_doc ja1 =
+        mkdoc(1, T0, "NHK", "東京で大雨、川が氾濫",
+              "東京都内で記録的な大雨が降り、多摩川が氾濫しました。住民は避難所"
+              "に移動しています。気象庁は警報を出しました。");
     struct cluster_doc ja2 = mkdoc(2, T0 + 60, "Asahi", "多摩川が氾濫 東京で大雨",
                                    "記録的な大雨で多摩川が氾濫し、東京都内の住民が避難所に移動しま"
                                    "した。気象庁が警報を発表しました。");
@@ -605,9 +606,9 @@ static void
 test_churn(void)
 {
     struct cluster_index *ci = cluster_index_new(NULL, NULL);
-    static const char *words[] = {"river", "flood", "summit", "peace", "vote",  "court",
-                                  "storm", "market", "energy", "border", "trade", "deal",
-                                  "strike", "union", "rail", "school", "virus", "fire"};
+    static const char *words[] = {"river",  "flood",  "summit", "peace",  "vote",  "court",
+                                  "storm",  "market", "energy", "border", "trade", "deal",
+                                  "strike", "union",  "rail",   "school", "virus", "fire"};
     char title[128], text[512];
     uint64_t x = 42;
     size_t nst;

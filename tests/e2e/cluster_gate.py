@@ -23,10 +23,10 @@ CORPUS = os.path.join(SHARED, "corpus", "clustering")
 TOOLS = os.path.join(SHARED, "tools")
 
 GATES = {
-    "dev.jsonl": 0.915,       # reached 0.921
-    "dev_batch.jsonl": 0.825,  # reached 0.833
+    "dev.jsonl": 0.915,       # reached 0.918
+    "dev_batch.jsonl": 0.825,  # reached 0.831
 }
-RELATED_GATE = 0.77            # reached 0.779
+RELATED_GATE = 0.77            # reached 0.780
 
 
 def strip(src, dst):
