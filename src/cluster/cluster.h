@@ -48,10 +48,10 @@
  * dated stream with a few stories a day wants about 0.16; this one rule
  * serves both, and a larger set gets a stricter threshold by itself.
  * Undated articles all count as "now", so a batch file is one crowd.
- * When a second story also reaches both the join and the merge threshold
- * and the two stories (the first with the article) have centroid cosine
- * >= merge, the article bridges them and the smaller is merged into the
- * larger (ties: the older) story.
+ * When a second story also scores at least the merge threshold (0.30 +
+ * the density term) and the two stories (the first with the article) have
+ * a centroid cosine that reaches it too, the article bridges them and the smaller is merged into
+ * the larger (ties: the older) story.
  *
  * Related articles: the other members of the article's story ranked by
  * cosine (other publishers, then the same publisher, then copies), then
@@ -89,7 +89,9 @@
  *
  * Memory: the index owns everything it holds (copies of titles, vectors,
  * signatures); it borrows nothing from the documents after a call returns.
- * It grows with the articles of the active window only.
+ * It grows with the articles of the active window only: about 5 KB per
+ * held article, postings and maps included (bench/README.md: 103 MB peak
+ * for 19,000 held articles, flat from 100,000 to 1,000,000 streamed).
  *
  * Thread-safety: an index is used by one thread at a time (it owns a
  * stemmer and scratch arrays).  Different indexes are independent.
@@ -125,8 +127,8 @@ struct cluster_params {
     int64_t window;      /* seconds an article stays in the index after the clock passes it */
     double title_boost;  /* a title occurrence counts this many times */
     double phrase_boost; /* weight of capitalized-phrase features against stems */
-    double join;         /* least score to join a story */
-    double merge;        /* least average-link similarity to merge two stories */
+    double join;         /* least score to join a story (before the density term) */
+    double merge;        /* least score and story-to-story cosine to merge (idem) */
     double related;      /* least similarity for an article of another story to be related */
     double dup_jaccard;  /* least estimated Jaccard of shingles for a near-duplicate */
     double time_scale;   /* seconds; the score loses `time_penalty` per time_scale apart */
