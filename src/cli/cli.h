@@ -104,9 +104,12 @@ int cli_main(int argc, char **argv);
     int cmd_##name(struct cli_ctx *ctx);                                                           \
     extern const struct cli_spec cmd_##name##_spec
 
+CLI_COMMAND(cluster);
 CLI_COMMAND(copy);
+CLI_COMMAND(enrich);
 CLI_COMMAND(help);
 CLI_COMMAND(migrate);
+CLI_COMMAND(related);
 CLI_COMMAND(import);
 CLI_COMMAND(serve);
 CLI_COMMAND(sources);

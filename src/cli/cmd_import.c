@@ -7,6 +7,10 @@
  * categories; `publisher` is accepted for `source`), a feed file (RSS,
  * Atom, JSON Feed), or a folder holding such files (read recursively, in
  * name order).
+ *
+ * A JSON-lines record may carry a `story` key (a string or a number):
+ * records with the same label become one story, as a labelled corpus has
+ * them, instead of the story clustering would choose.
  */
 #include "cli/cli.h"
 
@@ -196,6 +200,17 @@ jtime(json_t *o, const char *key)
     return 0;
 }
 
+/* The record's `story` label (a string, or a number written as one), or NULL. */
+static const char *
+jlabel(json_t *o, struct arena *a)
+{
+    json_t *v = json_object_get(o, "story");
+
+    if (json_is_integer(v))
+        return arena_printf(a, "%lld", (long long)json_integer_value(v));
+    return jstr(o, "story");
+}
+
 static void
 jcategories(json_t *o, struct arena *a, struct ingest_item *it)
 {
@@ -299,6 +314,7 @@ import_jsonl(struct import *im, const char *path)
         if (!it->published)
             it->published = jtime(o, "time");
         jcategories(o, p->a, it);
+        it->story_label = jlabel(o, p->a);
         p->objs[p->n++] = o;
         if (p->n == IMPORT_BATCH)
             flush(im, p, path);

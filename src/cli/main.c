@@ -20,12 +20,18 @@
 #include <unistd.h>
 
 const struct cli_cmd cli_cmds[] = {
+    {"cluster", cmd_cluster, 0, "group a JSON-lines file of articles into stories",
+     &cmd_cluster_spec},
     {"copy", cmd_copy, 0, "copy a whole database into an empty one (SQLite to PostgreSQL)",
      &cmd_copy_spec},
+    {"enrich", cmd_enrich, 0, "keyphrases, hashtags, entities and summaries of a JSON-lines file",
+     &cmd_enrich_spec},
     {"help", cmd_help, 0, "show the commands, or one command's help", &cmd_help_spec},
     {"import", cmd_import, CMD_STORE, "import feed files, folders and JSON-lines articles",
      &cmd_import_spec},
     {"migrate", cmd_migrate, CMD_STORE, "bring the database schema up to date", &cmd_migrate_spec},
+    {"related", cmd_related, 0, "list related articles for each article of a JSON-lines file",
+     &cmd_related_spec},
     {"serve", cmd_serve, CMD_STORE, "serve the website, API and feeds", &cmd_serve_spec},
     {"sources", cmd_sources, CMD_STORE, "list sources with their fetch status", &cmd_sources_spec},
     {"extract", cmd_extract, 0, "extract an article's text and metadata from a saved page",

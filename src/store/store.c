@@ -47,7 +47,16 @@ enum stmt_id {
     ST_ARTICLE_SET_SUMMARY,
     ST_ARTICLE_LIST,
     ST_ARTICLE_LIST_TEXT,
+    ST_ARTICLE_LIST_STORY,
+    ST_ARTICLE_LIST_STORY_TEXT,
+    ST_ARTICLE_LIST_SOURCE,
+    ST_ARTICLE_LIST_SOURCE_TEXT,
     ST_COUNTS,
+    ST_ARTICLE_RECENT,
+    ST_ARTICLE_AFTER,
+    ST_ARTICLE_NEWEST,
+    ST_ARTICLE_SET_SIG,
+    ST_INGEST_LOCK,
     ST_STORY_INSERT,
     ST_STORY_UPDATE,
     ST_STORY_GET,
@@ -314,10 +323,49 @@ static const struct stmt_def stmts[ST_COUNT] = {
          "AND (CAST($4 AS BIGINT) = 0 OR a.published < $4) ORDER BY a.published DESC, a.id DESC "
          "LIMIT $5 OFFSET $6",
          NULL},
+    /* one filter alone walks that filter's index instead of the whole table */
+    [ST_ARTICLE_LIST_STORY] = {"SELECT " ARTICLE_COLS " FROM articles a JOIN sources s "
+                               "ON s.id = a.source_id WHERE a.story_id = $1 "
+                               "AND (CAST($2 AS BIGINT) = 0 OR a.published < $2) "
+                               "ORDER BY a.published DESC, a.id DESC LIMIT $3 OFFSET $4",
+                               NULL},
+    [ST_ARTICLE_LIST_STORY_TEXT] = {"SELECT " ARTICLE_COLS ARTICLE_TEXT_COLS
+                                    " FROM articles a JOIN sources s ON s.id = a.source_id "
+                                    "WHERE a.story_id = $1 "
+                                    "AND (CAST($2 AS BIGINT) = 0 OR a.published < $2) "
+                                    "ORDER BY a.published DESC, a.id DESC LIMIT $3 OFFSET $4",
+                                    NULL},
+    [ST_ARTICLE_LIST_SOURCE] = {"SELECT " ARTICLE_COLS " FROM articles a JOIN sources s "
+                                "ON s.id = a.source_id WHERE a.source_id = $1 "
+                                "AND (CAST($2 AS BIGINT) = 0 OR a.published < $2) "
+                                "ORDER BY a.published DESC, a.id DESC LIMIT $3 OFFSET $4",
+                                NULL},
+    [ST_ARTICLE_LIST_SOURCE_TEXT] = {"SELECT " ARTICLE_COLS ARTICLE_TEXT_COLS
+                                     " FROM articles a JOIN sources s ON s.id = a.source_id "
+                                     "WHERE a.source_id = $1 "
+                                     "AND (CAST($2 AS BIGINT) = 0 OR a.published < $2) "
+                                     "ORDER BY a.published DESC, a.id DESC LIMIT $3 OFFSET $4",
+                                     NULL},
     [ST_COUNTS] = {"SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM articles), "
                    "(SELECT count(*) FROM stories WHERE merged_into IS NULL), "
                    "(SELECT count(*) FROM users), (SELECT count(*) FROM comments)",
                    NULL},
+    [ST_ARTICLE_RECENT] = {"SELECT * FROM (SELECT " ARTICLE_COLS ARTICLE_TEXT_COLS
+                           " FROM articles a JOIN sources s ON s.id = a.source_id "
+                           "WHERE a.published >= $1 ORDER BY a.published DESC, a.id DESC "
+                           "LIMIT $2) w ORDER BY 16, 1",
+                           NULL},
+    [ST_ARTICLE_AFTER] = {"SELECT " ARTICLE_COLS ARTICLE_TEXT_COLS " FROM articles a "
+                          "JOIN sources s ON s.id = a.source_id WHERE a.id > $1 "
+                          "ORDER BY a.id LIMIT $2",
+                          NULL},
+    [ST_ARTICLE_NEWEST] = {"SELECT coalesce(max(id), 0), coalesce(max(published), 0) "
+                           "FROM articles",
+                           NULL},
+    [ST_ARTICLE_SET_SIG] = {"UPDATE articles SET content_hash = $2, signature = $3 WHERE id = $1",
+                            NULL},
+    /* serializes story assignment across workers; the key is gazette's own */
+    [ST_INGEST_LOCK] = {"SELECT 1", "SELECT pg_advisory_xact_lock(7461706573)"},
     [ST_STORY_INSERT] = {"INSERT INTO stories (title, summary, key_points, source_diff, "
                          "first_seen, last_updated, n_articles, n_sources, hotness) VALUES "
                          "(coalesce($1, ''), $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -868,6 +916,8 @@ store_close(struct store *st)
     for (int i = 0; i < ST_COUNT; i++)
         st->ops->finalize(st->cache[i]);
     free(st->cache);
+    for (int i = 0; i < STORE_WEB_STMTS; i++)
+        st->ops->finalize(st->web_cache[i]);
     st->ops->close(st->db);
     free(st);
 }
@@ -1301,8 +1351,24 @@ store_article_list(struct store *st, const struct store_article_query *q, struct
                    struct store_article **out, size_t *n, struct gz_err *err)
 {
     struct db_stmt *s;
-    int rc = stmt(st, q->with_text ? ST_ARTICLE_LIST_TEXT : ST_ARTICLE_LIST, &s, err);
+    int rc;
 
+    if ((q->story_id != 0) + (q->source_id != 0) + (q->tag_id != 0) == 1 && !q->tag_id) {
+        enum stmt_id id =
+            q->story_id ? (q->with_text ? ST_ARTICLE_LIST_STORY_TEXT : ST_ARTICLE_LIST_STORY)
+                        : (q->with_text ? ST_ARTICLE_LIST_SOURCE_TEXT : ST_ARTICLE_LIST_SOURCE);
+
+        rc = stmt(st, id, &s, err);
+        if (rc)
+            return rc;
+        B64(1, q->story_id ? q->story_id : q->source_id);
+        B64(2, q->before);
+        B64(3, q->limit > 0 ? q->limit : 50);
+        B64(4, q->offset);
+        return collect(st, s, a, sizeof(**out), q->with_text ? read_article_text : read_article,
+                       (void **)out, n, err);
+    }
+    rc = stmt(st, q->with_text ? ST_ARTICLE_LIST_TEXT : ST_ARTICLE_LIST, &s, err);
     if (rc)
         return rc;
     B64(1, q->source_id);
@@ -1313,6 +1379,81 @@ store_article_list(struct store *st, const struct store_article_query *q, struct
     B64(6, q->offset);
     return collect(st, s, a, sizeof(**out), q->with_text ? read_article_text : read_article,
                    (void **)out, n, err);
+}
+
+int
+store_article_recent(struct store *st, int64_t since, int64_t limit, struct arena *a,
+                     struct store_article **out, size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_ARTICLE_RECENT, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, since);
+    B64(2, limit);
+    return collect(st, s, a, sizeof(**out), read_article_text, (void **)out, n, err);
+}
+
+int
+store_article_after(struct store *st, int64_t after_id, int64_t limit, struct arena *a,
+                    struct store_article **out, size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_ARTICLE_AFTER, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, after_id);
+    B64(2, limit);
+    return collect(st, s, a, sizeof(**out), read_article_text, (void **)out, n, err);
+}
+
+int
+store_article_newest(struct store *st, int64_t *max_id, int64_t *max_published, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_ARTICLE_NEWEST, &s, err);
+
+    if (rc)
+        return rc;
+    *max_id = 0;
+    *max_published = 0;
+    rc = st->ops->step(s, err);
+    if (rc == DB_ROW) {
+        *max_id = C64(0);
+        *max_published = C64(1);
+    }
+    st->ops->reset(s);
+    return rc < 0 ? rc : 0;
+}
+
+int
+store_article_set_signature(struct store *st, int64_t id, const unsigned char *hash,
+                            const unsigned char *sig, size_t sig_len, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_ARTICLE_SET_SIG, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, id);
+    BBLOB(2, hash, hash ? 32 : 0);
+    BBLOB(3, sig, sig_len);
+    return run(st, s, err);
+}
+
+int
+store_ingest_lock(struct store *st, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_INGEST_LOCK, &s, err);
+
+    if (rc)
+        return rc;
+    rc = st->ops->step(s, err);
+    st->ops->reset(s);
+    return rc < 0 ? rc : 0;
 }
 
 int
@@ -2058,6 +2199,506 @@ store_comment_queue(struct store *st, int queue, int64_t limit, struct arena *a,
         return rc;
     B64(1, limit > 0 ? limit : 50);
     return collect(st, s, a, sizeof(**out), read_comment_mod, (void **)out, n, err);
+}
+
+/* ---- web pages ---- */
+
+enum web_stmt_id {
+    WST_DATA_VERSION,
+    WST_STORY_SOURCES,
+    WST_STORY_TAGS_OF,
+    WST_STORY_BY_TAG,
+    WST_STORY_LEADS,
+    WST_STORY_ARTICLES,
+    WST_TAG_ARTICLES,
+    WST_SOURCE_ARTICLES,
+    WST_STORY_BY_LABEL,
+    WST_STORY_ADD_LABEL,
+    WST_FETCH_LOG,
+    WST_COMMENT_PAGE,
+    WST_SEARCH_RANK,
+    WST_SEARCH_DATE,
+    WST_SEARCH_FILTER,
+    WST_COUNT
+};
+
+/*
+ * The filters every search statement shares: $2 after, $3 before, $4 a
+ * JSON array of source-name fragments (any), $5 a JSON array of tag slugs
+ * (all, on the article or its story); $6 limit, $7 offset.
+ */
+#define SEARCH_FILTERS                                                                             \
+    "($2 = 0 OR a.published >= $2) AND ($3 = 0 OR a.published < $3) "                              \
+    "AND ($4 IS NULL OR EXISTS (SELECT 1 FROM json_each($4) j "                                    \
+    "WHERE instr(lower(s.title), lower(j.value)) > 0)) "                                           \
+    "AND ($5 IS NULL OR NOT EXISTS (SELECT 1 FROM json_each($5) j WHERE NOT EXISTS ("              \
+    "SELECT 1 FROM tags t WHERE t.slug = j.value AND (EXISTS (SELECT 1 FROM article_tags x "       \
+    "WHERE x.tag_id = t.id AND x.article_id = a.id) OR EXISTS (SELECT 1 FROM story_tags y "        \
+    "WHERE y.tag_id = t.id AND y.story_id = a.story_id))))) "
+
+/* Title weighs ten times the text in the ranking. */
+#define SEARCH_MATCH_SELECT                                                                        \
+    "SELECT " ARTICLE_COLS ", highlight(articles_fts, 0, char(57344), char(57345)), "              \
+    "snippet(articles_fts, 1, char(57344), char(57345), '\xe2\x80\xa6', 32), "                     \
+    "bm25(articles_fts, 10.0, 1.0) FROM articles_fts JOIN articles a ON a.id = "                   \
+    "articles_fts.rowid "                                                                          \
+    "JOIN sources s ON s.id = a.source_id WHERE articles_fts MATCH $1 AND " SEARCH_FILTERS
+
+static const struct stmt_def web_stmts[WST_COUNT] = {
+    [WST_DATA_VERSION] = {"SELECT (SELECT data_version FROM pragma_data_version()), "
+                          "total_changes()",
+                          NULL},
+    [WST_STORY_SOURCES] = {"SELECT a.story_id, s.id, s.title, count(*), min(a.published) "
+                           "FROM articles a JOIN sources s ON s.id = a.source_id "
+                           "WHERE a.story_id IN (SELECT value FROM json_each($1)) "
+                           "GROUP BY a.story_id, s.id ORDER BY a.story_id, 5, s.id",
+                           NULL},
+    [WST_STORY_TAGS_OF] = {"SELECT t.id, t.slug, t.name, t.kind, x.score, x.story_id "
+                           "FROM story_tags x JOIN tags t ON t.id = x.tag_id "
+                           "WHERE x.story_id IN (SELECT value FROM json_each($1)) "
+                           "ORDER BY x.story_id, x.rank",
+                           NULL},
+    [WST_STORY_BY_TAG] = {"SELECT " STORY_COLS " FROM stories WHERE merged_into IS NULL AND id IN "
+                          "(SELECT story_id FROM story_tags WHERE tag_id = $1) "
+                          "ORDER BY hotness DESC, last_updated DESC, id DESC LIMIT $2 OFFSET $3",
+                          NULL},
+    [WST_STORY_LEADS] = {"SELECT " ARTICLE_COLS " FROM articles a JOIN sources s "
+                         "ON s.id = a.source_id WHERE a.id IN (SELECT (SELECT b.id FROM articles b "
+                         "WHERE b.story_id = j.value AND b.dup_of IS NULL "
+                         "ORDER BY b.published, b.id LIMIT 1) FROM json_each($1) j)",
+                         NULL},
+    [WST_STORY_ARTICLES] = {"SELECT " ARTICLE_COLS " FROM articles a JOIN sources s "
+                            "ON s.id = a.source_id WHERE a.story_id = $1 "
+                            "ORDER BY a.published, a.id LIMIT $2",
+                            NULL},
+    [WST_TAG_ARTICLES] = {"SELECT " ARTICLE_COLS " FROM article_tags x JOIN articles a "
+                          "ON a.id = x.article_id JOIN sources s ON s.id = a.source_id "
+                          "WHERE x.tag_id = $1 ORDER BY a.published DESC, a.id DESC "
+                          "LIMIT $2 OFFSET $3",
+                          NULL},
+    [WST_SOURCE_ARTICLES] = {"SELECT " ARTICLE_COLS " FROM articles a JOIN sources s "
+                             "ON s.id = a.source_id WHERE a.source_id = $1 "
+                             "AND ($2 = 0 OR a.published < $2) "
+                             "ORDER BY a.published DESC, a.id DESC LIMIT $3",
+                             NULL},
+    [WST_STORY_BY_LABEL] = {"SELECT id FROM stories WHERE label = $1", NULL},
+    [WST_STORY_ADD_LABEL] = {"INSERT INTO stories (label) VALUES ($1) RETURNING id", NULL},
+    [WST_FETCH_LOG] = {"SELECT source_id, at, duration_ms, http_status, bytes, new_articles, "
+                       "error FROM fetch_log WHERE source_id = $1 ORDER BY at DESC, id DESC "
+                       "LIMIT $2",
+                       NULL},
+    [WST_COMMENT_PAGE] = {"SELECT c.id, c.article_id, c.user_id, coalesce(c.parent_id, 0), "
+                          "c.body, c.created, c.edited, c.status, c.reports, u.name FROM comments "
+                          "c JOIN users u ON u.id = c.user_id WHERE c.article_id = $1 "
+                          "AND c.status = 0 ORDER BY c.created, c.id LIMIT $2 OFFSET $3",
+                          NULL},
+    [WST_SEARCH_RANK] = {SEARCH_MATCH_SELECT "ORDER BY 25, a.published DESC, a.id DESC "
+                                             "LIMIT $6 OFFSET $7",
+                         NULL},
+    [WST_SEARCH_DATE] = {SEARCH_MATCH_SELECT "ORDER BY a.published DESC, a.id DESC "
+                                             "LIMIT $6 OFFSET $7",
+                         NULL},
+    [WST_SEARCH_FILTER] = {"SELECT " ARTICLE_COLS ", a.title, a.excerpt, 0.0 FROM articles a "
+                           "JOIN sources s ON s.id = a.source_id WHERE " SEARCH_FILTERS
+                           "AND ($8 IS NULL OR a.id NOT IN (SELECT rowid FROM articles_fts "
+                           "WHERE articles_fts MATCH $8)) "
+                           "ORDER BY a.published DESC, a.id DESC LIMIT $6 OFFSET $7",
+                           NULL},
+};
+
+_Static_assert(WST_COUNT <= STORE_WEB_STMTS, "raise STORE_WEB_STMTS");
+
+static int
+wstmt(struct store *st, enum web_stmt_id id, struct db_stmt **out, struct gz_err *err)
+{
+    if (!st->web_cache[id]) {
+        const char *sql = st->is_pg && web_stmts[id].pg ? web_stmts[id].pg : web_stmts[id].sql;
+        int rc = st->ops->prepare(st->db, sql, &st->web_cache[id], err);
+
+        if (rc)
+            return rc;
+    }
+    *out = st->web_cache[id];
+    st->ops->reset(*out);
+    return 0;
+}
+
+int
+store_data_version(struct store *st, uint64_t *out, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = wstmt(st, WST_DATA_VERSION, &s, err);
+
+    if (rc)
+        return rc;
+    rc = st->ops->step(s, err);
+    if (rc == DB_ROW) {
+        /* the two counters in one number: other connections' commits high, ours low */
+        *out = ((uint64_t)C64(0) << 32) ^ (uint64_t)C64(1);
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = gz_errf(err, GZ_EDB, "no data version");
+    }
+    st->ops->reset(s);
+    return rc;
+}
+
+/* ids as a JSON array, for statements that take a list through json_each(). */
+static int
+ids_json(struct buf *b, const int64_t *ids, size_t n, struct gz_err *err)
+{
+    if (n > STORE_MAX_BATCH)
+        return gz_errf(err, GZ_EINVAL, "at most %d ids at once (got %zu)", STORE_MAX_BATCH, n);
+    buf_addc(b, '[');
+    for (size_t i = 0; i < n; i++)
+        buf_addf(b, "%s%lld", i ? "," : "", (long long)ids[i]);
+    buf_addc(b, ']');
+    return 0;
+}
+
+static void
+read_story_source(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    struct store_story_source *o = elem;
+
+    o->story_id = C64(0);
+    o->source_id = C64(1);
+    o->title = ctext(st, s, 2, a);
+    o->n_articles = C64(3);
+    o->first = C64(4);
+}
+
+static void
+read_story_tag(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    struct store_story_tag *o = elem;
+
+    read_tag(st, s, a, &o->tag);
+    o->story_id = C64(5);
+}
+
+/* Run a statement that takes a JSON list of ids as $1 and collect its rows. */
+static int
+collect_for_ids(struct store *st, enum web_stmt_id id, const int64_t *ids, size_t n,
+                struct arena *a, size_t size, row_fn read, void **out, size_t *nout,
+                struct gz_err *err)
+{
+    struct buf json = BUF_INIT;
+    struct db_stmt *s;
+    int rc = ids_json(&json, ids, n, err);
+
+    if (!rc)
+        rc = wstmt(st, id, &s, err);
+    if (!rc) {
+        BTXT(1, json.p);
+        rc = collect(st, s, a, size, read, out, nout, err);
+    }
+    buf_release(&json);
+    return rc;
+}
+
+int
+store_story_sources(struct store *st, const int64_t *ids, size_t n, struct arena *a,
+                    struct store_story_source **out, size_t *nout, struct gz_err *err)
+{
+    return collect_for_ids(st, WST_STORY_SOURCES, ids, n, a, sizeof(**out), read_story_source,
+                           (void **)out, nout, err);
+}
+
+int
+store_story_tags_of(struct store *st, const int64_t *ids, size_t n, struct arena *a,
+                    struct store_story_tag **out, size_t *nout, struct gz_err *err)
+{
+    return collect_for_ids(st, WST_STORY_TAGS_OF, ids, n, a, sizeof(**out), read_story_tag,
+                           (void **)out, nout, err);
+}
+
+int
+store_story_leads(struct store *st, const int64_t *ids, size_t n, struct arena *a,
+                  struct store_article **out, size_t *nout, struct gz_err *err)
+{
+    return collect_for_ids(st, WST_STORY_LEADS, ids, n, a, sizeof(**out), read_article,
+                           (void **)out, nout, err);
+}
+
+static int
+check_limit(int64_t limit, struct gz_err *err)
+{
+    if (limit < 1 || limit > 1000)
+        return gz_errf(err, GZ_EINVAL, "limit %lld out of range", (long long)limit);
+    return 0;
+}
+
+int
+store_story_articles(struct store *st, int64_t story_id, int64_t limit, struct arena *a,
+                     struct store_article **out, size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = check_limit(limit, err);
+
+    if (!rc)
+        rc = wstmt(st, WST_STORY_ARTICLES, &s, err);
+    if (rc)
+        return rc;
+    B64(1, story_id);
+    B64(2, limit);
+    return collect(st, s, a, sizeof(**out), read_article, (void **)out, n, err);
+}
+
+int
+store_tag_articles(struct store *st, int64_t tag_id, int64_t offset, int64_t limit, struct arena *a,
+                   struct store_article **out, size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = check_limit(limit, err);
+
+    if (!rc)
+        rc = wstmt(st, WST_TAG_ARTICLES, &s, err);
+    if (rc)
+        return rc;
+    B64(1, tag_id);
+    B64(2, limit);
+    B64(3, offset > 0 ? offset : 0);
+    return collect(st, s, a, sizeof(**out), read_article, (void **)out, n, err);
+}
+
+int
+store_source_articles(struct store *st, int64_t source_id, int64_t before, int64_t limit,
+                      struct arena *a, struct store_article **out, size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = check_limit(limit, err);
+
+    if (!rc)
+        rc = wstmt(st, WST_SOURCE_ARTICLES, &s, err);
+    if (rc)
+        return rc;
+    B64(1, source_id);
+    B64(2, before);
+    B64(3, limit);
+    return collect(st, s, a, sizeof(**out), read_article, (void **)out, n, err);
+}
+
+int
+store_story_by_tag(struct store *st, int64_t tag_id, int64_t offset, int64_t limit, struct arena *a,
+                   struct store_story **out, size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = wstmt(st, WST_STORY_BY_TAG, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, tag_id);
+    B64(2, limit > 0 ? limit : 30);
+    B64(3, offset > 0 ? offset : 0);
+    return collect(st, s, a, sizeof(**out), read_story, (void **)out, n, err);
+}
+
+int
+store_story_for_label(struct store *st, const char *label, int64_t *id, int *created,
+                      struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc;
+
+    if (!label || !*label)
+        return gz_errf(err, GZ_EINVAL, "empty story label");
+    if (created)
+        *created = 0;
+    rc = wstmt(st, WST_STORY_BY_LABEL, &s, err);
+    if (rc)
+        return rc;
+    BTXT(1, label);
+    rc = run_id(st, s, id, err);
+    if (rc != GZ_ENOTFOUND)
+        return rc;
+    rc = wstmt(st, WST_STORY_ADD_LABEL, &s, err);
+    if (rc)
+        return rc;
+    BTXT(1, label);
+    rc = run_id(st, s, id, err);
+    if (!rc && created)
+        *created = 1;
+    return rc;
+}
+
+static void
+read_fetch(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    struct store_fetch *o = elem;
+
+    o->source_id = C64(0);
+    o->at = C64(1);
+    o->duration_ms = C64(2);
+    o->http_status = (int)C64(3);
+    o->bytes = C64(4);
+    o->new_articles = C64(5);
+    o->error = ctext(st, s, 6, a);
+}
+
+int
+store_fetch_log(struct store *st, int64_t source_id, int64_t limit, struct arena *a,
+                struct store_fetch **out, size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc;
+
+    if (limit < 1 || limit > 1000)
+        return gz_errf(err, GZ_EINVAL, "fetch log limit %lld out of range", (long long)limit);
+    rc = wstmt(st, WST_FETCH_LOG, &s, err);
+    if (rc)
+        return rc;
+    B64(1, source_id);
+    B64(2, limit);
+    return collect(st, s, a, sizeof(**out), read_fetch, (void **)out, n, err);
+}
+
+int
+store_comment_page(struct store *st, int64_t article_id, int64_t offset, int64_t limit,
+                   struct arena *a, struct store_comment **out, size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc;
+
+    if (limit < 1 || limit > 500)
+        return gz_errf(err, GZ_EINVAL, "comment page limit %lld out of range", (long long)limit);
+    rc = wstmt(st, WST_COMMENT_PAGE, &s, err);
+    if (rc)
+        return rc;
+    B64(1, article_id);
+    B64(2, limit);
+    B64(3, offset > 0 ? offset : 0);
+    return collect(st, s, a, sizeof(**out), read_comment, (void **)out, n, err);
+}
+
+/* s as an FTS5 string: in double quotes, inner double quotes doubled. */
+static void
+fts_quote(struct buf *out, const char *s)
+{
+    buf_addc(out, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            buf_addc(out, '"');
+        buf_addc(out, *s);
+    }
+    buf_addc(out, '"');
+}
+
+void
+store_fts_match(struct buf *out, const struct store_search *q)
+{
+    if (!q->nwords && !q->nphrases)
+        return;
+    buf_addc(out, '(');
+    for (size_t i = 0; i < q->nwords; i++) {
+        if (i)
+            buf_addc(out, ' ');
+        fts_quote(out, q->words[i]);
+    }
+    for (size_t i = 0; i < q->nphrases; i++) {
+        if (i || q->nwords)
+            buf_addc(out, ' ');
+        fts_quote(out, q->phrases[i]);
+    }
+    buf_addc(out, ')');
+    for (size_t i = 0; i < q->nexclude; i++) {
+        buf_adds(out, " NOT ");
+        fts_quote(out, q->exclude[i]);
+    }
+}
+
+/* Strings as a JSON array of strings, or nothing when n is 0. */
+static void
+strings_json(struct buf *b, const char *const *v, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+
+    if (!n)
+        return;
+    buf_addc(b, '[');
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_addc(b, ',');
+        buf_addc(b, '"');
+        for (const unsigned char *p = (const unsigned char *)v[i]; *p; p++) {
+            if (*p == '"' || *p == '\\') {
+                buf_addc(b, '\\');
+                buf_addc(b, *p);
+            } else if (*p < 0x20) {
+                buf_adds(b, "\\u00");
+                buf_addc(b, hex[*p >> 4]);
+                buf_addc(b, hex[*p & 15]);
+            } else {
+                buf_addc(b, *p);
+            }
+        }
+        buf_addc(b, '"');
+    }
+    buf_addc(b, ']');
+}
+
+static void
+read_hit(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    struct store_hit *o = elem;
+
+    read_article_cols(st, s, a, &o->article);
+    o->title_marked = ctext(st, s, 22, a);
+    o->snippet_marked = ctext(st, s, 23, a);
+    o->rank = CDBL(24);
+}
+
+int
+store_search(struct store *st, const struct store_search *q, struct arena *a,
+             struct store_hit **out, size_t *n, struct gz_err *err)
+{
+    struct buf match = BUF_INIT;
+    struct buf sources = BUF_INIT;
+    struct buf tags = BUF_INIT;
+    struct buf excl = BUF_INIT;
+    size_t items = q->nwords + q->nphrases + q->nexclude + q->nsources + q->ntags;
+    int64_t limit = q->limit ? q->limit : 20;
+    int has_words = q->nwords || q->nphrases;
+    struct db_stmt *s;
+    int rc;
+
+    if (items > STORE_SEARCH_MAX_ITEMS)
+        return gz_errf(err, GZ_EINVAL, "a search may have at most %d parts",
+                       STORE_SEARCH_MAX_ITEMS);
+    if (limit < 1 || limit > 100)
+        return gz_errf(err, GZ_EINVAL, "search limit %lld out of range", (long long)limit);
+    if (!has_words && !q->nsources && !q->ntags && !q->after && !q->before)
+        return gz_errf(err, GZ_EINVAL, "nothing to search for");
+    rc =
+        wstmt(st, !has_words ? WST_SEARCH_FILTER : (q->by_date ? WST_SEARCH_DATE : WST_SEARCH_RANK),
+              &s, err);
+    if (rc)
+        return rc;
+    if (has_words) {
+        store_fts_match(&match, q);
+        BTXT(1, match.p);
+    } else {
+        for (size_t i = 0; i < q->nexclude; i++) {
+            if (i)
+                buf_adds(&excl, " OR ");
+            fts_quote(&excl, q->exclude[i]);
+        }
+        BTXT(8, q->nexclude ? excl.p : NULL);
+    }
+    strings_json(&sources, q->sources, q->nsources);
+    strings_json(&tags, q->tags, q->ntags);
+    B64(2, q->after);
+    B64(3, q->before);
+    BTXT(4, q->nsources ? sources.p : NULL);
+    BTXT(5, q->ntags ? tags.p : NULL);
+    B64(6, limit);
+    B64(7, q->offset > 0 ? q->offset : 0);
+    rc = collect(st, s, a, sizeof(**out), read_hit, (void **)out, n, err);
+    buf_release(&match);
+    buf_release(&sources);
+    buf_release(&tags);
+    buf_release(&excl);
+    return rc;
 }
 
 /* ---- reader ---- */

@@ -203,6 +203,31 @@ int store_article_set_story(struct store *st, int64_t id, int64_t story_id, int6
 int store_article_set_summary(struct store *st, int64_t id, const char *summary,
                               const char *key_points, struct gz_err *err);
 
+/*
+ * The articles (with text) published at or after `since`, the newest
+ * `limit` of them, returned oldest first: the active window that ingest
+ * replays into its story index on start.
+ */
+int store_article_recent(struct store *st, int64_t since, int64_t limit, struct arena *a,
+                         struct store_article **out, size_t *n, struct gz_err *err);
+/* Up to limit articles (with text) with id > after_id, by id: what others stored since. */
+int store_article_after(struct store *st, int64_t after_id, int64_t limit, struct arena *a,
+                        struct store_article **out, size_t *n, struct gz_err *err);
+/* The highest article id and the newest published time (0, 0 when empty). */
+int store_article_newest(struct store *st, int64_t *max_id, int64_t *max_published,
+                         struct gz_err *err);
+/* Store a near-duplicate signature and content hash computed after insert. */
+int store_article_set_signature(struct store *st, int64_t id, const unsigned char *hash,
+                                const unsigned char *sig, size_t sig_len, struct gz_err *err);
+
+/*
+ * Inside a transaction: take the lock that serializes story assignment
+ * between processes, held until commit or rollback.  PostgreSQL: a
+ * transaction-level advisory lock (workers on many machines); SQLite: the
+ * write lock BEGIN IMMEDIATE already holds, so nothing more is needed.
+ */
+int store_ingest_lock(struct store *st, struct gz_err *err);
+
 struct store_article_query {
     int64_t source_id; /* 0: any */
     int64_t story_id;  /* 0: any */
@@ -426,6 +451,159 @@ enum store_comment_queue {
 /* Up to limit comments of the queue (enum store_comment_queue), any status. */
 int store_comment_queue(struct store *st, int queue, int64_t limit, struct arena *a,
                         struct store_comment_mod **out, size_t *n, struct gz_err *err);
+
+/* ---- web pages ---- */
+
+/*
+ * A number that changes whenever what this connection reads may have
+ * changed: a commit by any connection (SQLite's data_version) or a write
+ * through this one.  Cheap (no I/O): the web layer keys its page cache on
+ * it.  Equal numbers from one connection mean the data is unchanged.
+ */
+int store_data_version(struct store *st, uint64_t *out, struct gz_err *err);
+
+/* One source's share of a story, for story cards and story pages. */
+struct store_story_source {
+    int64_t story_id;
+    int64_t source_id;
+    const char *title;  /* the source's name */
+    int64_t n_articles; /* its articles in the story, syndicated copies included */
+    int64_t first;      /* published time of its earliest article there */
+};
+
+/* Most stories one call of the *_of functions below takes. */
+#define STORE_MAX_BATCH 100
+
+/*
+ * The sources of each story in ids[0..n) (n <= STORE_MAX_BATCH, else
+ * GZ_EINVAL): one query for a whole page of cards.  Ordered by story id,
+ * then by when each source first covered the story.
+ */
+int store_story_sources(struct store *st, const int64_t *ids, size_t n, struct arena *a,
+                        struct store_story_source **out, size_t *nout, struct gz_err *err);
+
+/* A tag of a story, from store_story_tags_of(). */
+struct store_story_tag {
+    int64_t story_id;
+    struct store_tag tag;
+};
+
+/* The tags of each story in ids[0..n) (n <= STORE_MAX_BATCH): by story id, in rank order. */
+int store_story_tags_of(struct store *st, const int64_t *ids, size_t n, struct arena *a,
+                        struct store_story_tag **out, size_t *nout, struct gz_err *err);
+
+/*
+ * The lead article of each story in ids[0..n) (n <= STORE_MAX_BATCH): its
+ * earliest article that is not a syndicated copy (without text), for
+ * stories that have no summary yet.  In no particular order; story_id
+ * says whose lead each is.
+ */
+int store_story_leads(struct store *st, const int64_t *ids, size_t n, struct arena *a,
+                      struct store_article **out, size_t *nout, struct gz_err *err);
+
+/*
+ * The articles of a story (without text), oldest first, at most limit
+ * (1..1000).  Unlike store_article_list() this walks the story's index
+ * entries only, however large the collection.
+ */
+int store_story_articles(struct store *st, int64_t story_id, int64_t limit, struct arena *a,
+                         struct store_article **out, size_t *n, struct gz_err *err);
+
+/*
+ * Articles carrying a tag (without text), newest first, a page at a time
+ * (limit 1..1000), from the tag's index entries.
+ */
+int store_tag_articles(struct store *st, int64_t tag_id, int64_t offset, int64_t limit,
+                       struct arena *a, struct store_article **out, size_t *n, struct gz_err *err);
+
+/*
+ * A source's articles (without text), newest first, published before
+ * `before` (0: no bound), at most limit (1..1000), from the source's
+ * index entries.
+ */
+int store_source_articles(struct store *st, int64_t source_id, int64_t before, int64_t limit,
+                          struct arena *a, struct store_article **out, size_t *n,
+                          struct gz_err *err);
+
+/* Active (not merged) stories carrying the tag, hottest first. */
+int store_story_by_tag(struct store *st, int64_t tag_id, int64_t offset, int64_t limit,
+                       struct arena *a, struct store_story **out, size_t *n, struct gz_err *err);
+
+/*
+ * The story imported under label (a labelled corpus's story key); when
+ * there is none, a new empty story with that label.  *created (may be
+ * NULL) is 1 when it was made now.
+ */
+int store_story_for_label(struct store *st, const char *label, int64_t *id, int *created,
+                          struct gz_err *err);
+
+/*
+ * The last fetches of a source (the fetch log), newest first, at most
+ * limit (1..1000).  Fields of struct store_fetch that the log does not
+ * keep (validators, next_fetch, new_url) are zero.
+ */
+int store_fetch_log(struct store *st, int64_t source_id, int64_t limit, struct arena *a,
+                    struct store_fetch **out, size_t *n, struct gz_err *err);
+
+/* Visible comments of an article, oldest first, a page at a time (limit 1..500). */
+int store_comment_page(struct store *st, int64_t article_id, int64_t offset, int64_t limit,
+                       struct arena *a, struct store_comment **out, size_t *n, struct gz_err *err);
+
+/*
+ * Full-text search.  Every word and phrase is given to the index quoted,
+ * as a string: no user text is ever read as index syntax.  Words and
+ * phrases must all match (the stemmer applies: "talks" finds "talk");
+ * excluded ones must not.  Filters narrow further.  A search with no
+ * words or phrases lists the filtered articles, newest first.
+ *
+ * Matched words in title_marked and snippet_marked are wrapped in
+ * STORE_MARK_OPEN / STORE_MARK_CLOSE, two private-use characters that a
+ * page turns into markup after escaping the text.
+ */
+#define STORE_MARK_OPEN "\xee\x80\x80"  /* U+E000 */
+#define STORE_MARK_CLOSE "\xee\x80\x81" /* U+E001 */
+#define STORE_SEARCH_MAX_ITEMS 32       /* words + phrases + exclusions + filters */
+
+struct store_search {
+    const char *const *words; /* each must match */
+    size_t nwords;
+    const char *const *phrases; /* each must match as a phrase */
+    size_t nphrases;
+    const char *const *exclude; /* words or phrases that must not match */
+    size_t nexclude;
+    const char *const *sources; /* the source's name contains one of these (ASCII case folded) */
+    size_t nsources;
+    const char *const *tags; /* the article (or its story) has every one of these tag slugs */
+    size_t ntags;
+    int64_t after;  /* published >= after (0: no bound) */
+    int64_t before; /* published < before (0: no bound) */
+    int by_date;    /* newest first rather than best match first */
+    int64_t offset;
+    int64_t limit; /* 1..100; 0: 20 */
+};
+
+struct store_hit {
+    struct store_article article; /* without text and html */
+    const char *title_marked;     /* the title with matches marked */
+    const char *snippet_marked;   /* a clean snippet of the text with matches marked */
+    double rank;                  /* lower is better (bm25); 0 without words */
+};
+
+/*
+ * Run q.  GZ_EINVAL when it has more than STORE_SEARCH_MAX_ITEMS items,
+ * a limit out of range, or nothing to search for (no words, phrases or
+ * filters).  Hits are in q's order.
+ */
+int store_search(struct store *st, const struct store_search *q, struct arena *a,
+                 struct store_hit **out, size_t *n, struct gz_err *err);
+
+/*
+ * The FTS5 MATCH expression for q's words, phrases and exclusions, each
+ * quoted ("..." with inner quotes doubled), appended to out; nothing when
+ * q has no words or phrases.  Pure; exposed for the tests.
+ */
+struct buf;
+void store_fts_match(struct buf *out, const struct store_search *q);
 
 /* ---- reader ---- */
 

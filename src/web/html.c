@@ -154,3 +154,106 @@ html_time(struct buf *b, int64_t t, int64_t now)
     html_text(b, rel);
     html_lit(b, "</time>");
 }
+
+void
+html_marked(struct buf *b, const char *s)
+{
+    static const char open_mark[] = "\xee\x80\x80";  /* U+E000 */
+    static const char close_mark[] = "\xee\x80\x81"; /* U+E001 */
+    int open = 0;
+    const char *p = s;
+
+    while (p && *p) {
+        const char *m = strstr(p, "\xee\x80");
+        const char *run_end = m;
+
+        while (m && m[2] != open_mark[2] && m[2] != close_mark[2]) {
+            m = strstr(m + 2, "\xee\x80");
+            run_end = m;
+        }
+        if (!m) {
+            html_text(b, p);
+            break;
+        }
+        html_textn(b, p, (size_t)(run_end - p));
+        if (m[2] == open_mark[2] && !open) {
+            html_lit(b, "<mark>");
+            open = 1;
+        } else if (m[2] == close_mark[2] && open) {
+            html_lit(b, "</mark>");
+            open = 0;
+        }
+        p = m + 3;
+    }
+    if (open)
+        html_lit(b, "</mark>");
+}
+
+void
+xml_textn(struct buf *b, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *end = p + n;
+    const unsigned char *run = p;
+
+    while (p < end) {
+        const char *rep = NULL;
+        size_t len = 1;
+
+        if (*p < 0x80) {
+            switch (*p) {
+            case '&':
+                rep = "&amp;";
+                break;
+            case '<':
+                rep = "&lt;";
+                break;
+            case '>':
+                rep = "&gt;";
+                break;
+            case '"':
+                rep = "&quot;";
+                break;
+            case '\'':
+                rep = "&#39;";
+                break;
+            case '\t':
+            case '\n':
+            case '\r':
+                break;
+            default:
+                if (*p < 0x20 || *p == 0x7f)
+                    rep = "\xef\xbf\xbd";
+                break;
+            }
+        } else {
+            len = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
+            if (len > (size_t)(end - p) || str_utf8_valid_prefix((const char *)p, len) != len) {
+                rep = "\xef\xbf\xbd";
+                len = 1;
+            } else if (len == 3 && p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf)) {
+                rep = "\xef\xbf\xbd"; /* U+FFFE, U+FFFF */
+            }
+        }
+        if (rep) {
+            buf_add(b, run, (size_t)(p - run));
+            buf_adds(b, rep);
+            run = p + len;
+        }
+        p += len;
+    }
+    buf_add(b, run, (size_t)(end - run));
+}
+
+void
+xml_text(struct buf *b, const char *s)
+{
+    if (s)
+        xml_textn(b, s, strlen(s));
+}
+
+void
+xml_attr(struct buf *b, const char *s)
+{
+    xml_text(b, s); /* attributes are always double-quoted; the same escapes do */
+}

@@ -48,4 +48,24 @@ void html_paragraphs(struct buf *b, const char *text);
  */
 void html_time(struct buf *b, int64_t t, int64_t now);
 
+/*
+ * Text with marked matches (a search snippet): s is escaped as by
+ * html_text(), and each U+E000 ... U+E001 pair (the store's
+ * STORE_MARK_OPEN / STORE_MARK_CLOSE) becomes <mark> ... </mark>.  Stray
+ * or nested markers are dropped and an open mark is closed at the end, so
+ * the markup is always balanced whatever s holds.
+ */
+void html_marked(struct buf *b, const char *s);
+
+/*
+ * Text for XML documents (feeds, SVG) in element content or a
+ * double-quoted attribute: the five special characters as entities, and
+ * what XML 1.0 forbids (control characters other than tab, newline and
+ * carriage return, U+FFFE, U+FFFF, bytes that are not UTF-8) as U+FFFD,
+ * so the document stays well-formed whatever the text holds.
+ */
+void xml_text(struct buf *b, const char *s);
+void xml_textn(struct buf *b, const char *s, size_t n);
+void xml_attr(struct buf *b, const char *s);
+
 #endif

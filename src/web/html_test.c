@@ -66,7 +66,59 @@ test_time(void)
                    "44 minutes ago</time>");
 }
 
+#define MO "\xee\x80\x80"
+#define MC "\xee\x80\x81"
+
+static void
+test_marked(void)
+{
+    buf_reset(&b);
+    html_marked(&b, "Peace " MO "summit" MC " & <talks>");
+    CHECK_STR(b.p, "Peace <mark>summit</mark> &amp; &lt;talks&gt;");
+    /* stray, doubled and unclosed markers still give balanced markup */
+    buf_reset(&b);
+    html_marked(&b, MC "a" MO MO "b" MC MC "c" MO "d");
+    CHECK_STR(b.p, "a<mark>b</mark>c<mark>d</mark>");
+    /* other private-use characters are text */
+    buf_reset(&b);
+    html_marked(&b, "x\xee\x80\x85y" MO "<z>");
+    CHECK_STR(b.p, "x\xee\x80\x85y<mark>&lt;z&gt;</mark>");
+    buf_reset(&b);
+    html_marked(&b, "end\xee\x80");
+    CHECK_STR(b.p, "end\xee\x80");
+    buf_reset(&b);
+    html_marked(&b, NULL);
+    CHECK_STR(b.p, "");
+}
+
+static void
+test_xml(void)
+{
+    buf_reset(&b);
+    xml_text(&b, "<a href=\"x\">Tom & Jerry's</a>");
+    CHECK_STR(b.p, "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;");
+    /* what XML 1.0 forbids becomes U+FFFD; tab, newline, CR and UTF-8 stay */
+    buf_reset(&b);
+    xml_text(&b, "a\x01"
+                 "b\x1f\tc\nd\re\x7f");
+    CHECK_STR(b.p, "a\xef\xbf\xbd"
+                   "b\xef\xbf\xbd\tc\nd\re\xef\xbf\xbd");
+    buf_reset(&b);
+    xml_text(&b, "caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x93\xb0");
+    CHECK_STR(b.p, "caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x93\xb0");
+    buf_reset(&b);
+    xml_text(&b, "bad\xc3(\xff\xed\xa0\x80\xef\xbf\xbe\xef\xbf\xbf end\xe2\x80");
+    CHECK_STR(b.p, "bad\xef\xbf\xbd(\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+                   "\xef\xbf\xbd\xef\xbf\xbd end\xef\xbf\xbd\xef\xbf\xbd");
+    buf_reset(&b);
+    xml_textn(&b, "a\0b", 3);
+    CHECK_STR(b.p, "a\xef\xbf\xbd"
+                   "b");
+}
+
 static const struct unit_test tests[] = {
+    {"marked", test_marked},
+    {"xml", test_xml},
     {"text", test_text},
     {"attr_and_url", test_attr_and_url},
     {"paragraphs", test_paragraphs},

@@ -3,6 +3,8 @@
  */
 #include "web/page.h"
 
+#include "enrich/enrich.h"
+#include "store/store.h"
 #include "util/str.h"
 #include "util/url.h"
 #include "web/html.h"
@@ -49,6 +51,19 @@ web_page_begin(struct req *r, const struct page_meta *m)
     if (m->image && url_is_http(m->image)) {
         html_lit(b, "<meta property=\"og:image\" content=\"");
         html_href(b, m->image);
+        html_lit(b, "\">\n");
+    }
+    if (r->base_url && r->status == 200) {
+        html_lit(b, "<meta property=\"og:url\" content=\"");
+        html_attr(b, r->base_url);
+        html_attr(b, r->path);
+        html_lit(b, "\">\n");
+    }
+    if (m->feed) {
+        html_lit(b, "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"");
+        html_attr(b, m->feed_title ? m->feed_title : m->title);
+        html_lit(b, "\" href=\"");
+        html_attr(b, m->feed);
         html_lit(b, "\">\n");
     }
     html_lit(b, "<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
@@ -103,6 +118,62 @@ web_error(struct req *r, int status, const char *message)
     html_lit(&r->out, "</p>\n<p><a href=\"/\">Back to the top stories</a></p>\n</section>\n");
     web_page_end(r);
     return 0;
+}
+
+int64_t
+page_number(struct req *r)
+{
+    const char *v = web_arg(r, "page");
+    int64_t n;
+
+    if (!v || str_to_i64(v, 1, 1000, &n))
+        return 1;
+    return n;
+}
+
+void
+page_pager(struct req *r, const char *base, int64_t page, int has_more)
+{
+    struct buf *b = &r->out;
+    const char *sep = strchr(base, '?') ? "&amp;" : "?";
+
+    if (page <= 1 && !has_more)
+        return;
+    html_lit(b, "<nav class=\"pager\" aria-label=\"Pages\">\n");
+    if (page > 1) {
+        html_lit(b, "<a rel=\"prev\" href=\"");
+        html_attr(b, base);
+        if (page > 2)
+            html_litf(b, "%spage=%lld", sep, (long long)(page - 1));
+        html_lit(b, "\">Previous page</a>\n");
+    }
+    if (has_more) {
+        html_lit(b, "<a rel=\"next\" href=\"");
+        html_attr(b, base);
+        html_litf(b, "%spage=%lld\">Next page</a>\n", sep, (long long)(page + 1));
+    }
+    html_lit(b, "</nav>\n");
+}
+
+int
+page_is_hashtag(const struct store_tag *t)
+{
+    return t->score > 0;
+}
+
+void
+page_hashtag(struct req *r, const struct store_tag *t)
+{
+    char tag[256];
+
+    html_lit(&r->out, "<a href=\"/tag/");
+    html_url(&r->out, t->slug);
+    html_lit(&r->out, "\">#");
+    if (enrich_hashtag(t->name, strlen(t->name), tag, sizeof(tag)))
+        html_text(&r->out, tag);
+    else
+        html_text(&r->out, t->name);
+    html_lit(&r->out, "</a>");
 }
 
 int64_t

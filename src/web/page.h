@@ -15,6 +15,8 @@ struct page_meta {
     const char *og_type;     /* "website" (default) or "article" */
     const char *image;       /* og:image URL, may be NULL */
     const char *nav;         /* which nav entry is current: "top", "latest", "sources" */
+    const char *feed;        /* path of this page's own Atom feed, may be NULL */
+    const char *feed_title;  /* its title */
 };
 
 void web_page_begin(struct req *r, const struct page_meta *m);
@@ -60,8 +62,51 @@ int page_moderation(struct req *r, const char *arg);
 /* The article page's Comments section: the thread of c[0..n) and the forms. */
 void comments_section(struct req *r, int64_t article_id, const struct store_comment *c, size_t n);
 
+/* page_llm.c: language-model features, only when llm-url is set */
+int page_llm_article_post(struct req *r, const char *arg); /* POST /article/ID/summarize */
+int page_llm_story_post(struct req *r, const char *arg);   /* POST /story/ID/ask, field q */
+/* The forms that lead there (nothing when no model is configured). */
+void page_llm_article_form(struct req *r, int64_t article_id);
+void page_llm_story_form(struct req *r, int64_t story_id);
+
+struct store_tag;
+
+/*
+ * 1 when a tag of an article or story is one of its hashtags (the ones the
+ * enrichment ranked, score > 0); the others are entities only.
+ */
+int page_is_hashtag(const struct store_tag *t);
+/* A hashtag link: <a href="/tag/SLUG">#CamelCase</a>. */
+void page_hashtag(struct req *r, const struct store_tag *t);
+
 /* Parse a positive decimal id from arg (the whole of it); 0 when it is not one. */
 int64_t page_id(const char *arg);
+
+/* ---- web pages: stories, tags, search, API, feeds, metrics ---- */
+
+int page_story(struct req *r, const char *arg);
+int page_tag(struct req *r, const char *arg);
+int page_search(struct req *r, const char *arg);
+int page_api(struct req *r, const char *arg);
+int page_feed(struct req *r, const char *arg);
+int page_metrics(struct req *r, const char *arg);
+
+/*
+ * Story cards for stories[0..n) (n <= STORE_MAX_BATCH): headline, "N
+ * sources" with their names, relative time, summary (or the lead
+ * article's snippet), hashtags.  Three queries for the whole list.
+ * highlight (may be NULL) marks the stories a reader's rules highlight.
+ * Returns 0, or an error (logged) for a 500.
+ */
+struct store_story;
+int page_story_cards(struct req *r, const struct store_story *stories, size_t n,
+                     const int *highlight);
+
+/* The page number in ?page= (1 when absent or not a number, capped at 1000). */
+int64_t page_number(struct req *r);
+
+/* A pager: "Newer"/"Older" links to base?page=N (base may already hold a query). */
+void page_pager(struct req *r, const char *base, int64_t page, int has_more);
 
 /* ---- reader ---- */
 
@@ -103,6 +148,12 @@ void reader_settings_sections(struct req *r);
 int reader_login_second_step(struct req *r, const struct store_user *u, const char *next,
                              struct gz_err *err);
 int reader_listing_filter(struct req *r, struct store_article *arts, size_t *n, int **highlight);
+/*
+ * reader_story_filter(): remove from stories[0..*n) those the signed-in
+ * reader's rules mute (every source of it muted, or its words or tags);
+ * *highlight as reader_listing_filter() gives it.
+ */
+int reader_story_filter(struct req *r, struct store_story *stories, size_t *n, int **highlight);
 void reader_article_actions(struct req *r, const struct store_article *a);
 
 /* api_fever.c, api_greader.c */

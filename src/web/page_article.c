@@ -24,15 +24,13 @@ section_hashtags(struct req *r, const struct store_tag *tags, size_t n)
     html_lit(b, "<section class=\"hashtags\" aria-labelledby=\"h-tags\">\n"
                 "<h2 id=\"h-tags\">Hashtags</h2>\n");
     for (size_t i = 0; i < n; i++) {
-        if (tags[i].kind != TAG_TOPIC)
+        if (!page_is_hashtag(&tags[i]))
             continue;
         if (!shown++)
             html_lit(b, "<ul class=\"tags\">\n");
-        html_lit(b, "<li><a href=\"/tag/");
-        html_url(b, tags[i].slug);
-        html_lit(b, "\">#");
-        html_text(b, tags[i].name);
-        html_lit(b, "</a></li>\n");
+        html_lit(b, "<li>");
+        page_hashtag(r, &tags[i]);
+        html_lit(b, "</li>\n");
     }
     if (shown)
         html_lit(b, "</ul>\n");
@@ -88,6 +86,7 @@ section_ai(struct req *r, const struct store_article *a, const struct store_tag 
     }
     if (entities)
         html_lit(b, "</ul>\n");
+    page_llm_article_form(r, a->id);
     html_lit(b, "</section>\n");
 }
 
@@ -133,6 +132,8 @@ page_article(struct req *r, const char *arg)
     struct store_tag *tags = NULL;
     struct store_article *rel = NULL;
     struct store_comment *comments = NULL;
+    struct store_story story;
+    int has_story = 0;
     size_t ntags = 0;
     size_t nrel = 0;
     size_t ncomments = 0;
@@ -152,6 +153,12 @@ page_article(struct req *r, const char *arg)
         store_comment_list(r->st, id, r->a, &comments, &ncomments, &err)) {
         log_error("msg=\"cannot read article\" id=%lld err=\"%s\"", (long long)id, err.msg);
         return -1;
+    }
+    if (a.story_id && store_story_get(r->st, a.story_id, r->a, &story, &err) == 0) {
+        has_story = 1;
+        for (int hops = 0; has_story && story.merged_into && hops < 8; hops++)
+            if (store_story_get(r->st, story.merged_into, r->a, &story, &err))
+                has_story = 0;
     }
     m.title = a.title;
     m.description = a.excerpt;
@@ -178,6 +185,12 @@ page_article(struct req *r, const char *arg)
         html_lit(b, "\">Read at the source</a>");
     }
     html_lit(b, "</p>\n");
+    if (has_story && !story.merged_into) {
+        html_litf(b, "<p class=\"coverage-link\"><a href=\"/story/%lld\">Full coverage: ",
+                  (long long)story.id);
+        html_litf(b, "%lld source%s</a></p>\n", (long long)story.n_sources,
+                  story.n_sources == 1 ? "" : "s");
+    }
     reader_article_actions(r, &a);
     html_lit(b, "</header>\n<div class=\"body\">\n");
     if (a.html && *a.html)

@@ -1223,6 +1223,127 @@ reader_listing_filter(struct req *r, struct store_article *arts, size_t *n, int 
     return rc ? -1 : 0;
 }
 
+/*
+ * A story is muted when the reader's rules mute it with each of its
+ * sources: a rule on words, phrases or tags mutes it whoever covers it
+ * (its headline, summary or lead, and its tags), a rule on sources only
+ * when every source covering it is muted.
+ */
+int
+reader_story_filter(struct req *r, struct store_story *stories, size_t *n, int **highlight)
+{
+    struct reader_user u;
+    struct store_story_source *src = NULL;
+    struct store_story_tag *tags = NULL;
+    struct store_article *leads = NULL;
+    struct store_reader_tag *ltags = NULL;
+    struct gz_err err = GZ_ERR_INIT;
+    size_t nsrc = 0;
+    size_t ntags = 0;
+    size_t nleads = 0;
+    size_t nltags = 0;
+    size_t m = *n < STORE_MAX_BATCH ? *n : STORE_MAX_BATCH;
+    size_t kept = 0;
+    int64_t *ids;
+    int rc = 0;
+
+    *highlight = NULL;
+    if (!auth_user(r) || !m)
+        return 0;
+    if (load_reader(r, &u))
+        return -1;
+    if (!u.rules) {
+        reader_user_release(&u);
+        return 0;
+    }
+    *highlight = ARENA_NEWN(r->a, int, *n);
+    ids = ARENA_NEWN(r->a, int64_t, m);
+    for (size_t i = 0; i < m; i++)
+        ids[i] = stories[i].id;
+    if (store_story_sources(r->st, ids, m, r->a, &src, &nsrc, &err) ||
+        store_story_tags_of(r->st, ids, m, r->a, &tags, &ntags, &err) ||
+        store_story_leads(r->st, ids, m, r->a, &leads, &nleads, &err)) {
+        log_error("msg=\"cannot read stories for rules\" err=\"%s\"", err.msg);
+        rc = -1;
+        goto out;
+    }
+    if (rules_need_tags(u.rules) && nleads) {
+        int64_t *lids = ARENA_NEWN(r->a, int64_t, nleads);
+
+        for (size_t k = 0; k < nleads; k++)
+            lids[k] = leads[k].id;
+        if (store_reader_tags(r->st, lids, nleads, r->a, &ltags, &nltags, &err)) {
+            log_error("msg=\"cannot read tags for rules\" err=\"%s\"", err.msg);
+            rc = -1;
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < m; i++) {
+        struct store_story *s = &stories[i];
+        struct rules_tag rt[48];
+        struct rules_item it = {0};
+        const struct store_article *lead = NULL;
+        size_t covered = 0;
+        size_t muted = 0;
+        int lit = 0;
+
+        for (size_t k = 0; k < nleads; k++)
+            if (leads[k].story_id == s->id)
+                lead = &leads[k];
+        /* the story's tags and its lead article's */
+        for (size_t k = 0; k < ntags && it.ntags < sizeof(rt) / sizeof(rt[0]); k++) {
+            if (tags[k].story_id != s->id)
+                continue;
+            rt[it.ntags].slug = tags[k].tag.slug;
+            rt[it.ntags].kind = tags[k].tag.kind;
+            it.ntags++;
+        }
+        for (size_t k = 0; lead && k < nltags && it.ntags < sizeof(rt) / sizeof(rt[0]); k++) {
+            if (ltags[k].article_id != lead->id)
+                continue;
+            rt[it.ntags].slug = ltags[k].slug;
+            rt[it.ntags].kind = ltags[k].kind;
+            it.ntags++;
+        }
+        it.tags = rt;
+        it.title = s->title && *s->title ? s->title : lead ? lead->title : NULL;
+        it.excerpt = s->summary && *s->summary ? s->summary : lead ? lead->excerpt : NULL;
+        it.author = lead ? lead->author : NULL;
+        for (size_t k = 0; k < nsrc; k++) {
+            int v;
+
+            if (src[k].story_id != s->id)
+                continue;
+            covered++;
+            it.source_id = src[k].source_id;
+            it.source_title = src[k].title;
+            v = rules_eval(u.rules, &it);
+            muted += v == RULES_MUTE;
+            lit |= v == RULES_HIGHLIGHT;
+        }
+        if (!covered) {
+            int v = rules_eval(u.rules, &it);
+
+            covered = 1;
+            muted = v == RULES_MUTE;
+            lit = v == RULES_HIGHLIGHT;
+        }
+        if (muted == covered)
+            continue;
+        (*highlight)[kept] = lit;
+        stories[kept++] = *s;
+    }
+    /* stories past the batch are left as they were */
+    for (size_t i = m; i < *n; i++) {
+        (*highlight)[kept] = 0;
+        stories[kept++] = stories[i];
+    }
+    *n = kept;
+out:
+    reader_user_release(&u);
+    return rc;
+}
+
 void
 reader_article_actions(struct req *r, const struct store_article *a)
 {

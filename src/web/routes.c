@@ -6,13 +6,19 @@
 #include <stddef.h>
 
 const struct web_route web_routes[] = {
-    {"GET", "/", 0, page_front, "front"},
-    {"GET", "/latest", 0, page_latest, "latest"},
-    {"GET", "/article/", ROUTE_PREFIX, page_article, "article"},
-    {"GET", "/source/", ROUTE_PREFIX, page_source, "source"},
-    {"GET", "/sources", 0, page_sources, "sources"},
+    {"GET", "/", ROUTE_CACHE, page_front, "front"},
+    {"GET", "/latest", ROUTE_CACHE, page_latest, "latest"},
+    {"GET", "/article/", ROUTE_PREFIX | ROUTE_CACHE, page_article, "article"},
+    {"GET", "/source/", ROUTE_PREFIX | ROUTE_CACHE, page_source, "source"},
+    {"GET", "/sources", ROUTE_CACHE, page_sources, "sources"},
     {"GET", "/static/", ROUTE_PREFIX, page_static, "static"},
     {"GET", "/healthz", 0, page_healthz, "healthz"},
+    {"GET", "/story/", ROUTE_PREFIX | ROUTE_CACHE, page_story, "story"},
+    {"GET", "/tag/", ROUTE_PREFIX | ROUTE_CACHE, page_tag, "tag"},
+    {"GET", "/search", ROUTE_CACHE, page_search, "search"},
+    {"GET", "/api/v1/", ROUTE_PREFIX | ROUTE_CACHE, page_api, "api"},
+    {"GET", "/feed/", ROUTE_PREFIX | ROUTE_CACHE, page_feed, "feed"},
+    {"GET", "/metrics", 0, page_metrics, "metrics"},
     /* ---- accounts ---- */
     {"GET", "/login", 0, page_login, "login"},
     {"POST", "/login", ROUTE_FORM, page_login_post, "login"},
@@ -28,6 +34,8 @@ const struct web_route web_routes[] = {
     {"POST", "/comment/moderate", ROUTE_FORM | ROUTE_ADMIN, page_comment_moderate,
      "comment-moderate"},
     {"GET", "/moderation", ROUTE_ADMIN, page_moderation, "moderation"},
+    {"POST", "/article/", ROUTE_PREFIX | ROUTE_FORM, page_llm_article_post, "article-llm"},
+    {"POST", "/story/", ROUTE_PREFIX | ROUTE_FORM, page_llm_story_post, "story-ask"},
     /* ---- reader ---- */
     {"GET", "/unread", ROUTE_USER, page_unread, "unread"},
     {"GET", "/starred", ROUTE_USER, page_starred, "starred"},

@@ -12,14 +12,19 @@
 #include "util/str.h"
 #include "util/time.h"
 #include "web/auth.h"
+#include "web/cache.h"
+#include "web/metrics.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 /* Largest request body accepted (forms, comments). */
 #define WEB_MAX_BODY (1u << 20)
@@ -27,15 +32,98 @@
 struct web_server {
     struct MHD_Daemon *d;
     pthread_key_t store_key;
+    pthread_key_t cache_key; /* this thread's struct page_cache */
+    char base_url[300];      /* gz_config->base_url, or http://LISTEN with the bound port */
+    /* base_url once written; NULL while web_start() has not yet learnt the port */
+    _Atomic(const char *) base;
 };
 
 /* Per-request state, made on the first callback, freed on completion. */
 struct conn_state {
     struct req r;
     struct buf body;
-    int64_t start_ms;
+    int64_t start_us;
     int too_large;
+    int route; /* index in web_routes[], -1 for none */
 };
+
+/*
+ * The site's public URL without a trailing slash into out: base-url when
+ * set, else http://LISTEN with the port actually bound (listening on port
+ * 0 still gives working links).
+ */
+static void
+format_base_url(char *out, size_t size, unsigned port)
+{
+    const char *listen = gz_config->listen;
+    const char *colon = strrchr(listen, ':');
+    size_t n;
+
+    if (gz_config->base_url && *gz_config->base_url) {
+        snprintf(out, size, "%s", gz_config->base_url);
+    } else {
+        int hn = colon ? (int)(colon - listen) : (int)strlen(listen);
+
+        if (!hn || (hn == 1 && listen[0] == '*'))
+            snprintf(out, size, "http://localhost:%u", port);
+        else
+            snprintf(out, size, "http://%.*s:%u", hn, listen, port);
+    }
+    n = strlen(out);
+    while (n > 0 && out[n - 1] == '/')
+        out[--n] = '\0';
+}
+
+/*
+ * The base URL for a request.  A request can arrive between the daemon's
+ * start and web_start() publishing the URL: it then works the URL out
+ * from its own daemon, into the request's arena.
+ */
+static const char *
+request_base_url(struct web_server *ws, struct MHD_Connection *conn, struct arena *a)
+{
+    const char *b = atomic_load_explicit(&ws->base, memory_order_acquire);
+    const union MHD_ConnectionInfo *ci;
+    const union MHD_DaemonInfo *di = NULL;
+    char *out;
+
+    if (b)
+        return b;
+    ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_DAEMON);
+    if (ci)
+        di = MHD_get_daemon_info(ci->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    out = arena_alloc(a, sizeof(ws->base_url));
+    format_base_url(out, sizeof(ws->base_url), di ? di->port : 0);
+    return out;
+}
+
+/* Microseconds on a monotonic clock, for latency. */
+static int64_t
+mono_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void
+free_cache(void *p)
+{
+    page_cache_free(p);
+}
+
+static struct page_cache *
+thread_cache(struct web_server *ws)
+{
+    struct page_cache *c = pthread_getspecific(ws->cache_key);
+
+    if (!c) {
+        c = page_cache_new();
+        pthread_setspecific(ws->cache_key, c);
+    }
+    return c;
+}
 
 static void
 close_store(void *p)
@@ -138,19 +226,18 @@ add_security_headers(struct MHD_Response *resp)
                             "frame-ancestors 'none'");
 }
 
-static enum MHD_Result
-respond(struct conn_state *cs)
+/* Build the response for r (taking its body); *len gets the body's length. */
+static struct MHD_Response *
+make_response(struct req *r, size_t *len, char etag[PAGE_ETAG_MAX])
 {
-    struct req *r = &cs->r;
     struct MHD_Response *resp;
-    enum MHD_Result ret;
-    size_t len;
-    char *body = buf_detach(&r->out, &len);
+    char *body = buf_detach(&r->out, len);
 
-    resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    etag[0] = '\0';
+    resp = MHD_create_response_from_buffer(*len, body, MHD_RESPMEM_MUST_FREE);
     if (!resp) {
         free(body);
-        return MHD_NO;
+        return NULL;
     }
     MHD_add_response_header(resp, "Content-Type",
                             r->content_type ? r->content_type : "text/html; charset=utf-8");
@@ -164,10 +251,184 @@ respond(struct conn_state *cs)
     add_security_headers(resp);
     for (int i = 0; i < r->nheaders; i++)
         MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value);
-    ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    if (r->status == 200 && (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD"))) {
+        page_etag(body, *len, etag);
+        MHD_add_response_header(resp, "ETag", etag);
+    }
+    return resp;
+}
+
+/* Whether the request's If-None-Match names etag (weak comparison, as RFC 9110 says for GET). */
+static int
+not_modified(struct MHD_Connection *conn, const char *etag)
+{
+    const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match");
+    size_t elen = strlen(etag);
+
+    if (!inm || !*etag)
+        return 0;
+    while (*inm) {
+        const char *end;
+
+        while (*inm == ' ' || *inm == '\t' || *inm == ',')
+            inm++;
+        if (*inm == '*')
+            return 1;
+        if (!strncmp(inm, "W/", 2))
+            inm += 2;
+        end = inm;
+        while (*end && *end != ',')
+            end++;
+        while (end > inm && (end[-1] == ' ' || end[-1] == '\t'))
+            end--;
+        if ((size_t)(end - inm) == elen && !memcmp(inm, etag, elen))
+            return 1;
+        inm = *end ? end + 1 : end;
+    }
+    return 0;
+}
+
+/* Queue resp, or a 304 in its place when the client has it, then log and count. */
+static enum MHD_Result
+queue(struct conn_state *cs, struct MHD_Response *resp, int status, size_t len, const char *etag,
+      const char *cache)
+{
+    struct req *r = &cs->r;
+    enum MHD_Result ret;
+    int64_t usec;
+
+    if (status == 200 && not_modified(r->conn, etag)) {
+        struct MHD_Response *nm = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+
+        if (!nm)
+            return MHD_NO;
+        MHD_add_response_header(nm, "ETag", etag);
+        MHD_add_response_header(nm, "Cache-Control", r->cache ? r->cache : "no-cache");
+        status = 304;
+        len = 0;
+        ret = MHD_queue_response(r->conn, (unsigned)status, nm);
+        MHD_destroy_response(nm);
+    } else {
+        ret = MHD_queue_response(r->conn, (unsigned)status, resp);
+    }
+    usec = mono_us() - cs->start_us;
+    metrics_request(cs->route, status, usec);
+    log_info("msg=request method=%s path=\"%s\" route=%s status=%d bytes=%zu ms=%.3f%s%s",
+             r->method, r->path, cs->route >= 0 ? web_routes[cs->route].name : "none", status, len,
+             (double)usec / 1000.0, cache ? " cache=" : "", cache ? cache : "");
+    return ret;
+}
+
+static enum MHD_Result
+respond(struct conn_state *cs)
+{
+    struct req *r = &cs->r;
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+    size_t len;
+    char etag[PAGE_ETAG_MAX];
+
+    resp = make_response(r, &len, etag);
+    if (!resp)
+        return MHD_NO;
+    ret = queue(cs, resp, r->status, len, etag, NULL);
     MHD_destroy_response(resp);
-    log_info("msg=request method=%s path=\"%s\" status=%d bytes=%zu ms=%lld", r->method, r->path,
-             r->status, len, (long long)(time_mono_ms() - cs->start_ms));
+    return ret;
+}
+
+/* A cache key for the request: the path and every query argument, percent-encoded. */
+static enum MHD_Result
+add_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    struct buf *b = cls;
+    static const char hex[] = "0123456789ABCDEF";
+
+    (void)kind;
+    for (int part = 0; part < 2; part++) {
+        const char *s = part ? value : key;
+
+        buf_addc(b, part ? '=' : '&');
+        for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+            if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')) {
+                buf_addc(b, *p);
+            } else {
+                buf_addc(b, '%');
+                buf_addc(b, hex[*p >> 4]);
+                buf_addc(b, hex[*p & 15]);
+            }
+        }
+        if (!part && !value)
+            break;
+    }
+    return b->len > PAGE_CACHE_MAX_KEY ? MHD_NO : MHD_YES;
+}
+
+/*
+ * Whether this request may be answered from, and stored in, the page
+ * cache: a GET or HEAD of a cacheable route by someone without cookies
+ * (accounts and their pages never meet the cache).
+ */
+static int
+cacheable(struct req *r, const struct web_route *rt)
+{
+    return (rt->flags & ROUTE_CACHE) && (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD")) &&
+           !MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Cookie");
+}
+
+/* Whether a finished response may be kept: a public 200 that sets no cookie. */
+static int
+keepable(const struct req *r)
+{
+    if (r->status != 200 || (r->cache && strncmp(r->cache, "public", 6)))
+        return 0;
+    for (int i = 0; i < r->nheaders; i++)
+        if (!str_casecmp(r->headers[i].name, "Set-Cookie"))
+            return 0;
+    return 1;
+}
+
+/* Run the handler of a cacheable route through the cache. */
+static enum MHD_Result
+serve_cached(struct web_server *ws, struct conn_state *cs, const struct web_route *rt,
+             const char *arg)
+{
+    struct req *r = &cs->r;
+    struct page_cache *c = thread_cache(ws);
+    struct buf key = BUF_INIT;
+    const struct page_cache_entry *e;
+    struct MHD_Response *resp;
+    struct gz_err err = GZ_ERR_INIT;
+    enum MHD_Result ret;
+    uint64_t version = 0;
+    int64_t now_ms = time_mono_ms();
+    int usable;
+    size_t len;
+    char etag[PAGE_ETAG_MAX];
+
+    buf_adds(&key, r->path);
+    usable = MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_arg, &key) >= 0 &&
+             key.len <= PAGE_CACHE_MAX_KEY && !store_data_version(r->st, &version, &err);
+    if (usable && (e = page_cache_get(c, key.p, version, now_ms))) {
+        metrics_inc(METRIC_PAGE_CACHE_HITS);
+        ret = queue(cs, e->resp, 200, e->len, e->etag, "hit");
+        buf_release(&key);
+        return ret;
+    }
+    metrics_inc(METRIC_PAGE_CACHE_MISSES);
+    if (rt->fn(r, arg)) {
+        buf_reset(&r->out);
+        r->nheaders = 0;
+        web_error(r, 500, "Something went wrong on our side.");
+    }
+    resp = make_response(r, &len, etag);
+    if (!resp) {
+        buf_release(&key);
+        return MHD_NO;
+    }
+    ret = queue(cs, resp, r->status, len, etag, usable ? "miss" : NULL);
+    if (!usable || !keepable(r) || !page_cache_put(c, key.p, version, now_ms, resp, len, etag))
+        MHD_destroy_response(resp);
+    buf_release(&key);
     return ret;
 }
 
@@ -185,9 +446,11 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
     (void)version;
     if (!cs) {
         cs = xcalloc(1, sizeof(*cs));
-        cs->start_ms = time_mono_ms();
+        cs->start_us = mono_us();
+        cs->route = -1;
         cs->r.conn = conn;
         cs->r.a = arena_new();
+        cs->r.base_url = request_base_url(ws, conn, cs->r.a);
         cs->r.method = arena_strdup(cs->r.a, method);
         cs->r.path = arena_strdup(cs->r.a, url);
         cs->r.status = 200;
@@ -225,6 +488,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
         }
         return respond(cs);
     }
+    cs->route = (int)(rt - web_routes);
     if (!r->st) {
         log_error("msg=\"cannot open store\" err=\"%s\"", err.msg);
         web_error(r, 503, "The database is not available right now.");
@@ -232,6 +496,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
     }
     if ((rt->flags & (ROUTE_FORM | ROUTE_USER | ROUTE_ADMIN)) && auth_route_check(r, rt->flags))
         return respond(cs); /* refused: the error page is ready */
+    if (cacheable(r, rt))
+        return serve_cached(ws, cs, rt, arg);
     if (rt->fn(r, arg)) {
         buf_reset(&r->out);
         r->nheaders = 0;
@@ -318,6 +584,11 @@ web_start(struct web_server **out, unsigned *port, struct gz_err *err)
         free(ws);
         return gz_errf(err, GZ_ENOMEM, "cannot create thread key");
     }
+    if (pthread_key_create(&ws->cache_key, free_cache)) {
+        pthread_key_delete(ws->store_key);
+        free(ws);
+        return gz_errf(err, GZ_ENOMEM, "cannot create thread key");
+    }
     ws->d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, ws, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(gz_config->threads > 0 ? gz_config->threads : 1),
@@ -327,6 +598,7 @@ web_start(struct web_server **out, unsigned *port, struct gz_err *err)
         (unsigned)1024, MHD_OPTION_END);
     if (!ws->d) {
         pthread_key_delete(ws->store_key);
+        pthread_key_delete(ws->cache_key);
         free(ws);
         return gz_errf(err, GZ_EIO, "cannot listen on '%s' (address in use or not allowed)",
                        gz_config->listen);
@@ -334,6 +606,8 @@ web_start(struct web_server **out, unsigned *port, struct gz_err *err)
     info = MHD_get_daemon_info(ws->d, MHD_DAEMON_INFO_BIND_PORT);
     if (port)
         *port = info ? info->port : 0;
+    format_base_url(ws->base_url, sizeof(ws->base_url), info ? info->port : 0);
+    atomic_store_explicit(&ws->base, ws->base_url, memory_order_release);
     *out = ws;
     return 0;
 }
@@ -346,5 +620,6 @@ web_stop(struct web_server *ws)
     MHD_stop_daemon(ws->d);
     /* the pool's threads ran their key destructors as they ended */
     pthread_key_delete(ws->store_key);
+    pthread_key_delete(ws->cache_key);
     free(ws);
 }

@@ -52,6 +52,8 @@ struct req {
     int form_rc;          /* its parse result */
     struct form *cookies; /* the parsed Cookie headers, made by web_cookie() */
     struct auth *auth;    /* the visitor's session, looked up once (auth.h) */
+    /* the site's public URL without a trailing slash, for links in feeds and the API */
+    const char *base_url;
 };
 
 enum req_flags {
@@ -68,6 +70,7 @@ enum web_route_flags {
     ROUTE_FORM = 1 << 1,  /* a form POST: its body must parse and carry a valid CSRF token */
     ROUTE_USER = 1 << 2,  /* signed-in users only: others go to the log-in page (GET) or get 403 */
     ROUTE_ADMIN = 1 << 3, /* admins only: 403 for everyone else */
+    ROUTE_CACHE = 1 << 4, /* anonymous GETs may be answered from the page cache (cache.h) */
 };
 
 struct web_route {

@@ -8,6 +8,7 @@ import base64
 import email
 import email.policy
 import os
+import re
 import socket
 import sqlite3
 import sys
@@ -146,7 +147,9 @@ if sink.messages:
           "the story with two sources comes first")
     check(BASE + "/story/%d" % sid in text and 'href="%s/story/%d"' % (BASE, sid) in html,
           "links to the story on the site's base-url")
-    check(BASE + "/article/" in text, "single articles link to their page")
+    links = re.findall(r"https?://\S+", text)
+    check(links and all(l.startswith(BASE + "/story/") or l.startswith(BASE + "/article/") or
+                        l == BASE + "/settings" for l in links), "every link is on the site: %r" % links)
     check("//news.example/g/settings" in text, "a link to stop the digests")
     check(all(len(l) <= 998 for l in data.split(b"\r\n")), "no line over 998 bytes")
     check(b"\r\n.\r\n" not in data, "no bare dot line")

@@ -25,7 +25,7 @@ extra = [
     {"id": "fox", "source": "Fox News", "url": "https://foxnews.example/story",
      "published": NOW_ISH, "title": "Storm warning for the coast", "text": "Rain is coming."},
 ]
-standard_corpus(corpus, 4, extra)
+arts = standard_corpus(corpus, 4, extra)
 import_corpus(db, corpus)
 add_user(db, "alice", "alice-login-pw", "alice-app-pw")
 add_user(db, "bob", "bob-login-pw", "bob-app-pw")
@@ -73,7 +73,7 @@ try:
     for title in ("border czar", "Late goal wins", "Storm warning"):
         check(title not in front_a, "alice's front page hides %r" % title)
         check(title in front_b, "bob's front page shows %r" % title)
-    check('class="card highlight"' in front_a and "Highlighted" in front_a,
+    check(re.search(r'class="card[^"]* highlight"', front_a) and "Highlighted" in front_a,
           "alice's highlight rule marks the weather reports")
     check("Highlighted" not in front_b, "bob has no highlights")
     _, latest_a, _ = alice.get("/latest")
@@ -117,7 +117,7 @@ try:
                 env={"GAZETTE_BASE_URL": "https://news.example", "GAZETTE_SMTP_FROM": "g@news.example"})
     check(r.returncode == 0, "digest dry run: %s" % r.stderr)
     check("border czar" not in r.stdout and "Late goal" not in r.stdout, "alice's digest hides them")
-    check("Alpha Wire report" in r.stdout or "Beta Post report" in r.stdout, "but has other news")
+    check(any(a["title"] in r.stdout for a in arts if a["id"].count("-")), "but has other news")
     r = gazette(["digest", "--user", "bob", "--dry-run"], db,
                 env={"GAZETTE_BASE_URL": "https://news.example", "GAZETTE_SMTP_FROM": "g@news.example"})
     check("border czar" in r.stdout and "Late goal" in r.stdout, "bob's digest shows them")

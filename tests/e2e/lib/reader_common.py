@@ -51,20 +51,39 @@ def write_corpus(path, articles):
             f.write(json.dumps(a) + "\n")
 
 
+WORDS = """harbor quartz lantern meadow cobalt falcon glacier orchard velvet canyon ember
+saffron thimble walnut zephyr prism tundra marble hazel beacon comet fjord juniper kelp
+lagoon magnet nectar opal pepper quiver raven summit tulip umber vortex willow yarrow
+zinc anchor bramble cedar dune fern garnet heron iris jasper kestrel lotus mango nutmeg
+oyster pebble quince reed sable thistle urchin violet wren yucca acorn basil clover
+delta egret flint gorse hollow ivory jade kiln lichen moss nickel onyx plume quail
+rust slate topaz ulna vale wasp yew zenith alder birch coral drift elm frost gull""".split()
+
+
+def made_up(rng):
+    return "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(3))
+
+
 def standard_corpus(path, n_per_source=10, extra=()):
-    """Three sources with n articles each, newest last, plus extra records."""
+    """Three sources with n articles each, every one about different things
+    (so that clustering keeps them apart), plus extra records."""
+    import random
+    rng = random.Random(11)
     arts = []
     sources = ["Alpha Wire", "Beta Post", "Gamma Daily"]
     for i in range(n_per_source):
         for k, s in enumerate(sources):
             day = 1 + (i % 27)
+            # words of its own: made-up ones, so that no two articles share much
+            topic = " ".join(rng.sample(WORDS, 2) + [made_up(rng) for _ in range(3)])
+            body = " ".join(made_up(rng) for _ in range(25))
             arts.append({
                 "id": "%s-%d" % (s.split()[0].lower(), i),
                 "source": s,
                 "url": "https://%s.example/%d" % (s.split()[0].lower(), i),
                 "published": "2025-08-%02dT%02d:00:00Z" % (day, 8 + k),
-                "title": "%s report number %d about the weather" % (s, i),
-                "text": "Paragraph one of report %d from %s.\n\nParagraph two." % (i, s),
+                "title": "%s %s" % (topic.capitalize(), "weather" if i % 2 else "news"),
+                "text": "%s.\n\n%s." % (body, " ".join(made_up(rng) for _ in range(20))),
             })
     arts.extend(extra)
     write_corpus(path, arts)

@@ -1,0 +1,1655 @@
+/*
+ * cluster.c - near-duplicates, online story clustering, related articles.
+ *
+ * Layout.  Articles live in a slot array (arts[]) reused through a free
+ * list; a slot's generation grows each time it is freed, so postings that
+ * still name an old occupant (slot | generation << 32) are recognised and
+ * skipped, and lists are never scrubbed on expiry.  Stories live in a
+ * slot array too.  Maps: article id -> slot, story label -> slot, merged
+ * label -> label kept, feature -> posting list, LSH band key -> posting
+ * list, content hash -> article.  The expiry queue holds slots in
+ * insertion order.
+ */
+#include "cluster/cluster.h"
+
+#include "text/analyze.h"
+#include "text/lang.h"
+#include "text/sig.h"
+#include "text/text.h"
+#include "text/tfidf.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/hash.h"
+#include "util/hmap.h"
+#include "util/mem.h"
+#include "util/str.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Salt that keeps capitalized-phrase features apart from stem features. */
+#define PHRASE_SALT 0x70687261736521ULL
+/* A posting list keeps at most this many entries (the oldest half goes). */
+#define PLIST_KEEP (4 * CLUSTER_POSTINGS)
+/* Candidate stories scored exactly per article. */
+#define NCAND 8
+/* Candidates sharing less than this share of the best one's weight are not scored. */
+#ifndef CAND_PRUNE
+#define CAND_PRUNE 0.25
+#endif
+/* Candidate stories looked at for related articles (off the ingest path). */
+#define NCAND_RELATED 48
+/* Members compared one by one (the most recent ones). */
+#define MEMBER_SCAN 4
+/* Features found in more than this share of the articles are not looked up. */
+#define CLUSTER_DF_STOP 0.2
+/* Fewer shingles than this and an article takes no part in duplicate detection. */
+#define DUP_MIN_SHINGLES 8
+
+struct feat {
+    uint64_t id;
+    float w;
+    float tf; /* weight before idf: (1 + ln count) times the feature's boost */
+};
+
+struct art {
+    int64_t id, time, dup_of;
+    uint64_t source;
+    uint64_t chash; /* first 8 bytes of the content hash; 0: none */
+    uint32_t story; /* story slot */
+    uint32_t gen;
+    uint32_t nvec, ndf;
+    int live;
+    struct feat *vec; /* sorted by id, unit norm */
+    uint64_t *df;     /* distinct feature ids counted in ci->df */
+    uint32_t *mh;     /* TEXT_MINHASH_K truncated slots, or NULL */
+    char *title;
+};
+
+struct story {
+    int64_t label;
+    int64_t first, last;
+    uint32_t *mem; /* article slots, in insertion order */
+    uint32_t nmem, cmem;
+    struct feat *cen; /* sum of member vectors, sorted by id */
+    uint32_t ncen, ccen;
+    double cnorm;
+    int64_t *redir; /* labels merged into this one */
+    uint32_t nredir, credir;
+    int live;
+};
+
+struct plist {
+    uint64_t *e; /* slot | gen << 32, oldest first */
+    uint32_t n, cap;
+};
+
+/* What cluster_assign() learnt of a document, kept for cluster_insert(). */
+struct prep {
+    int valid;
+    int64_t id, time;
+    const char *title, *text;
+    size_t title_len, text_len;
+    struct feat *vec;
+    uint32_t nvec, cvec;
+    uint64_t *df;
+    uint32_t ndf, cdf;
+    int has_mh;
+    struct text_minhash mh;
+    uint64_t chash;
+};
+
+struct cluster_index {
+    struct cluster_params p;
+    struct text_stemmer *st;
+    struct arena *arena; /* per-document scratch */
+    struct text_df df;
+
+    struct art *arts;
+    size_t narts, carts;
+    /* Dense mirrors of each slot's posting reference (UINT64_MAX when free)
+     * and story, so that scanning postings touches 12 bytes per entry
+     * instead of a whole struct art. */
+    uint64_t *slot_ref;
+    uint32_t *slot_story;
+    size_t cslot_ref, cslot_story;
+    uint32_t *free_arts;
+    size_t nfree_arts, cfree_arts;
+    size_t live_arts;
+
+    struct story *stories;
+    size_t nstories, cstories;
+    uint32_t *free_stories;
+    size_t nfree_stories, cfree_stories;
+    size_t live_stories;
+
+    struct hmap by_id, by_label, redirects, by_hash;
+    struct hmap feat_lists, band_lists; /* key -> index into lists[] */
+    struct plist *lists;
+    size_t nlists, clists;
+    uint32_t *free_lists;
+    size_t nfree_lists, cfree_lists;
+
+    uint64_t *queue; /* slot | gen << 32 in insertion order */
+    size_t qhead, qlen, qcap;
+
+    struct hmap hours; /* hour -> live stories last updated in it */
+    int64_t clock;
+    int has_clock;
+    uint64_t weighted_at; /* documents counted at the last reweight() */
+
+    struct prep prep;
+
+    /* scratch, indexed by story slot */
+    float *acc;
+    size_t cacc;
+    uint32_t *touched;
+    size_t ntouched, ctouched;
+    struct feat *tmp;
+    size_t ctmp;
+
+    cluster_expire_fn on_expire;
+    void *on_expire_ctx;
+};
+
+void
+cluster_params_default(struct cluster_params *p)
+{
+    p->window = 4 * 24 * 3600;
+    p->title_boost = 2.0;
+    p->phrase_boost = 0.5;
+    p->join = 0.14;
+    p->density = 0.02;
+    p->merge = 0.30;
+    p->max_weight = 0.3;
+    p->related = 0.12;
+    p->dup_jaccard = 0.6;
+    p->time_scale = 24 * 3600;
+    p->time_penalty = 1.0;
+    p->time_grace = 6 * 3600;
+}
+
+uint64_t
+cluster_source_key(const char *name)
+{
+    char w[256];
+    size_t n;
+
+    if (!name || !*name)
+        return 0;
+    n = strlen(name);
+    if (n > sizeof(w) - 1)
+        n = str_utf8_cut(name, n, sizeof(w) - 1);
+    for (size_t i = 0; i < n; i++)
+        w[i] = (name[i] >= 'A' && name[i] <= 'Z') ? (char)(name[i] + 32) : name[i];
+    return hash64(w, n, 0x736f75726365ULL) | 1;
+}
+
+/* ---- small helpers ---- */
+
+static int
+cmp_feat_id(const void *a, const void *b)
+{
+    uint64_t x = ((const struct feat *)a)->id, y = ((const struct feat *)b)->id;
+
+    return x < y ? -1 : x > y;
+}
+
+static int
+cmp_feat_w_desc(const void *a, const void *b)
+{
+    const struct feat *x = a, *y = b;
+
+    if (x->w != y->w)
+        return x->w > y->w ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Insertion sort by id: vectors are short, and glibc's qsort() allocates. */
+static void
+sort_by_id(struct feat *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        struct feat x = v[i];
+        size_t j = i;
+
+        while (j > 0 && v[j - 1].id > x.id) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
+}
+
+/* Dot product of two id-sorted vectors. */
+static double
+dot(const struct feat *a, size_t na, const struct feat *b, size_t nb)
+{
+    double s = 0;
+    size_t i = 0, j = 0;
+
+    /* A long vector against a short one: binary search the long one. */
+    if (nb > 8 * na || na > 8 * nb) {
+        const struct feat *s_v = na < nb ? a : b, *l_v = na < nb ? b : a;
+        size_t ns = na < nb ? na : nb, nl = na < nb ? nb : na;
+
+        for (i = 0; i < ns; i++) {
+            size_t lo = 0, hi = nl;
+
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+
+                if (l_v[mid].id < s_v[i].id)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            if (lo < nl && l_v[lo].id == s_v[i].id)
+                s += (double)s_v[i].w * l_v[lo].w;
+        }
+        return s;
+    }
+    /* branch-light merge: the only data-dependent branch is the rare match */
+    while (i < na && j < nb) {
+        uint64_t x = a[i].id, y = b[j].id;
+
+        if (x == y)
+            s += (double)a[i].w * b[j].w;
+        i += x <= y;
+        j += y <= x;
+    }
+    return s;
+}
+
+static double
+norm(const struct feat *a, size_t n)
+{
+    double s = 0;
+
+    for (size_t i = 0; i < n; i++)
+        s += (double)a[i].w * a[i].w;
+    return sqrt(s);
+}
+
+static uint64_t
+ref_of(uint32_t slot, uint32_t gen)
+{
+    return (uint64_t)slot | (uint64_t)gen << 32;
+}
+
+/* The live article a posting names, or NULL. */
+static struct art *
+ref_art(struct cluster_index *ci, uint64_t ref)
+{
+    uint32_t slot = (uint32_t)ref;
+
+    if (slot >= ci->narts || ci->slot_ref[slot] != ref)
+        return NULL;
+    return &ci->arts[slot];
+}
+
+static struct art *
+art_by_id(struct cluster_index *ci, int64_t id)
+{
+    uint64_t *v = hmap_get(&ci->by_id, (uint64_t)id);
+
+    return v ? &ci->arts[*v] : NULL;
+}
+
+static int64_t
+resolve_label(const struct cluster_index *ci, int64_t label)
+{
+    for (int hops = 0; hops < 64; hops++) {
+        uint64_t *v = hmap_get(&ci->redirects, (uint64_t)label);
+
+        if (!v)
+            break;
+        label = (int64_t)*v;
+    }
+    return label;
+}
+
+static struct story *
+story_by_label(struct cluster_index *ci, int64_t label)
+{
+    uint64_t *v = hmap_get(&ci->by_label, (uint64_t)resolve_label(ci, label));
+
+    return v ? &ci->stories[*v] : NULL;
+}
+
+/* ---- posting lists ---- */
+
+static struct plist *
+plist_get(struct cluster_index *ci, struct hmap *m, uint64_t key, int create)
+{
+    uint64_t *v;
+    int inserted;
+
+    if (!create) {
+        v = hmap_get(m, key);
+        return v ? &ci->lists[*v] : NULL;
+    }
+    v = hmap_put(m, key, &inserted);
+    if (inserted) {
+        uint32_t li;
+
+        if (ci->nfree_lists) {
+            li = ci->free_lists[--ci->nfree_lists];
+        } else {
+            ALLOC_GROW(ci->lists, ci->nlists + 1, ci->clists);
+            li = (uint32_t)ci->nlists++;
+            memset(&ci->lists[li], 0, sizeof(ci->lists[li]));
+        }
+        *v = li;
+    }
+    return &ci->lists[*v];
+}
+
+/* Drop dead postings; when still full, the oldest half. */
+static void
+plist_compact(struct cluster_index *ci, struct plist *l)
+{
+    uint32_t k = 0;
+
+    for (uint32_t i = 0; i < l->n; i++)
+        if (ref_art(ci, l->e[i]))
+            l->e[k++] = l->e[i];
+    l->n = k;
+    if (l->n >= PLIST_KEEP) {
+        uint32_t drop = l->n / 2;
+
+        memmove(l->e, l->e + drop, (l->n - drop) * sizeof(*l->e));
+        l->n -= drop;
+    }
+}
+
+static void
+plist_add(struct cluster_index *ci, struct hmap *m, uint64_t key, uint64_t ref)
+{
+    struct plist *l = plist_get(ci, m, key, 1);
+
+    if (l->n >= PLIST_KEEP)
+        plist_compact(ci, l);
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 4;
+        if (l->cap > PLIST_KEEP)
+            l->cap = PLIST_KEEP;
+        l->e = xrealloc(l->e, l->cap * sizeof(*l->e));
+    }
+    l->e[l->n++] = ref;
+}
+
+/* Free a list whose every posting is dead (called on expiry of its last live entry). */
+static void
+plist_maybe_free(struct cluster_index *ci, struct hmap *m, uint64_t key)
+{
+    uint64_t *v = hmap_get(m, key);
+    struct plist *l;
+
+    if (!v)
+        return;
+    l = &ci->lists[*v];
+    /* Lists fill in arrival order and empty in about the same order: while
+     * the newest posting is live, the list is kept without a scan. */
+    if (l->n && ref_art(ci, l->e[l->n - 1]))
+        return;
+    for (uint32_t i = 0; i < l->n; i++)
+        if (ref_art(ci, l->e[i]))
+            return;
+    free(l->e);
+    memset(l, 0, sizeof(*l));
+    ALLOC_GROW(ci->free_lists, ci->nfree_lists + 1, ci->cfree_lists);
+    ci->free_lists[ci->nfree_lists++] = (uint32_t)*v;
+    hmap_del(m, key, NULL);
+}
+
+/* ---- index life ---- */
+
+struct cluster_index *
+cluster_index_new(const struct cluster_params *p, struct gz_err *err)
+{
+    struct cluster_index *ci;
+    struct cluster_params d;
+
+    if (!p) {
+        cluster_params_default(&d);
+        p = &d;
+    }
+    if (p->window <= 0 || !(p->title_boost >= 1) || !(p->phrase_boost >= 0) ||
+        !(p->join > 0 && p->join <= 1) || !(p->merge > 0 && p->merge <= 1) ||
+        !(p->related >= 0 && p->related <= 1) || !(p->dup_jaccard > 0 && p->dup_jaccard <= 1) ||
+        !(p->time_scale > 0) || !(p->time_penalty >= 0) || !(p->time_grace >= 0)) {
+        gz_errf(err, GZ_EINVAL, "cluster parameter out of range");
+        return NULL;
+    }
+    ci = xcalloc(1, sizeof(*ci));
+    ci->p = *p;
+    ci->st = text_stemmer_new();
+    ci->arena = arena_new();
+    text_df_init(&ci->df);
+    hmap_init(&ci->by_id, 1024);
+    hmap_init(&ci->by_label, 1024);
+    hmap_init(&ci->redirects, 16);
+    hmap_init(&ci->by_hash, 1024);
+    hmap_init(&ci->feat_lists, 4096);
+    hmap_init(&ci->band_lists, 4096);
+    hmap_init(&ci->hours, 256);
+    return ci;
+}
+
+static void
+story_release(struct story *s)
+{
+    free(s->mem);
+    free(s->cen);
+    free(s->redir);
+    memset(s, 0, sizeof(*s));
+}
+
+static void
+art_release(struct art *a)
+{
+    uint32_t gen = a->gen;
+
+    free(a->vec);
+    free(a->df);
+    free(a->mh);
+    free(a->title);
+    memset(a, 0, sizeof(*a));
+    a->gen = gen + 1;
+}
+
+void
+cluster_index_free(struct cluster_index *ci)
+{
+    if (!ci)
+        return;
+    for (size_t i = 0; i < ci->narts; i++)
+        art_release(&ci->arts[i]);
+    for (size_t i = 0; i < ci->nstories; i++)
+        story_release(&ci->stories[i]);
+    for (size_t i = 0; i < ci->nlists; i++)
+        free(ci->lists[i].e);
+    free(ci->arts);
+    free(ci->slot_ref);
+    free(ci->slot_story);
+    free(ci->free_arts);
+    free(ci->stories);
+    free(ci->free_stories);
+    free(ci->lists);
+    free(ci->free_lists);
+    free(ci->queue);
+    free(ci->prep.vec);
+    free(ci->prep.df);
+    free(ci->acc);
+    free(ci->touched);
+    free(ci->tmp);
+    hmap_release(&ci->by_id);
+    hmap_release(&ci->by_label);
+    hmap_release(&ci->redirects);
+    hmap_release(&ci->by_hash);
+    hmap_release(&ci->feat_lists);
+    hmap_release(&ci->band_lists);
+    hmap_release(&ci->hours);
+    text_df_release(&ci->df);
+    arena_free(ci->arena);
+    text_stemmer_free(ci->st);
+    free(ci);
+}
+
+void
+cluster_on_expire(struct cluster_index *ci, cluster_expire_fn fn, void *ctx)
+{
+    ci->on_expire = fn;
+    ci->on_expire_ctx = ctx;
+}
+
+int64_t
+cluster_clock(const struct cluster_index *ci)
+{
+    return ci->clock;
+}
+
+size_t
+cluster_size(const struct cluster_index *ci, size_t *stories)
+{
+    if (stories)
+        *stories = ci->live_stories;
+    return ci->live_arts;
+}
+
+/* ---- analysis ---- */
+
+/* The time an article counts at: its own, or the clock for an unknown one. */
+static int64_t
+eff_time(const struct cluster_index *ci, int64_t t)
+{
+    return t ? t : ci->clock;
+}
+
+/* Length of the lead: at most CLUSTER_LEAD_BYTES, cut at a space when there is one. */
+static size_t
+lead_len(const char *text, size_t len)
+{
+    size_t n;
+
+    if (len <= CLUSTER_LEAD_BYTES)
+        return len;
+    n = str_utf8_cut(text, len, CLUSTER_LEAD_BYTES);
+    for (size_t k = n; k > CLUSTER_LEAD_BYTES / 2; k--)
+        if (text[k - 1] == ' ' || text[k - 1] == '\n')
+            return k;
+    return n;
+}
+
+static void
+prep_doc(struct cluster_index *ci, const struct cluster_doc *doc, struct prep *pr)
+{
+    struct text_doc td;
+    const char *text = doc->text ? doc->text : "";
+    size_t text_len = doc->text ? doc->text_len : 0;
+    const char *title = doc->title ? doc->title : "";
+    size_t title_len = doc->title ? doc->title_len : 0;
+    size_t ll = lead_len(text, text_len), nf;
+    double tb = ci->p.title_boost;
+
+    arena_reset(ci->arena);
+    if (title_len > CLUSTER_TITLE_MAX)
+        title_len = str_utf8_cut(title, title_len, CLUSTER_TITLE_MAX);
+    text_analyze(ci->st, ci->arena, title, title_len, text, ll, doc->lang, 0, &td);
+
+    nf = td.nterms + td.nphrases;
+    ALLOC_GROW(pr->vec, nf + 1, pr->cvec);
+    ALLOC_GROW(pr->df, nf + 1, pr->cdf);
+    pr->nvec = 0;
+    pr->ndf = 0;
+    for (size_t i = 0; i < td.nterms; i++) {
+        const struct text_term *t = &td.terms[i];
+        double c = t->count + (tb - 1) * t->title_count;
+
+        pr->df[pr->ndf++] = t->id;
+        pr->vec[pr->nvec].id = t->id;
+        pr->vec[pr->nvec].tf = (float)(1 + log(c));
+        pr->vec[pr->nvec].w = (float)(pr->vec[pr->nvec].tf * text_df_idf(&ci->df, t->id));
+        pr->nvec++;
+    }
+    if (ci->p.phrase_boost > 0) {
+        for (size_t i = 0; i < td.nphrases; i++) {
+            const struct text_phrase *ph = &td.phrases[i];
+            double c = ph->count + (tb - 1) * ph->title_count;
+            uint64_t id = hash_combine(ph->id, PHRASE_SALT);
+
+            pr->df[pr->ndf++] = id;
+            pr->vec[pr->nvec].id = id;
+            pr->vec[pr->nvec].tf = (float)(ci->p.phrase_boost * (1 + log(c)));
+            pr->vec[pr->nvec].w = (float)(pr->vec[pr->nvec].tf * text_df_idf(&ci->df, id));
+            pr->nvec++;
+        }
+    }
+    /* Keep the heaviest CLUSTER_VEC_TERMS, then order by id (and add up
+     * the rare phrase id that equals a term id). */
+    if (pr->nvec > CLUSTER_VEC_TERMS) {
+        qsort(pr->vec, pr->nvec, sizeof(*pr->vec), cmp_feat_w_desc);
+        pr->nvec = CLUSTER_VEC_TERMS;
+    }
+    sort_by_id(pr->vec, pr->nvec);
+    {
+        uint32_t k = 0;
+
+        for (uint32_t i = 0; i < pr->nvec; i++) {
+            if (k && pr->vec[k - 1].id == pr->vec[i].id) {
+                pr->vec[k - 1].w += pr->vec[i].w;
+                pr->vec[k - 1].tf += pr->vec[i].tf;
+            } else
+                pr->vec[k++] = pr->vec[i];
+        }
+        pr->nvec = k;
+    }
+    {
+        double nn = norm(pr->vec, pr->nvec);
+
+        if (nn > 0)
+            for (uint32_t i = 0; i < pr->nvec; i++)
+                pr->vec[i].w = (float)(pr->vec[i].w / nn);
+    }
+    /* pr->df holds distinct ids: text_analyze() gives distinct term ids and
+     * distinct phrase ids, and the salt keeps the two kinds apart. */
+
+    /* near-duplicate signature and content hash */
+    text_minhash_init(&pr->mh);
+    if (doc->minhash)
+        pr->mh = *doc->minhash;
+    else if (text_len <= ll)
+        text_minhash_doc(&pr->mh, &td, TEXT_SHINGLE);
+    else
+        text_minhash_text(&pr->mh, text, str_utf8_cut(text, text_len, CLUSTER_DUP_BYTES),
+                          TEXT_SHINGLE);
+    pr->has_mh = pr->mh.n >= DUP_MIN_SHINGLES;
+    pr->chash = 0;
+    if (pr->has_mh) {
+        unsigned char h[TEXT_CONTENT_HASH_LEN];
+
+        if (doc->content_hash)
+            memcpy(h, doc->content_hash, sizeof(h));
+        else
+            text_content_hash(text, text_len, h);
+        memcpy(&pr->chash, h, sizeof(pr->chash));
+        if (!pr->chash)
+            pr->chash = 1;
+    }
+    pr->id = doc->id;
+    pr->time = doc->time;
+    pr->title = doc->title;
+    pr->text = doc->text;
+    pr->title_len = doc->title_len;
+    pr->text_len = doc->text_len;
+    pr->valid = 1;
+}
+
+/* ---- stories ---- */
+
+static uint64_t
+hour_of(int64_t t)
+{
+    return (uint64_t)(t >= 0 ? t / 3600 : (t - 3599) / 3600);
+}
+
+/* Count story s (by its last update) in the hour buckets (d = 1) or take it out (d = -1). */
+static void
+hours_note(struct cluster_index *ci, const struct story *s, int d)
+{
+    uint64_t *v;
+
+    if (d > 0) {
+        (*hmap_put(&ci->hours, hour_of(s->last), NULL))++;
+    } else if ((v = hmap_get(&ci->hours, hour_of(s->last)))) {
+        if (*v <= 1)
+            hmap_del(&ci->hours, hour_of(s->last), NULL);
+        else
+            (*v)--;
+    }
+}
+
+/* Live stories last updated within time_grace of t (at least 1). */
+static double
+stories_near(const struct cluster_index *ci, int64_t t)
+{
+    int64_t g = (int64_t)(ci->p.time_grace / 3600);
+    uint64_t h = hour_of(t), n = 0;
+
+    for (int64_t k = -g; k <= g; k++) {
+        uint64_t *v = hmap_get(&ci->hours, h + (uint64_t)k);
+
+        if (v)
+            n += *v;
+    }
+    return n ? (double)n : 1;
+}
+
+/* The join (or merge) threshold for an article at time t: the more
+ * stories run at the same time, the more evidence a match needs. */
+static double
+threshold(const struct cluster_index *ci, double base, int64_t t)
+{
+    return base + ci->p.density * log(stories_near(ci, t));
+}
+
+static void
+ensure_scratch(struct cluster_index *ci)
+{
+    if (ci->cacc < ci->cstories) {
+        ci->acc = xrealloc(ci->acc, ci->cstories * sizeof(*ci->acc));
+        memset(ci->acc + ci->cacc, 0, (ci->cstories - ci->cacc) * sizeof(*ci->acc));
+        ci->cacc = ci->cstories;
+    }
+}
+
+/* Add (sign 1) or subtract (sign -1) v into the story's centroid sum. */
+static void
+cen_update(struct cluster_index *ci, struct story *s, const struct feat *v, size_t nv, int sign)
+{
+    size_t i = 0, j = 0, k = 0, need = s->ncen + nv;
+
+    ALLOC_GROW(ci->tmp, need + 1, ci->ctmp);
+    while (i < s->ncen || j < nv) {
+        if (j >= nv || (i < s->ncen && s->cen[i].id < v[j].id)) {
+            ci->tmp[k++] = s->cen[i++];
+        } else if (i >= s->ncen || v[j].id < s->cen[i].id) {
+            if (sign > 0)
+                ci->tmp[k++] = v[j];
+            j++;
+        } else {
+            float w = s->cen[i].w + (float)sign * v[j].w;
+
+            if (w > 1e-6f) {
+                ci->tmp[k].id = s->cen[i].id;
+                ci->tmp[k].tf = 0;
+                ci->tmp[k++].w = w;
+            }
+            i++;
+            j++;
+        }
+    }
+    /* Bound the centroid of a very large story: keep its heaviest entries. */
+    if (k > 2048) {
+        qsort(ci->tmp, k, sizeof(*ci->tmp), cmp_feat_w_desc);
+        k = 1024;
+        qsort(ci->tmp, k, sizeof(*ci->tmp), cmp_feat_id);
+    }
+    ALLOC_GROW(s->cen, k + 1, s->ccen);
+    memcpy(s->cen, ci->tmp, k * sizeof(*s->cen));
+    s->ncen = (uint32_t)k;
+    s->cnorm = norm(s->cen, s->ncen);
+}
+
+static void
+story_times(struct cluster_index *ci, struct story *s)
+{
+    hours_note(ci, s, -1);
+    s->first = s->last = 0;
+    for (uint32_t i = 0; i < s->nmem; i++) {
+        const struct art *a = &ci->arts[s->mem[i]];
+
+        if (!i || a->time < s->first)
+            s->first = a->time;
+        if (!i || a->time > s->last)
+            s->last = a->time;
+    }
+    if (s->nmem)
+        hours_note(ci, s, 1);
+}
+
+static uint32_t
+story_new(struct cluster_index *ci, int64_t label)
+{
+    uint32_t slot;
+
+    if (ci->nfree_stories) {
+        slot = ci->free_stories[--ci->nfree_stories];
+    } else {
+        ALLOC_GROW(ci->stories, ci->nstories + 1, ci->cstories);
+        slot = (uint32_t)ci->nstories++;
+        memset(&ci->stories[slot], 0, sizeof(ci->stories[slot]));
+    }
+    ci->stories[slot].label = label;
+    ci->stories[slot].live = 1;
+    hmap_set(&ci->by_label, (uint64_t)label, slot);
+    ci->live_stories++;
+    ensure_scratch(ci);
+    return slot;
+}
+
+static void
+story_free(struct cluster_index *ci, uint32_t slot)
+{
+    struct story *s = &ci->stories[slot];
+
+    hmap_del(&ci->by_label, (uint64_t)s->label, NULL);
+    for (uint32_t i = 0; i < s->nredir; i++)
+        hmap_del(&ci->redirects, (uint64_t)s->redir[i], NULL);
+    story_release(s);
+    ALLOC_GROW(ci->free_stories, ci->nfree_stories + 1, ci->cfree_stories);
+    ci->free_stories[ci->nfree_stories++] = slot;
+    ci->live_stories--;
+}
+
+static double
+time_cost(const struct cluster_index *ci, int64_t t, int64_t first, int64_t last)
+{
+    int64_t d = 0;
+    double x;
+
+    if (t < first)
+        d = first - t;
+    else if (t > last)
+        d = t - last;
+    x = ((double)d - ci->p.time_grace) / ci->p.time_scale;
+    return x > 0 ? ci->p.time_penalty * x : 0;
+}
+
+/* The time cost between two spans of time [af, al] and [bf, bl]. */
+static double
+span_cost(const struct cluster_index *ci, int64_t af, int64_t al, int64_t bf, int64_t bl)
+{
+    if (al < bf)
+        return time_cost(ci, al, bf, bl);
+    if (af > bl)
+        return time_cost(ci, af, bf, bl);
+    return 0;
+}
+
+/*
+ * How well the vector v of an article at time t fits story s: the mean
+ * cosine with its members, which is the dot product with the members'
+ * sum divided by their number (vectors have unit norm), blended with the
+ * best cosine among its MEMBER_SCAN most recent members.
+ */
+static double
+story_score(struct cluster_index *ci, const struct feat *v, size_t nv, int64_t t,
+            const struct story *s)
+{
+    uint32_t from = s->nmem > MEMBER_SCAN ? s->nmem - MEMBER_SCAN : 0;
+    double mean = s->nmem ? dot(v, nv, s->cen, s->ncen) / s->nmem : 0, mx = 0;
+
+    if (ci->p.max_weight > 0) {
+        for (uint32_t i = from; i < s->nmem; i++) {
+            const struct art *m = &ci->arts[s->mem[i]];
+            double d = dot(v, nv, m->vec, m->nvec);
+
+            if (d > mx)
+                mx = d;
+        }
+    }
+    return (1 - ci->p.max_weight) * mean + ci->p.max_weight * mx -
+           time_cost(ci, t, s->first, s->last);
+}
+
+/* The n heaviest features of v (n <= CLUSTER_INDEX_TERMS) into out, heaviest first. */
+static size_t
+top_feats(const struct feat *v, size_t nv, struct feat out[CLUSTER_INDEX_TERMS])
+{
+    size_t n = 0;
+
+    /* insertion into a small sorted array: nv is at most CLUSTER_VEC_TERMS */
+    for (size_t i = 0; i < nv; i++) {
+        size_t k;
+
+        if (n == CLUSTER_INDEX_TERMS && cmp_feat_w_desc(&v[i], &out[n - 1]) >= 0)
+            continue;
+        k = n < CLUSTER_INDEX_TERMS ? n++ : n - 1;
+        while (k > 0 && cmp_feat_w_desc(&v[i], &out[k - 1]) < 0) {
+            out[k] = out[k - 1];
+            k--;
+        }
+        out[k] = v[i];
+    }
+    return n;
+}
+
+/*
+ * Candidate stories for the vector v: stories whose members share its
+ * heaviest features, ranked by the summed weight of what they share.
+ * Writes at most max story slots into out; skips story slot `skip`
+ * (UINT32_MAX: none).
+ */
+static size_t
+candidates(struct cluster_index *ci, const struct feat *v, size_t nv, uint32_t skip, uint32_t *out,
+           float *wout, size_t max)
+{
+    struct feat top[CLUSTER_INDEX_TERMS];
+    size_t nt = top_feats(v, nv, top), n = 0;
+    double stop = ci->df.ndocs >= 50 ? CLUSTER_DF_STOP * (double)ci->df.ndocs : 1e300;
+
+    ensure_scratch(ci);
+    ci->ntouched = 0;
+    for (size_t i = 0; i < nt; i++) {
+        struct plist *l = plist_get(ci, &ci->feat_lists, top[i].id, 0);
+        uint32_t from;
+
+        if (!l || (double)text_df_get(&ci->df, top[i].id) > stop)
+            continue;
+        from = l->n > CLUSTER_POSTINGS ? l->n - CLUSTER_POSTINGS : 0;
+        for (uint32_t j = from; j < l->n; j++) {
+            uint32_t slot = (uint32_t)l->e[j], st;
+
+            if (ci->slot_ref[slot] != l->e[j] || (st = ci->slot_story[slot]) == skip)
+                continue;
+            if (ci->acc[st] == 0) {
+                ALLOC_GROW(ci->touched, ci->ntouched + 1, ci->ctouched);
+                ci->touched[ci->ntouched++] = st;
+            }
+            ci->acc[st] += top[i].w;
+        }
+    }
+    /* the max best by accumulated weight (ties: lower slot), by selection */
+    for (size_t r = 0; r < max && r < ci->ntouched; r++) {
+        size_t b = r;
+
+        for (size_t j = r + 1; j < ci->ntouched; j++) {
+            float wj = ci->acc[ci->touched[j]], wb = ci->acc[ci->touched[b]];
+
+            if (wj > wb || (wj == wb && ci->touched[j] < ci->touched[b]))
+                b = j;
+        }
+        if (b != r) {
+            uint32_t t = ci->touched[r];
+
+            ci->touched[r] = ci->touched[b];
+            ci->touched[b] = t;
+        }
+        if (wout)
+            wout[n] = ci->acc[ci->touched[r]];
+        out[n++] = ci->touched[r];
+    }
+    for (size_t j = 0; j < ci->ntouched; j++)
+        ci->acc[ci->touched[j]] = 0;
+    ci->ntouched = 0;
+    return n;
+}
+
+/* ---- near duplicates ---- */
+
+static void
+sig_trunc(const struct text_minhash *m, uint32_t out[TEXT_MINHASH_K])
+{
+    for (size_t i = 0; i < TEXT_MINHASH_K; i++)
+        out[i] = (uint32_t)(m->v[i] >> 32);
+}
+
+static void
+sig_bands(const uint32_t sig[TEXT_MINHASH_K], uint64_t keys[TEXT_LSH_BANDS])
+{
+    for (size_t b = 0; b < TEXT_LSH_BANDS; b++)
+        keys[b] =
+            hash64(sig + b * TEXT_LSH_ROWS, TEXT_LSH_ROWS * sizeof(uint32_t), 0x6c7368ULL + b);
+}
+
+static double
+sig_jaccard(const uint32_t *a, const uint32_t *b)
+{
+    size_t same = 0;
+
+    for (size_t i = 0; i < TEXT_MINHASH_K; i++)
+        same += a[i] == b[i];
+    return (double)same / TEXT_MINHASH_K;
+}
+
+/* The best near copy of the prepared document, or NULL. */
+static struct art *
+near_dup(struct cluster_index *ci, const struct prep *pr, double *jac)
+{
+    uint32_t sig[TEXT_MINHASH_K];
+    uint64_t keys[TEXT_LSH_BANDS];
+    struct art *best = NULL;
+    double bj = 0;
+
+    sig_trunc(&pr->mh, sig);
+    sig_bands(sig, keys);
+    for (size_t b = 0; b < TEXT_LSH_BANDS; b++) {
+        struct plist *l = plist_get(ci, &ci->band_lists, keys[b], 0);
+
+        if (!l)
+            continue;
+        for (uint32_t j = 0; j < l->n; j++) {
+            struct art *a = ref_art(ci, l->e[j]);
+            double J;
+
+            if (!a || !a->mh)
+                continue;
+            J = sig_jaccard(sig, a->mh);
+            if (J > bj || (J == bj && best && a->id < best->id)) {
+                bj = J;
+                best = a;
+            }
+        }
+    }
+    *jac = bj;
+    return bj >= ci->p.dup_jaccard ? best : NULL;
+}
+
+/* ---- assign ---- */
+
+static int
+prep_matches(const struct prep *pr, const struct cluster_doc *doc)
+{
+    return pr->valid && pr->id == doc->id && pr->time == doc->time && pr->title == doc->title &&
+           pr->text == doc->text && pr->title_len == doc->title_len &&
+           pr->text_len == doc->text_len;
+}
+
+static int64_t
+dup_root(const struct art *a)
+{
+    return a->dup_of ? a->dup_of : a->id;
+}
+
+int
+cluster_assign(struct cluster_index *ci, const struct cluster_doc *doc, struct cluster_result *res,
+               struct gz_err *err)
+{
+    struct prep *pr = &ci->prep;
+    uint32_t cand[NCAND];
+    float candw[NCAND];
+    size_t nc;
+    int64_t t;
+    uint32_t b1 = UINT32_MAX, b2 = UINT32_MAX;
+    double s1 = -1, s2 = -1, join;
+
+    memset(res, 0, sizeof(*res));
+    if (!doc->id)
+        return gz_errf(err, GZ_EINVAL, "article id 0");
+    if (hmap_get(&ci->by_id, (uint64_t)doc->id))
+        return gz_errf(err, GZ_EEXIST, "article %lld already clustered", (long long)doc->id);
+    if (!prep_matches(pr, doc))
+        prep_doc(ci, doc, pr);
+    t = eff_time(ci, doc->time);
+
+    if (pr->chash) {
+        uint64_t *v = hmap_get(&ci->by_hash, pr->chash);
+        struct art *a = v ? ref_art(ci, *v) : NULL;
+
+        if (a) {
+            res->dup_of = dup_root(a);
+            res->story = ci->stories[a->story].label;
+            res->why = CLUSTER_EXACT;
+            res->score = 1;
+            return 0;
+        }
+    }
+    if (pr->has_mh) {
+        double J;
+        struct art *a = near_dup(ci, pr, &J);
+
+        if (a) {
+            res->dup_of = dup_root(a);
+            res->story = ci->stories[a->story].label;
+            res->why = CLUSTER_NEAR;
+            res->score = J;
+            return 0;
+        }
+    }
+
+    nc = candidates(ci, pr->vec, pr->nvec, UINT32_MAX, cand, candw, NCAND);
+    for (size_t i = 0; i < nc; i++) {
+        double s;
+
+        /* shares too little of what the best candidate shares to matter */
+        if (candw[i] < CAND_PRUNE * candw[0])
+            break;
+        s = story_score(ci, pr->vec, pr->nvec, t, &ci->stories[cand[i]]);
+
+        if (s > s1 || (s == s1 && cand[i] < b1)) {
+            s2 = s1;
+            b2 = b1;
+            s1 = s;
+            b1 = cand[i];
+        } else if (s > s2 || (s == s2 && cand[i] < b2)) {
+            s2 = s;
+            b2 = cand[i];
+        }
+    }
+    join = threshold(ci, ci->p.join, t);
+    if (b1 == UINT32_MAX || s1 < join)
+        return 0;
+    res->story = ci->stories[b1].label;
+    res->why = CLUSTER_JOIN;
+    res->score = s1;
+    if (b2 != UINT32_MAX && s2 >= join && s2 >= threshold(ci, ci->p.merge, t)) {
+        /* Does the article bridge two stories?  Compare story b2 with b1 plus the article. */
+        const struct story *x = &ci->stories[b1], *y = &ci->stories[b2];
+        double xa = dot(pr->vec, pr->nvec, x->cen, x->ncen);
+        double ya = dot(pr->vec, pr->nvec, y->cen, y->ncen);
+        double xy = dot(x->cen, x->ncen, y->cen, y->ncen);
+        double nx = sqrt(x->cnorm * x->cnorm + 2 * xa + 1);
+        double sim = (nx > 0 && y->cnorm > 0) ? (xy + ya) / (nx * y->cnorm) : 0;
+
+        sim -= span_cost(ci, x->first < t ? x->first : t, x->last > t ? x->last : t, y->first,
+                         y->last);
+        if (sim >= threshold(ci, ci->p.merge, t)) {
+            const struct story *keep = x, *drop = y;
+
+            if (y->nmem > x->nmem ||
+                (y->nmem == x->nmem &&
+                 (y->first < x->first || (y->first == x->first && y->label < x->label)))) {
+                keep = y;
+                drop = x;
+            }
+            res->merge_from = drop->label;
+            res->merge_into = keep->label;
+            res->story = keep->label;
+        }
+    }
+    return 0;
+}
+
+/* ---- re-weighting ---- */
+
+/*
+ * Vectors are weighted with the document frequencies of the moment they
+ * arrive, which are poor while the index is young.  Each time the number
+ * of documents doubles (up to REWEIGHT_MAX), every vector is weighted
+ * again with the current idf and the centroids are summed again: O(1)
+ * amortized per article, and nothing at all once the index is warm.
+ */
+#define REWEIGHT_MAX 16384
+
+static void
+reweight(struct cluster_index *ci)
+{
+    for (size_t i = 0; i < ci->narts; i++) {
+        struct art *a = &ci->arts[i];
+        double nn = 0;
+
+        if (!a->live)
+            continue;
+        for (uint32_t j = 0; j < a->nvec; j++) {
+            a->vec[j].w = (float)(a->vec[j].tf * text_df_idf(&ci->df, a->vec[j].id));
+            nn += (double)a->vec[j].w * a->vec[j].w;
+        }
+        nn = sqrt(nn);
+        if (nn > 0)
+            for (uint32_t j = 0; j < a->nvec; j++)
+                a->vec[j].w = (float)(a->vec[j].w / nn);
+    }
+    for (size_t i = 0; i < ci->nstories; i++) {
+        struct story *s = &ci->stories[i];
+
+        if (!s->live)
+            continue;
+        s->ncen = 0;
+        for (uint32_t j = 0; j < s->nmem; j++) {
+            const struct art *a = &ci->arts[s->mem[j]];
+
+            cen_update(ci, s, a->vec, a->nvec, 1);
+        }
+    }
+    ci->weighted_at = ci->df.ndocs;
+}
+
+/* ---- insert and expiry ---- */
+
+static void
+art_index(struct cluster_index *ci, uint32_t slot, int add)
+{
+    struct art *a = &ci->arts[slot];
+    struct feat top[CLUSTER_INDEX_TERMS];
+    size_t nt = top_feats(a->vec, a->nvec, top);
+    uint64_t ref = ref_of(slot, a->gen);
+
+    for (size_t i = 0; i < nt; i++) {
+        if (add)
+            plist_add(ci, &ci->feat_lists, top[i].id, ref);
+        else
+            plist_maybe_free(ci, &ci->feat_lists, top[i].id);
+    }
+    if (a->mh) {
+        uint64_t keys[TEXT_LSH_BANDS];
+
+        sig_bands(a->mh, keys);
+        for (size_t b = 0; b < TEXT_LSH_BANDS; b++) {
+            if (add)
+                plist_add(ci, &ci->band_lists, keys[b], ref);
+            else
+                plist_maybe_free(ci, &ci->band_lists, keys[b]);
+        }
+    }
+}
+
+static void
+story_remove_member(struct cluster_index *ci, struct story *s, uint32_t slot)
+{
+    const struct art *a = &ci->arts[slot];
+
+    for (uint32_t i = 0; i < s->nmem; i++) {
+        if (s->mem[i] == slot) {
+            memmove(s->mem + i, s->mem + i + 1, (s->nmem - i - 1) * sizeof(*s->mem));
+            s->nmem--;
+            break;
+        }
+    }
+    cen_update(ci, s, a->vec, a->nvec, -1);
+    story_times(ci, s);
+}
+
+static void
+art_remove(struct cluster_index *ci, uint32_t slot)
+{
+    struct art *a = &ci->arts[slot];
+    uint32_t ss = a->story;
+    uint64_t *v;
+
+    text_df_remove(&ci->df, a->df, a->ndf);
+    story_remove_member(ci, &ci->stories[ss], slot);
+    if (a->chash && (v = hmap_get(&ci->by_hash, a->chash)) && *v == ref_of(slot, a->gen))
+        hmap_del(&ci->by_hash, a->chash, NULL);
+    hmap_del(&ci->by_id, (uint64_t)a->id, NULL);
+    /* Free the lists it was the last live entry of: with its generation
+     * moved on, its own postings read as dead. */
+    ci->slot_ref[slot] = UINT64_MAX; /* its postings read as dead from here on */
+    art_index(ci, slot, 0);
+    art_release(a);
+    ALLOC_GROW(ci->free_arts, ci->nfree_arts + 1, ci->cfree_arts);
+    ci->free_arts[ci->nfree_arts++] = slot;
+    ci->live_arts--;
+    if (ci->stories[ss].nmem == 0)
+        story_free(ci, ss);
+}
+
+/* Expire the articles the clock has left behind (and `extra`, a slot, if old). */
+static void
+expire(struct cluster_index *ci, uint32_t extra)
+{
+    int64_t cutoff = ci->clock - ci->p.window;
+    uint64_t *gone = NULL;
+    size_t ngone = 0, cgone = 0;
+
+    while (ci->qlen) {
+        uint64_t ref = ci->queue[ci->qhead];
+        struct art *a = ref_art(ci, ref);
+
+        if (a && a->time >= cutoff)
+            break;
+        if (a) {
+            ALLOC_GROW(gone, ngone + 1, cgone);
+            gone[ngone++] = ref;
+        }
+        ci->qhead++;
+        ci->qlen--;
+    }
+    if (extra != UINT32_MAX && ci->arts[extra].live && ci->arts[extra].time < cutoff) {
+        ALLOC_GROW(gone, ngone + 1, cgone);
+        gone[ngone++] = ref_of(extra, ci->arts[extra].gen);
+    }
+    if (ci->qhead > 1024 && ci->qhead > ci->qlen) {
+        memmove(ci->queue, ci->queue + ci->qhead, ci->qlen * sizeof(*ci->queue));
+        ci->qhead = 0;
+    }
+    if (ci->on_expire)
+        for (size_t i = 0; i < ngone; i++)
+            ci->on_expire(ci->arts[(uint32_t)gone[i]].id, ci->on_expire_ctx);
+    for (size_t i = 0; i < ngone; i++)
+        if (ref_art(ci, gone[i]))
+            art_remove(ci, (uint32_t)gone[i]);
+    free(gone);
+}
+
+int
+cluster_insert(struct cluster_index *ci, const struct cluster_doc *doc, int64_t label,
+               int64_t dup_of, struct gz_err *err)
+{
+    struct prep *pr = &ci->prep;
+    uint32_t slot, ss;
+    struct art *a;
+    struct story *s;
+    uint64_t *sv;
+
+    if (!doc->id)
+        return gz_errf(err, GZ_EINVAL, "article id 0");
+    if (!label)
+        return gz_errf(err, GZ_EINVAL, "story label 0");
+    if (hmap_get(&ci->by_id, (uint64_t)doc->id))
+        return gz_errf(err, GZ_EEXIST, "article %lld already clustered", (long long)doc->id);
+    if (!prep_matches(pr, doc))
+        prep_doc(ci, doc, pr);
+
+    if (doc->time) {
+        if (!ci->has_clock) {
+            ci->clock = doc->time;
+            ci->has_clock = 1;
+        } else if (doc->time > ci->clock) {
+            ci->clock =
+                doc->time - ci->clock > CLUSTER_MAX_JUMP ? ci->clock + CLUSTER_MAX_JUMP : doc->time;
+        }
+    }
+
+    if (ci->nfree_arts) {
+        slot = ci->free_arts[--ci->nfree_arts];
+    } else {
+        ALLOC_GROW(ci->arts, ci->narts + 1, ci->carts);
+        ALLOC_GROW(ci->slot_ref, ci->narts + 1, ci->cslot_ref);
+        ALLOC_GROW(ci->slot_story, ci->narts + 1, ci->cslot_story);
+        slot = (uint32_t)ci->narts++;
+        memset(&ci->arts[slot], 0, sizeof(ci->arts[slot]));
+        ci->slot_ref[slot] = UINT64_MAX;
+    }
+    a = &ci->arts[slot];
+    a->id = doc->id;
+    a->time = eff_time(ci, doc->time);
+    a->dup_of = dup_of == doc->id ? 0 : dup_of;
+    a->source = doc->source;
+    a->chash = pr->chash;
+    a->live = 1;
+    a->nvec = pr->nvec;
+    a->vec = xmalloc((pr->nvec + 1) * sizeof(*a->vec));
+    memcpy(a->vec, pr->vec, pr->nvec * sizeof(*a->vec));
+    a->ndf = pr->ndf;
+    a->df = xmalloc((pr->ndf + 1) * sizeof(*a->df));
+    memcpy(a->df, pr->df, pr->ndf * sizeof(*a->df));
+    if (pr->has_mh) {
+        a->mh = xmalloc(TEXT_MINHASH_K * sizeof(*a->mh));
+        sig_trunc(&pr->mh, a->mh);
+    }
+    {
+        const char *ti = doc->title ? doc->title : "";
+        size_t tl = doc->title ? doc->title_len : 0;
+
+        if (tl > CLUSTER_TITLE_MAX)
+            tl = str_utf8_cut(ti, tl, CLUSTER_TITLE_MAX);
+        a->title = xstrndup(ti, tl);
+    }
+    hmap_set(&ci->by_id, (uint64_t)doc->id, slot);
+    ci->live_arts++;
+    text_df_add(&ci->df, a->df, a->ndf);
+
+    label = resolve_label(ci, label);
+    sv = hmap_get(&ci->by_label, (uint64_t)label);
+    ss = sv ? (uint32_t)*sv : story_new(ci, label);
+    a = &ci->arts[slot];
+    a->story = ss;
+    ci->slot_ref[slot] = ref_of(slot, a->gen);
+    ci->slot_story[slot] = ss;
+    s = &ci->stories[ss];
+    ALLOC_GROW(s->mem, s->nmem + 1, s->cmem);
+    s->mem[s->nmem++] = slot;
+    cen_update(ci, s, a->vec, a->nvec, 1);
+    if (s->nmem > 1)
+        hours_note(ci, s, -1);
+    if (s->nmem == 1 || a->time < s->first)
+        s->first = a->time;
+    if (s->nmem == 1 || a->time > s->last)
+        s->last = a->time;
+    hours_note(ci, s, 1);
+
+    art_index(ci, slot, 1);
+    if (a->chash) {
+        int inserted;
+        uint64_t *hv = hmap_put(&ci->by_hash, a->chash, &inserted);
+
+        if (inserted || !ref_art(ci, *hv))
+            *hv = ref_of(slot, a->gen);
+    }
+    ALLOC_GROW(ci->queue, ci->qhead + ci->qlen + 1, ci->qcap);
+    ci->queue[ci->qhead + ci->qlen++] = ref_of(slot, a->gen);
+    pr->valid = 0;
+    expire(ci, slot);
+    if (ci->df.ndocs >= 2 * ci->weighted_at && ci->weighted_at < REWEIGHT_MAX)
+        reweight(ci);
+    return 0;
+}
+
+int
+cluster_merge(struct cluster_index *ci, int64_t from, int64_t into, struct gz_err *err)
+{
+    struct story *f = story_by_label(ci, from), *t = story_by_label(ci, into);
+    uint32_t fs;
+
+    if (!f || !t)
+        return gz_errf(err, GZ_ENOTFOUND, "story %lld not in the index",
+                       (long long)(f ? into : from));
+    if (f == t)
+        return gz_errf(err, GZ_EINVAL, "story %lld merged into itself", (long long)from);
+    fs = (uint32_t)(f - ci->stories);
+    for (uint32_t i = 0; i < f->nmem; i++) {
+        struct art *a = &ci->arts[f->mem[i]];
+
+        a->story = (uint32_t)(t - ci->stories);
+        ci->slot_story[f->mem[i]] = a->story;
+        ALLOC_GROW(t->mem, t->nmem + 1, t->cmem);
+        t->mem[t->nmem++] = f->mem[i];
+        cen_update(ci, t, a->vec, a->nvec, 1);
+    }
+    story_times(ci, t);
+    hmap_set(&ci->redirects, (uint64_t)f->label, (uint64_t)t->label);
+    ALLOC_GROW(t->redir, t->nredir + f->nredir + 1, t->credir);
+    t->redir[t->nredir++] = f->label;
+    for (uint32_t i = 0; i < f->nredir; i++) {
+        hmap_set(&ci->redirects, (uint64_t)f->redir[i], (uint64_t)t->label);
+        t->redir[t->nredir++] = f->redir[i];
+    }
+    f->nredir = 0; /* now owned by t */
+    hours_note(ci, f, -1);
+    f->nmem = 0;
+    story_free(ci, fs);
+    return 0;
+}
+
+/* ---- related ---- */
+
+#ifndef REL_SELF
+#define REL_SELF 0.5
+#endif
+
+struct rel {
+    int64_t id;
+    double score;
+    int group; /* 0 other publisher, 1 same publisher, 2 a copy, 3 another story */
+};
+
+static int
+cmp_rel(const void *a, const void *b)
+{
+    const struct rel *x = a, *y = b;
+
+    if (x->group != y->group)
+        return x->group - y->group;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int
+is_copy(const struct art *a, const struct art *m)
+{
+    return (a->dup_of && (a->dup_of == m->id || a->dup_of == m->dup_of)) || m->dup_of == a->id;
+}
+
+int
+cluster_related(struct cluster_index *ci, int64_t doc_id, size_t k, int64_t *ids_out,
+                double *scores_out, size_t *n, struct gz_err *err)
+{
+    struct art *a = art_by_id(ci, doc_id);
+    struct rel *r = NULL;
+    size_t nr = 0, cr = 0;
+    uint32_t cand[NCAND_RELATED];
+    size_t nc;
+    const struct story *s;
+
+    *n = 0;
+    if (!a)
+        return gz_errf(err, GZ_ENOTFOUND, "article %lld not in the index", (long long)doc_id);
+    if (k > CLUSTER_RELATED_MAX)
+        k = CLUSTER_RELATED_MAX;
+    if (!k)
+        return 0;
+    s = &ci->stories[a->story];
+    for (uint32_t i = 0; i < s->nmem; i++) {
+        const struct art *m = &ci->arts[s->mem[i]];
+
+        if (m == a)
+            continue;
+        ALLOC_GROW(r, nr + 1, cr);
+        r[nr].id = m->id;
+        r[nr].score = dot(a->vec, a->nvec, m->vec, m->nvec);
+        r[nr].group = is_copy(a, m) ? 2 : (a->source && a->source == m->source) ? 1 : 0;
+        nr++;
+    }
+    if (nr < k) {
+        nc = candidates(ci, a->vec, a->nvec, a->story, cand, NULL, NCAND_RELATED);
+        for (size_t c = 0; c < nc; c++) {
+            const struct story *o = &ci->stories[cand[c]];
+            uint32_t from = o->nmem > MEMBER_SCAN ? o->nmem - MEMBER_SCAN : 0;
+            double so = story_score(ci, a->vec, a->nvec, a->time, o);
+
+            for (uint32_t i = from; i < o->nmem; i++) {
+                const struct art *m = &ci->arts[o->mem[i]];
+                double sc = dot(a->vec, a->nvec, m->vec, m->nvec) -
+                            time_cost(ci, a->time, m->time, m->time);
+
+                /* An article whose story mates are close too is the surer match. */
+                sc = REL_SELF * sc + (1 - REL_SELF) * so;
+
+                if (sc < ci->p.related)
+                    continue;
+                ALLOC_GROW(r, nr + 1, cr);
+                r[nr].id = m->id;
+                r[nr].score = sc;
+                r[nr].group = 3;
+                nr++;
+            }
+        }
+    }
+    if (nr)
+        qsort(r, nr, sizeof(*r), cmp_rel);
+    for (size_t i = 0; i < nr && i < k; i++) {
+        if (ids_out)
+            ids_out[i] = r[i].id;
+        if (scores_out)
+            scores_out[i] = r[i].score;
+        (*n)++;
+    }
+    free(r);
+    return 0;
+}
+
+/* ---- story fields ---- */
+
+uint32_t
+cluster_count_sources(const struct cluster_member *m, size_t n)
+{
+    uint32_t count = 0;
+    int any = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        int seen = 0;
+
+        if (m[i].dup)
+            continue;
+        any = 1;
+        if (m[i].source)
+            for (size_t j = 0; j < i && !seen; j++)
+                seen = !m[j].dup && m[j].source == m[i].source;
+        count += !seen;
+    }
+    return any || !n ? count : 1;
+}
+
+double
+cluster_hotness(const struct cluster_member *m, size_t n, int64_t now)
+{
+    uint32_t src;
+    size_t indep = 0;
+    int64_t last = 0;
+    double age;
+
+    if (!n)
+        return 0;
+    src = cluster_count_sources(m, n);
+    for (size_t i = 0; i < n; i++) {
+        indep += !m[i].dup;
+        if (!i || m[i].time > last)
+            last = m[i].time;
+    }
+    age = now > last ? (double)(now - last) : 0;
+    return ((double)src + 0.25 * log(1.0 + (double)(indep > src ? indep - src : 0))) *
+           exp2(-age / (12.0 * 3600));
+}
+
+/* Words in a title (runs of letters or digits). */
+static size_t
+title_words(const char *t)
+{
+    struct text_tokenizer tz;
+    struct text_token tok;
+    size_t n = 0;
+
+    text_tokenizer_init(&tz, t, strlen(t));
+    while (n < 3 && text_tokenizer_next(&tz, &tok))
+        n++;
+    return n;
+}
+
+int
+cluster_story_info(struct cluster_index *ci, int64_t label, struct cluster_story_info *out,
+                   struct gz_err *err)
+{
+    struct story *s = story_by_label(ci, label);
+    struct cluster_member *m;
+    const struct art *best = NULL;
+    double bs = -1;
+
+    memset(out, 0, sizeof(*out));
+    if (!s)
+        return gz_errf(err, GZ_ENOTFOUND, "story %lld not in the index", (long long)label);
+    m = xmalloc((s->nmem + 1) * sizeof(*m));
+    for (uint32_t i = 0; i < s->nmem; i++) {
+        const struct art *a = &ci->arts[s->mem[i]];
+        double c = s->cnorm > 0 ? dot(a->vec, a->nvec, s->cen, s->ncen) / s->cnorm : 0;
+
+        m[i].time = a->time;
+        m[i].source = a->source;
+        m[i].dup = a->dup_of != 0;
+        /* A title of one or two words ("Update", "Dresden") is no headline
+         * while a member has a real one. */
+        if (title_words(a->title) < 3)
+            c -= 2;
+        if (!best || c > bs + 1e-9 ||
+            (c > bs - 1e-9 &&
+             (a->time < best->time || (a->time == best->time && a->id < best->id)))) {
+            best = a;
+            bs = c;
+        }
+    }
+    out->label = s->label;
+    out->headline_id = best ? best->id : 0;
+    out->headline = best ? best->title : "";
+    out->first_seen = s->first;
+    out->last_updated = s->last;
+    out->n_articles = s->nmem;
+    out->n_sources = cluster_count_sources(m, s->nmem);
+    out->hotness = cluster_hotness(m, s->nmem, ci->clock);
+    free(m);
+    return 0;
+}
+
+int64_t
+cluster_story_of(struct cluster_index *ci, int64_t doc_id)
+{
+    struct art *a = art_by_id(ci, doc_id);
+
+    return a ? ci->stories[a->story].label : 0;
+}
+
+long
+cluster_headline(struct text_stemmer *st, const char *const *titles, const char *const *texts,
+                 size_t n, const char *lang)
+{
+    struct arena *ar;
+    struct text_doc *docs;
+    struct text_df df;
+    struct text_vec *vecs, cen = {NULL, 0};
+    long best = -1;
+    double bs = -1;
+
+    if (!n)
+        return -1;
+    ar = arena_new();
+    docs = ARENA_NEWN(ar, struct text_doc, n);
+    vecs = ARENA_NEWN(ar, struct text_vec, n);
+    text_df_init(&df);
+    for (size_t i = 0; i < n; i++) {
+        const char *ti = titles[i] ? titles[i] : "", *tx = texts && texts[i] ? texts[i] : "";
+        size_t tl = strlen(ti), xl = strlen(tx);
+
+        if (tl > CLUSTER_TITLE_MAX)
+            tl = str_utf8_cut(ti, tl, CLUSTER_TITLE_MAX);
+        text_analyze(st, ar, ti, tl, tx, lead_len(tx, xl), lang, TEXT_AN_NO_PHRASES, &docs[i]);
+        text_df_add_doc(&df, &docs[i]);
+    }
+    {
+        size_t total = 0, k = 0;
+
+        for (size_t i = 0; i < n; i++) {
+            text_vec_from_doc(ar, &docs[i], &df, 2.0, 0, &vecs[i]);
+            total += vecs[i].n;
+        }
+        cen.e = ARENA_NEWN(ar, struct text_vec_entry, total + 1);
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < vecs[i].n; j++)
+                cen.e[k++] = vecs[i].e[j];
+        cen.n = k;
+        text_vec_sort(&cen);
+    }
+    for (size_t i = 0; i < n; i++) {
+        double c = text_vec_cosine(&vecs[i], &cen);
+
+        if (c > bs + 1e-9) {
+            bs = c;
+            best = (long)i;
+        }
+    }
+    text_df_release(&df);
+    arena_free(ar);
+    return best;
+}
