@@ -135,6 +135,38 @@ try:
     check(ids["czar"] in Fever(port2, fever_key("alice", "alice-app-pw")).ids("unread_item_ids"),
           "and its API too")
     check(alice.pages + bob.pages + alice2.pages >= 8, "pages checked with tidy")
+
+    # many requests at once while the rules change: the shared caches of
+    # compiled rules and article counts (run under ThreadSanitizer too)
+    import threading
+    errors = []
+    gb = GReader(port)
+    status, body, _ = gb.login("bob", "bob-app-pw")
+    gb.auth = re.search(rb"Auth=(\S+)", body).group(1).decode()
+
+    def hammer(k):
+        try:
+            for i in range(15):
+                f = (fa, fb)[(k + i) % 2]
+                j = f.call("items", since_id=0)
+                if j.get("auth") != 1 or "items" not in j:
+                    errors.append("fever %r" % j)
+                g = (gr, gb)[(k + i) % 2]
+                g.json("stream/items/ids", {"s": "user/-/state/com.google/reading-list", "n": 10})
+        except Exception as e:  # noqa: BLE001
+            errors.append(repr(e))
+
+    def edit():
+        for i in range(6):
+            alice.form("/rules", "/rules", {"rules": "-storm\n-word%d\n\"border czar\"" % i})
+
+    threads = [threading.Thread(target=hammer, args=(k,)) for k in range(4)]
+    threads.append(threading.Thread(target=edit))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    check(not errors, "concurrent API requests while rules change: %r" % errors[:3])
 finally:
     stop(srv)
     if srv2:

@@ -113,9 +113,12 @@ def add_user(db, name, password, api_password=None):
 
 
 def serve(db, *more):
+    # under ThreadSanitizer a race ends the server with 66 (stop() returns it)
+    env = dict(os.environ)
+    env.setdefault("TSAN_OPTIONS", "halt_on_error=1 exitcode=66")
     srv = subprocess.Popen([GZ, "serve", "--db", db, "--listen", "127.0.0.1:0", "--log-level",
                             os.environ.get("GZ_LOG", "warn")] + list(more),
-                           stdout=subprocess.PIPE, text=True)
+                           stdout=subprocess.PIPE, text=True, env=env)
     line = srv.stdout.readline()
     m = re.search(r"port (\d+)", line)
     if not m:
@@ -125,12 +128,15 @@ def serve(db, *more):
 
 
 def stop(srv):
+    """Stop a server; its exit status must be 0 (no sanitizer report, no crash)."""
     srv.send_signal(signal.SIGTERM)
     try:
-        return srv.wait(timeout=10)
+        rc = srv.wait(timeout=20)
     except subprocess.TimeoutExpired:
         srv.kill()
-        return None
+        rc = None
+    check(rc == 0, "the server exits cleanly (status %r)" % rc)
+    return rc
 
 
 def fetch(port, method, path, body=None, headers=None):
