@@ -23,6 +23,7 @@ const struct cli_cmd cli_cmds[] = {
     {"help", cmd_help, 0, "show the commands, or one command's help", &cmd_help_spec},
     {"migrate", cmd_migrate, CMD_STORE, "bring the database schema up to date", &cmd_migrate_spec},
     {"sources", cmd_sources, CMD_STORE, "list sources with their fetch status", &cmd_sources_spec},
+    {"parse", cmd_parse, 0, "parse a feed file (RSS, Atom, JSON Feed)", &cmd_parse_spec},
     {NULL, NULL, 0, NULL, NULL},
 };
 
