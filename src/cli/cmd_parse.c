@@ -1,13 +1,16 @@
 /*
- * cmd_parse.c - `gazette parse FILE`: read one feed file into the model.
+ * cmd_parse.c - `gazette parse FILE...`: read feed files into the model.
  *
- * With --json it prints the normalized feed as one JSON object (the
- * contract of shared/tools/feed-conformance, see feed_write_json());
- * without, a short listing for people.
+ * With --json, one file prints the normalized feed as one JSON object (the
+ * contract of shared/tools/feed-conformance, see feed_write_json()); several
+ * files print one object per line (JSON Lines), each with a leading "file"
+ * member.  Without --json, a short listing for people.  The exit status is
+ * 1 when any file could not be parsed (the others are still printed).
  */
 #include "cli/cli.h"
 
 #include "feed/feed.h"
+#include "util/arena.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/time.h"
@@ -22,33 +25,11 @@ static const struct cli_opt opts[] = {
 };
 
 const struct cli_spec cmd_parse_spec = {
-    "gazette parse FILE [--json] [--url URL] [--charset NAME]", opts, 1, 1};
+    "gazette parse FILE... [--json] [--url URL] [--charset NAME]", opts, 1, -1};
 
-int
-cmd_parse(struct cli_ctx *ctx)
+static void
+print_listing(const struct feed *f)
 {
-    struct gz_err err = GZ_ERR_INIT;
-    struct buf in;
-    struct buf out = BUF_INIT;
-    struct feed *f;
-
-    buf_init(&in, FEED_MAX_BYTES + 1);
-    if (buf_read_file(&in, ctx->argv[0], &err)) {
-        buf_release(&in);
-        return cli_error("%s", err.msg);
-    }
-    if (feed_parse(in.p, in.len, cli_str(ctx, "url", NULL), cli_str(ctx, "charset", NULL),
-                   ctx->arena, &f, &err)) {
-        buf_release(&in);
-        return cli_error("'%s': %s", ctx->argv[0], err.msg);
-    }
-    buf_release(&in);
-    if (cli_has(ctx, "json")) {
-        feed_write_json(&out, f);
-        fwrite(out.p, 1, out.len, stdout);
-        buf_release(&out);
-        return 0;
-    }
     printf("%s: %s\n", feed_format_name(f->format), f->title ? f->title : "(untitled)");
     if (f->link)
         printf("%s\n", f->link);
@@ -62,5 +43,68 @@ cmd_parse(struct cli_ctx *ctx)
         printf("%-20s %s\n%20s %s\n", when, e->title ? e->title : "(untitled)", "",
                e->link ? e->link : "");
     }
-    return 0;
+}
+
+/* The JSON object of f with a "file" member first, for JSON Lines. */
+static void
+print_json(const struct feed *f, const char *file, int several)
+{
+    struct buf out = BUF_INIT;
+
+    feed_write_json(&out, f);
+    if (several) {
+        struct buf head = BUF_INIT;
+
+        buf_adds(&head, "{\"file\":\"");
+        for (const char *c = file; *c; c++) {
+            if (*c == '"' || *c == '\\')
+                buf_addc(&head, '\\');
+            if ((unsigned char)*c >= 0x20)
+                buf_addc(&head, *c);
+        }
+        buf_adds(&head, "\",");
+        fwrite(head.p, 1, head.len, stdout);
+        fwrite(out.p + 1, 1, out.len - 1, stdout);
+        buf_release(&head);
+    } else {
+        fwrite(out.p, 1, out.len, stdout);
+    }
+    buf_release(&out);
+}
+
+int
+cmd_parse(struct cli_ctx *ctx)
+{
+    struct feed_parser *fp = feed_parser_new();
+    struct arena *a = arena_new();
+    int json = cli_has(ctx, "json");
+    int rc = 0;
+
+    for (int i = 0; i < ctx->argc; i++) {
+        struct gz_err err = GZ_ERR_INIT;
+        struct buf in;
+        struct feed *f;
+
+        buf_init(&in, FEED_MAX_BYTES + 1);
+        if (buf_read_file(&in, ctx->argv[i], &err)) {
+            buf_release(&in);
+            rc = cli_error("%s", err.msg);
+            continue;
+        }
+        if (feed_parser_parse(fp, in.p, in.len, cli_str(ctx, "url", NULL),
+                              cli_str(ctx, "charset", NULL), a, &f, &err)) {
+            buf_release(&in);
+            rc = cli_error("'%s': %s", ctx->argv[i], err.msg);
+            continue;
+        }
+        buf_release(&in);
+        if (json)
+            print_json(f, ctx->argv[i], ctx->argc > 1);
+        else
+            print_listing(f);
+        arena_reset(a);
+    }
+    arena_free(a);
+    feed_parser_free(fp);
+    return rc;
 }

@@ -483,7 +483,6 @@ feed_write_json(struct buf *out, const struct feed *f)
 
         if (i)
             buf_addc(out, ',');
-        buf_add(out, "\n", 1);
         buf_addc(out, '{');
         json_key(out, "id", 1);
         json_str(out, e->id);

@@ -111,8 +111,9 @@ struct buf;
  *    "published", "updated", "summary", "content", "image",
  *    "categories": [...], "enclosures": [{"url", "type", "length"}]}]}
  *
- * Absent strings and dates are null; dates are ISO 8601 in UTC
- * ("2025-08-07T14:03:00Z").  0, or GZ_ELIMIT when out's limit is crossed.
+ * on one line, ending with a newline.  Absent strings and dates are null;
+ * dates are ISO 8601 in UTC ("2025-08-07T14:03:00Z").  0, or GZ_ELIMIT
+ * when out's limit is crossed.
  */
 int feed_write_json(struct buf *out, const struct feed *f);
 
