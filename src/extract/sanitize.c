@@ -9,6 +9,9 @@
 #include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /*
  * What to do with an element: the table is data, sorted by name for
@@ -386,6 +389,34 @@ static const char replacement_char[] = "\xef\xbf\xbd";
  * character reference (which a browser decodes to text, never to markup),
  * NUL is dropped and invalid UTF-8 becomes U+FFFD.
  */
+/* The first byte from p on (before end) that text_special marks, 16 at a time with SSE2. */
+static const unsigned char *
+scan_special(const unsigned char *p, const unsigned char *end)
+{
+#ifdef __SSE2__
+    const __m128i amp = _mm_set1_epi8('&');
+    const __m128i lt = _mm_set1_epi8('<');
+    const __m128i gt = _mm_set1_epi8('>');
+    const __m128i quot = _mm_set1_epi8('"');
+    const __m128i zero = _mm_setzero_si128();
+
+    while (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, quot)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(m, _mm_cmpeq_epi8(v, zero))) |
+                        (unsigned)_mm_movemask_epi8(v); /* the high bit: bytes >= 0x80 */
+
+        if (mask)
+            return p + __builtin_ctz(mask);
+        p += 16;
+    }
+#endif
+    while (p < end && !text_special[*p])
+        p++;
+    return p;
+}
+
 static void
 esc_html(struct buf *out, const char *s, size_t n, int attr, int raw_refs)
 {
@@ -394,10 +425,14 @@ esc_html(struct buf *out, const char *s, size_t n, int attr, int raw_refs)
     const unsigned char *run = p;
 
     while (p < end) {
-        unsigned char c = *p;
+        unsigned char c;
         size_t k;
 
-        if (!text_special[c] || (c == '"' && !attr)) {
+        p = scan_special(p, end);
+        if (p >= end)
+            break;
+        c = *p;
+        if (c == '"' && !attr) {
             p++;
             continue;
         }
@@ -407,6 +442,11 @@ esc_html(struct buf *out, const char *s, size_t n, int attr, int raw_refs)
                 p += k;
                 continue;
             }
+        }
+        if (c == '&' && raw_refs && p + 1 < end &&
+            ((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z') || p[1] == '#')) {
+            p++; /* a character reference: a browser decodes it to text, never to markup */
+            continue;
         }
         buf_add(out, run, (size_t)(p - run));
         switch (c) {
@@ -420,11 +460,7 @@ esc_html(struct buf *out, const char *s, size_t n, int attr, int raw_refs)
             buf_add(out, "&quot;", 6);
             break;
         case '&':
-            if (raw_refs && p + 1 < end &&
-                ((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z') || p[1] == '#'))
-                buf_addc(out, '&');
-            else
-                buf_add(out, "&amp;", 5);
+            buf_add(out, "&amp;", 5);
             break;
         case 0:
             break;

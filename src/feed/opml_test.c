@@ -135,10 +135,33 @@ test_attacks(void)
     CHECK_STR(o->feeds[0].title, "&xxe;&b;");
 }
 
+static void
+test_regressions(void)
+{
+    /* fuzz_opml: an internal entity whose value holds a byte that is not
+       UTF-8 reached the model raw, so writing and reading back changed it */
+    static const char doc[] = "<!DOCTYPE opml [<!ENTITY y \"y\xffr\">]><opml><body>"
+                              "<outline text=\"&y;\" xmlUrl=\"http://&y;/\"/></body></opml>";
+    struct opml *o = parse(doc, NULL);
+    struct opml *o2;
+    struct buf b = BUF_INIT;
+
+    CHECK(o && o->nfeeds == 1);
+    if (!o || o->nfeeds != 1)
+        return;
+    CHECK_STR(o->feeds[0].xml_url, "http://y\xc3\xbfr/");
+    opml_write(&b, o->title, o->feeds, o->nfeeds);
+    o2 = parse(b.p, NULL);
+    CHECK(o2 && o2->nfeeds == 1 && !strcmp(o2->feeds[0].xml_url, o->feeds[0].xml_url) &&
+          !strcmp(o2->feeds[0].title, o->feeds[0].title));
+    buf_release(&b);
+}
+
 static const struct unit_test tests[] = {
     {"read", test_read},
     {"round_trip", test_round_trip},
     {"attacks", test_attacks},
+    {"regressions", test_regressions},
     {NULL, NULL},
 };
 

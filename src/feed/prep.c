@@ -14,6 +14,9 @@
 #include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <string.h>
 
 /* ---- charsets ---- */
@@ -411,32 +414,101 @@ static const unsigned char cls[256] = {
     C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH,
 };
 
-/* The first index from i on (before end) whose class is in [lo, lo + n). */
+/*
+ * Scanning: the first index from i on (before end) that may need a look.
+ * "Text" stops at '<', '&', bytes below 0x20 (tab, newline and return
+ * too: the caller steps over them) and bytes above 0x7f; "chars" (CDATA)
+ * stops at the last two only.  SSE2, when there, looks at 16 bytes at once.
+ */
 static size_t
-scan(const char *in, size_t i, size_t end, unsigned lo, unsigned n)
+scan_text(const char *in, size_t i, size_t end)
 {
-#define STOP(k) ((unsigned)(cls[(unsigned char)in[k]] - lo) < n)
-    while (i + 4 <= end) {
-        if (STOP(i))
-            return i;
-        if (STOP(i + 1))
-            return i + 1;
-        if (STOP(i + 2))
-            return i + 2;
-        if (STOP(i + 3))
-            return i + 3;
-        i += 4;
+#ifdef __SSE2__
+    const __m128i lt = _mm_set1_epi8('<');
+    const __m128i amp = _mm_set1_epi8('&');
+    const __m128i sp = _mm_set1_epi8(0x20);
+
+    while (i + 16 <= end) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(in + i));
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, amp)),
+                                 _mm_cmplt_epi8(v, sp)); /* signed: >= 0x80 is below too */
+        unsigned mask = (unsigned)_mm_movemask_epi8(m);
+
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+        i += 16;
     }
-    while (i < end && !STOP(i))
+#endif
+    while (i < end && (unsigned)(cls[(unsigned char)in[i]] - C_LT) >= 4 &&
+           (unsigned char)in[i] >= 0x20)
         i++;
     return i;
-#undef STOP
 }
 
-/* Text stops at '<', '&', controls and bytes beyond ASCII (classes 1 to 4). */
-#define SCAN_TEXT(in, i, end) scan((in), (i), (end), C_LT, 4)
-/* Character data (CDATA) stops at controls and bytes beyond ASCII (classes 3 and 4). */
-#define SCAN_CHARS(in, i, end) scan((in), (i), (end), C_CTRL, 2)
+static size_t
+scan_chars(const char *in, size_t i, size_t end)
+{
+#ifdef __SSE2__
+    const __m128i sp = _mm_set1_epi8(0x20);
+
+    while (i + 16 <= end) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(in + i));
+        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, sp));
+
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+        i += 16;
+    }
+#endif
+    while (i < end && (unsigned char)in[i] >= 0x20 && (unsigned char)in[i] < 0x80)
+        i++;
+    return i;
+}
+
+/*
+ * Length of the character at in[i] (>= 0x80) when it can be copied as it
+ * is: valid UTF-8, not a C1 control (read as windows-1252), not U+FFFE or
+ * U+FFFF; else 0.
+ */
+static size_t
+plain_high(const char *in, size_t i, size_t end)
+{
+    const unsigned char *u = (const unsigned char *)in + i;
+    size_t k = str_utf8_seq(in + i, end - i);
+
+    if ((k == 2 && u[0] == 0xc2 && u[1] < 0xa0) ||
+        (k == 3 && u[0] == 0xef && u[1] == 0xbf && u[2] >= 0xbe))
+        return 0;
+    return k;
+}
+
+/*
+ * The end of a run of bytes that can be copied as they are, from i on:
+ * text (chars = 0) or character data (chars = 1).
+ */
+static size_t
+plain_run(const char *in, size_t i, size_t end, int chars)
+{
+    for (;;) {
+        unsigned char c;
+        size_t k;
+
+        i = chars ? scan_chars(in, i, end) : scan_text(in, i, end);
+        if (i >= end)
+            return end;
+        c = (unsigned char)in[i];
+        if (c == '\t' || c == '\n' || c == '\r') {
+            i++;
+            continue;
+        }
+        if (c < 0x80)
+            return i;
+        k = plain_high(in, i, end);
+        if (!k)
+            return i;
+        i += k;
+    }
+}
 
 static int
 is_name_start(unsigned char c)
@@ -501,9 +573,8 @@ copy_chars(struct prep *pp, size_t i, size_t end)
     const char *in = pp->in;
 
     while (i < end) {
-        size_t j = i;
+        size_t j = plain_run(in, i, end, 1);
 
-        j = SCAN_CHARS(in, j, end);
         buf_add(pp->out, in + i, j - i);
         if (j >= end)
             break;
@@ -573,12 +644,17 @@ add_char(struct prep *pp, uint32_t cp)
     }
 }
 
-/* A plain-text value escaped for XML character data. */
+/*
+ * A plain-text value (an internal entity's) escaped for XML character
+ * data, with the same repairs as the document: controls dropped, bytes
+ * that are not UTF-8 read as windows-1252.
+ */
 static void
 add_escaped(struct prep *pp, const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)s[i];
+        size_t k;
 
         if (c == '<')
             buf_add(pp->out, "&lt;", 4);
@@ -588,8 +664,25 @@ add_escaped(struct prep *pp, const char *s, size_t n)
             buf_add(pp->out, "&quot;", 6);
         else if (c == '&')
             buf_add(pp->out, "&amp;", 5);
-        else if (cls[c] != C_CTRL)
+        else if (c >= 0x80) {
+            k = plain_high(s, i, n);
+            if (k) {
+                buf_add(pp->out, s + i, k);
+                i += k;
+                continue;
+            }
+            k = str_utf8_seq(s + i, n - i);
+            if (k == 2) /* a C1 control */
+                add_cp(pp->out, entity_cp1252((unsigned char)s[i + 1]));
+            else if (k == 3) /* U+FFFE, U+FFFF */
+                buf_add(pp->out, "\xef\xbf\xbd", 3);
+            else
+                add_cp(pp->out, entity_cp1252(c));
+            i += k ? k : 1;
+            continue;
+        } else if (cls[c] != C_CTRL)
             buf_addc(pp->out, c);
+        i++;
     }
 }
 
@@ -827,15 +920,35 @@ copy_attr_value(struct prep *pp, size_t i, size_t end, char q)
 
     buf_addc(pp->out, '"');
     while (i < end) {
-        unsigned char c = (unsigned char)in[i];
+        size_t j = i;
+        unsigned char c;
 
+        /* a run of bytes that need nothing */
+        while (j < end) {
+            c = (unsigned char)in[j];
+            if (cls[c] != C_PLAIN && cls[c] != C_GT && cls[c] != C_APOS)
+                break;
+            if (q ? c == (unsigned char)q : (is_ws(c) || c == '>' || c == '/'))
+                break;
+            j++;
+        }
+        buf_add(pp->out, in + i, j - i);
+        i = j;
+        if (i >= end)
+            break;
+        c = (unsigned char)in[i];
         if (q ? c == (unsigned char)q : (is_ws(c) || c == '>')) {
             if (q)
                 i++;
             break;
         }
-        if (!q && c == '/' && i + 1 < end && in[i + 1] == '>')
-            break;
+        if (!q && c == '/') {
+            if (i + 1 < end && in[i + 1] == '>')
+                break;
+            buf_addc(pp->out, '/');
+            i++;
+            continue;
+        }
         switch (cls[c]) {
         case C_AMP:
             i = do_ref(pp, i, end);
@@ -852,7 +965,7 @@ copy_attr_value(struct prep *pp, size_t i, size_t end, char q)
             i = copy_high(pp, i, end);
             continue;
         default:
-            buf_addc(pp->out, (int)c);
+            buf_addc(pp->out, (int)c); /* tab, newline, return */
             break;
         }
         i++;
@@ -917,10 +1030,14 @@ copy_tag(struct prep *pp, size_t i, size_t end)
     buf_add(pp->out, in + i, j - i);
     name_off = pp->out->len;
     while (j < end && is_name_char((unsigned char)in[j])) {
-        if (cls[(unsigned char)in[j]] == C_HIGH)
+        size_t k = j;
+
+        while (k < end && is_name_char((unsigned char)in[k]) && (unsigned char)in[k] < 0x80)
+            k++;
+        buf_add(pp->out, in + j, k - j);
+        j = k;
+        if (j < end && (unsigned char)in[j] >= 0x80)
             j = copy_high(pp, j, end);
-        else
-            buf_addc(pp->out, in[j++]);
     }
     name_len = pp->out->len - name_off;
     while (j < end) {
@@ -1083,9 +1200,8 @@ feed_xml_prepare(struct buf *out, const char *data, size_t len, const char *http
         i = lt ? (size_t)(lt - p) : n;
     }
     while (i < n && !out->overflow) {
-        size_t j = i;
+        size_t j = plain_run(p, i, n, 0);
 
-        j = SCAN_TEXT(p, j, n);
         buf_add(out, p + i, j - i);
         if (j >= n)
             break;
