@@ -43,15 +43,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         opml_write(&b, o->title, o->feeds, o->nfeeds);
         if (opml_parse(b.p, b.len, a, &o2, NULL) || o2->nfeeds != o->nfeeds)
             abort();
-        /* the writer groups by category, so compare as sets of urls */
+        /* the writer groups by category, so compare as sets of feeds */
         for (size_t i = 0; i < o->nfeeds; i++) {
+            const struct opml_feed *f = &o->feeds[i];
             int found = 0;
 
-            for (size_t k = 0; k < o2->nfeeds && !found; k++)
-                found = same(o->feeds[i].xml_url, o2->feeds[k].xml_url);
+            for (size_t k = 0; k < o2->nfeeds && !found; k++) {
+                const struct opml_feed *g = &o2->feeds[k];
+
+                found = same(f->xml_url, g->xml_url) && same(f->title, g->title) &&
+                        same(f->html_url, g->html_url) && same(f->category, g->category);
+            }
             if (!found)
                 abort();
         }
+        if (!same(o->title, o2->title))
+            abort();
         buf_release(&b);
     }
     arena_free(a);

@@ -904,6 +904,7 @@ tok_skip_raw(struct tok *t, const char *name)
 /* ---- sanitize_html: tokens in, allowlisted markup out ---- */
 
 #define SAN_MAX_DEPTH 256
+#define SAN_FIND_DEPTH 48
 
 struct san_frame {
     const char *name;      /* as written (canonical case) */
@@ -957,7 +958,10 @@ san_close_to(struct san *s, int i)
 static int
 san_find(const struct san *s, const char *name, const char *const *stops)
 {
-    for (int i = s->depth - 1; i >= 0; i--) {
+    /* the nearest SAN_FIND_DEPTH open elements: hostile nesting stays linear */
+    int low = s->depth > SAN_FIND_DEPTH ? s->depth - SAN_FIND_DEPTH : 0;
+
+    for (int i = s->depth - 1; i >= low; i--) {
         const char *n = s->stack[i].name;
 
         if (!str_casecmp(n, name))

@@ -353,9 +353,12 @@ feed_base64_decode(struct buf *out, const char *s, size_t n)
 void
 feed_add_category(struct feed_list *l, struct arena *a, const char *s, size_t n)
 {
-    const char *t = collapse(a, s, n);
+    const char *t;
     const char **items = l->items;
 
+    if (l->n >= FEED_MAX_CATEGORIES)
+        return;
+    t = collapse(a, s, n);
     if (!t)
         return;
     for (size_t i = 0; i < l->n; i++)

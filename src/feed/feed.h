@@ -38,6 +38,9 @@ enum feed_format {
 #define FEED_MAX_BYTES (32u << 20)
 /* Most entries kept from one document (the rest are dropped, not an error). */
 #define FEED_MAX_ENTRIES 5000
+/* Most categories and enclosures kept for one entry (likewise). */
+#define FEED_MAX_CATEGORIES 100
+#define FEED_MAX_ENCLOSURES 50
 
 struct feed_enclosure {
     const char *url;

@@ -139,6 +139,8 @@ json_entry(struct jp *p, const json_t *it, struct feed_entry *e)
             const json_t *size = json_object_get(t, "size_in_bytes");
             struct str type = jstr(t, "mime_type");
 
+            if (n == FEED_MAX_ENCLOSURES)
+                break;
             if (!json_is_object(t))
                 continue;
             en->url = jurl(p, t, "url");

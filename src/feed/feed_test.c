@@ -459,6 +459,26 @@ test_limits(void)
     buf_adds(&b, "x</description></item><item><title>after</title></item></channel></rss>");
     f = parse_n(b.p, b.len, NULL, NULL, &err);
     CHECK(f && f->nentries == 2 && f->entries[1].title && !strcmp(f->entries[1].title, "after"));
+    buf_reset(&b);
+    /* categories and enclosures of one entry are capped */
+    buf_adds(&b, "<rss><channel><item>");
+    for (int i = 0; i < 20000; i++)
+        buf_addf(&b, "<category>c%d</category><enclosure url=\"http://x/%d\"/>", i, i);
+    buf_adds(&b, "</item></channel></rss>");
+    f = parse_n(b.p, b.len, NULL, NULL, &err);
+    CHECK(f && f->nentries == 1 && f->entries[0].ncategories == FEED_MAX_CATEGORIES &&
+          f->entries[0].nenclosures == FEED_MAX_ENCLOSURES);
+    buf_reset(&b);
+    /* many references to a few declared entities stay cheap (hashed) */
+    buf_adds(&b, "<!DOCTYPE rss [");
+    for (int i = 0; i < 300; i++)
+        buf_addf(&b, "<!ENTITY e%d \"%d\">", i, i);
+    buf_adds(&b, "]><rss><channel><title>");
+    for (int i = 0; i < 200000; i++)
+        buf_addf(&b, "&e%d;", i % 300);
+    buf_adds(&b, "</title></channel></rss>");
+    f = parse_n(b.p, b.len, NULL, NULL, &err);
+    CHECK(f && f->title && !strncmp(f->title, "0123", 4));
     buf_release(&b);
 }
 

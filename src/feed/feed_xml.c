@@ -453,6 +453,8 @@ add_enclosure(struct xp *p, const char *url, const char *type, const char *len, 
     struct feed_enclosure e;
     int64_t n = 0;
 
+    if (p->encls->n >= FEED_MAX_ENCLOSURES)
+        return;
     e.url = feed_url(p->a, base, url ? url : "", url ? strlen(url) : 0);
     if (!e.url)
         return;

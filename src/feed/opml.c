@@ -66,6 +66,41 @@ attr(struct op *p, int nb, const xmlChar **attrs, const char *name)
     return NULL;
 }
 
+/*
+ * A category path in its one form: segments trimmed, empty ones dropped,
+ * joined by '/' ("/News//Europe " is "News/Europe"); NULL when nothing is
+ * left.  In the arena when a is given, else malloc'ed.
+ */
+static char *
+norm_category(struct arena *a, const char *s, size_t n)
+{
+    char *o = a ? arena_alloc(a, n + 1) : xmalloc(n + 1);
+    size_t w = 0;
+    size_t i = 0;
+
+    while (i < n) {
+        size_t j = i;
+        struct str seg;
+
+        while (j < n && s[j] != '/')
+            j++;
+        seg = str_trim((struct str){s + i, j - i});
+        if (seg.len) {
+            if (w)
+                o[w++] = '/';
+            memcpy(o + w, seg.p, seg.len);
+            w += seg.len;
+        }
+        i = j + 1;
+    }
+    o[w] = '\0';
+    if (w)
+        return o;
+    if (!a)
+        free(o);
+    return NULL;
+}
+
 /* A folder title as one path segment: '/' would split it, so it becomes '-'. */
 static void
 path_push(struct op *p, const char *t)
@@ -127,20 +162,12 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
             f->xml_url = xml_url;
             f->html_url = attr(p, nb_attrs, attrs, "htmlUrl");
             f->title = text ? text : title;
-            if (p->path.len) {
-                f->category = arena_strndup(p->a, p->path.p, p->path.len);
-            } else if (cat) {
-                /* OPML 2.0: "/News/Europe,/Tech": the first path */
-                size_t n = strcspn(cat, ",");
-
-                while (n && *cat == '/')
-                    cat++, n--;
-                while (n && cat[n - 1] == '/')
-                    n--;
-                f->category = n ? arena_strndup(p->a, cat, n) : NULL;
-            } else {
+            if (p->path.len)
+                f->category = norm_category(p->a, p->path.p, p->path.len);
+            else if (cat) /* OPML 2.0: "/News/Europe,/Tech": the first path */
+                f->category = norm_category(p->a, cat, strcspn(cat, ","));
+            else
                 f->category = NULL;
-            }
         }
     }
 }
@@ -311,6 +338,7 @@ levels_of(const char *c)
 
 struct order {
     const struct opml_feed *f;
+    const char *cat; /* normalized (malloc'ed) or NULL */
     size_t i;
 };
 
@@ -319,8 +347,8 @@ cmp_order(const void *x, const void *y)
 {
     const struct order *a = x;
     const struct order *b = y;
-    const char *ca = a->f->category ? a->f->category : "";
-    const char *cb = b->f->category ? b->f->category : "";
+    const char *ca = a->cat ? a->cat : "";
+    const char *cb = b->cat ? b->cat : "";
     int c = strcmp(ca, cb);
 
     if (c)
@@ -337,6 +365,9 @@ opml_write(struct buf *out, const char *title, const struct opml_feed *feeds, si
 
     for (size_t i = 0; i < n; i++) {
         ord[i].f = &feeds[i];
+        ord[i].cat = feeds[i].category
+                         ? norm_category(NULL, feeds[i].category, strlen(feeds[i].category))
+                         : NULL;
         ord[i].i = i;
     }
     qsort(ord, n, sizeof(*ord), cmp_order);
@@ -355,7 +386,7 @@ opml_write(struct buf *out, const char *title, const struct opml_feed *feeds, si
     buf_adds(out, "</title>\n  </head>\n  <body>\n");
     for (size_t k = 0; k < n; k++) {
         const struct opml_feed *f = ord[k].f;
-        const char *cat = f->category && *f->category ? f->category : NULL;
+        const char *cat = ord[k].cat;
         size_t keep = common_levels(open, cat);
         size_t want = levels_of(cat);
         const char *seg = cat;
@@ -406,6 +437,8 @@ opml_write(struct buf *out, const char *title, const struct opml_feed *feeds, si
         buf_adds(out, "</outline>\n");
     }
     buf_adds(out, "  </body>\n</opml>\n");
+    for (size_t i = 0; i < n; i++)
+        free((char *)ord[i].cat);
     free(ord);
     return out->overflow ? GZ_ELIMIT : 0;
 }

@@ -155,6 +155,23 @@ test_regressions(void)
     CHECK(o2 && o2->nfeeds == 1 && !strcmp(o2->feeds[0].xml_url, o->feeds[0].xml_url) &&
           !strcmp(o2->feeds[0].title, o->feeds[0].title));
     buf_release(&b);
+    /* fuzz_opml: empty segments in a category path came back as folders
+       without a name, which are no folders when read again */
+    o = parse("<opml><body><outline text=\"t\" xmlUrl=\"http://x/\" "
+              "category=\" /a//b/ /,/c\"/></body></opml>",
+              NULL);
+    CHECK(o && o->nfeeds == 1 && o->feeds[0].category && !strcmp(o->feeds[0].category, "a/b"));
+    {
+        struct opml_feed in = {"t", "http://x/", NULL, "//a// /b//"};
+
+        buf_reset(&b);
+        opml_write(&b, NULL, &in, 1);
+        o2 = parse(b.p, NULL);
+        CHECK(o2 && o2->nfeeds == 1 && o2->feeds[0].category &&
+              !strcmp(o2->feeds[0].category, "a/b"));
+        CHECK_NOT_CONTAINS(b.p, "text=\"\" title=\"\"");
+        buf_release(&b);
+    }
 }
 
 static const struct unit_test tests[] = {

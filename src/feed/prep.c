@@ -350,6 +350,7 @@ feed_to_utf8(struct buf *out, const char *data, size_t len, const char *charset)
 /* ---- the cleaning pass ---- */
 
 #define PREP_MAX_ENTITIES 256
+#define PREP_ENT_HASH 512 /* a power of two, above PREP_MAX_ENTITIES */
 
 struct prep_entity {
     const char *name;
@@ -371,6 +372,7 @@ struct prep {
     size_t expanded;
     int nents;
     struct prep_entity ents[PREP_MAX_ENTITIES];
+    uint16_t ent_hash[PREP_ENT_HASH]; /* index + 1 into ents, open addressing */
     struct open_el *open; /* the elements open at this point of the output */
     size_t nopen;
     size_t aopen;
@@ -600,13 +602,47 @@ find_bytes(const char *p, const char *end, const char *needle, size_t n)
     return NULL;
 }
 
+static unsigned
+ent_hash(const char *name, size_t n)
+{
+    uint32_t h = 2166136261u;
+
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)name[i]) * 16777619u;
+    return h & (PREP_ENT_HASH - 1);
+}
+
+/* The declared entity named name[0..n), or NULL; a hash keeps many references cheap. */
 static const struct prep_entity *
 find_entity(const struct prep *pp, const char *name, size_t n)
 {
-    for (int k = pp->nents - 1; k >= 0; k--)
-        if (pp->ents[k].name_len == n && !memcmp(pp->ents[k].name, name, n))
-            return &pp->ents[k];
-    return NULL;
+    if (!pp->nents)
+        return NULL;
+    for (unsigned h = ent_hash(name, n);; h = (h + 1) & (PREP_ENT_HASH - 1)) {
+        unsigned k = pp->ent_hash[h];
+        const struct prep_entity *e;
+
+        if (!k)
+            return NULL;
+        e = &pp->ents[k - 1];
+        if (e->name_len == n && !memcmp(e->name, name, n))
+            return e;
+    }
+}
+
+/* Remember an entity; the first declaration of a name wins, as in XML. */
+static void
+add_entity(struct prep *pp, const char *name, size_t name_len, const char *val, size_t val_len)
+{
+    unsigned h;
+
+    if (pp->nents >= PREP_MAX_ENTITIES || find_entity(pp, name, name_len))
+        return;
+    pp->ents[pp->nents] = (struct prep_entity){name, name_len, val, val_len};
+    pp->nents++;
+    for (h = ent_hash(name, name_len); pp->ent_hash[h]; h = (h + 1) & (PREP_ENT_HASH - 1))
+        ;
+    pp->ent_hash[h] = (uint16_t)pp->nents;
 }
 
 /*
@@ -823,14 +859,8 @@ entity_decl(struct prep *pp, const char *p, const char *end)
                               (v[k] >= 'A' && v[k] <= 'Z') || v[k] == '_'))
                             safe = 0;
                 }
-                if (safe && pp->nents < PREP_MAX_ENTITIES) {
-                    struct prep_entity *e = &pp->ents[pp->nents++];
-
-                    e->name = name;
-                    e->name_len = name_len;
-                    e->val = v;
-                    e->val_len = n;
-                }
+                if (safe)
+                    add_entity(pp, name, name_len, v, n);
                 p = q + 1;
             }
         }
