@@ -421,6 +421,10 @@ test_broken(void)
         CHECK_STR(f->entries[2].title, "three");
         CHECK_STR(f->entries[2].summary, "cut off");
     }
+    /* a namespace prefix never declared still names its module */
+    f = parse("<rss><channel><item><dc:creator>Ann</dc:creator><title>t</title></item>"
+              "</channel></rss>");
+    CHECK(f && f->nentries == 1 && f->entries[0].author && !strcmp(f->entries[0].author, "Ann"));
     /* not a feed */
     CHECK(!parse_n("<html><body>hi</body></html>", 0, NULL, NULL, &err));
     CHECK_INT(err.code, GZ_EPARSE);

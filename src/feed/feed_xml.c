@@ -310,7 +310,7 @@ find_rule(struct xp *p, const xmlChar *local, const xmlChar *prefix, const xmlCh
     const char *pre = ns_prefix(p, uri);
     size_t n = 0;
 
-    if (!pre) /* a namespace we do not know: the document's own prefix names it */
+    if (!pre || (!uri && prefix)) /* unknown or undeclared namespace: its prefix names it */
         pre = prefix ? (const char *)prefix : "";
     if (*pre) {
         size_t k = strlen(pre);
