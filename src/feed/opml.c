@@ -379,7 +379,9 @@ opml_write(struct buf *out, const char *title, const struct opml_feed *feeds, si
                 buf_adds(out, "&amp;");
             else if (*s == '<')
                 buf_adds(out, "&lt;");
-            else if ((unsigned char)*s >= 0x20 || *s == '\t')
+            else if (*s == '\r')
+                buf_adds(out, "&#13;"); /* as itself it would read back as a newline */
+            else if ((unsigned char)*s >= 0x20 || *s == '\t' || *s == '\n')
                 buf_addc(out, *s);
         }
     }

@@ -172,6 +172,16 @@ test_regressions(void)
         CHECK_NOT_CONTAINS(b.p, "text=\"\" title=\"\"");
         buf_release(&b);
     }
+    /* fuzz_opml: a list title with a line break lost it when written */
+    {
+        struct opml_feed in = {"t", "http://x/", NULL, NULL};
+
+        buf_reset(&b);
+        opml_write(&b, "two\nlines\r\nand more", &in, 1);
+        o2 = parse(b.p, NULL);
+        CHECK(o2 && o2->title && !strcmp(o2->title, "two\nlines\r\nand more"));
+        buf_release(&b);
+    }
 }
 
 static const struct unit_test tests[] = {
