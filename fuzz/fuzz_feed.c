@@ -8,7 +8,9 @@
 #include "util/buf.h"
 
 #include <curl/curl.h>
+#include <jansson.h>
 #include <libxml/parser.h>
+#include <stdlib.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,8 +39,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!feed_parse((const char *)data, size, "http://example.com/dir/feed.xml", cs, a, &f,
                     NULL)) {
         struct buf b = BUF_INIT;
+        json_t *j;
 
+        /* whatever came in, what comes out is JSON (so every string is UTF-8) */
         feed_write_json(&b, f);
+        j = json_loadb(b.p, b.len, 0, NULL);
+        if (!j)
+            abort();
+        json_decref(j);
         buf_release(&b);
     }
     arena_free(a);

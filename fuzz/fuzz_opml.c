@@ -5,6 +5,7 @@
 #include "feed/opml.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/str.h"
 
 #include <libxml/parser.h>
 #include <stddef.h>
@@ -24,6 +25,13 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+static void
+check_utf8(const char *s)
+{
+    if (s && str_utf8_valid_prefix(s, strlen(s)) != strlen(s))
+        abort();
+}
+
 static int
 same(const char *x, const char *y)
 {
@@ -40,6 +48,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!opml_parse((const char *)data, size, a, &o, NULL)) {
         struct buf b = BUF_INIT;
 
+        check_utf8(o->title);
+        for (size_t i = 0; i < o->nfeeds; i++) {
+            check_utf8(o->feeds[i].title);
+            check_utf8(o->feeds[i].xml_url);
+            check_utf8(o->feeds[i].html_url);
+            check_utf8(o->feeds[i].category);
+        }
         opml_write(&b, o->title, o->feeds, o->nfeeds);
         if (opml_parse(b.p, b.len, a, &o2, NULL) || o2->nfeeds != o->nfeeds)
             abort();

@@ -10,6 +10,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/str.h"
 #include "util/time.h"
 
 #include <curl/curl.h>
@@ -402,6 +403,7 @@ test_json_feed(void)
 static void
 test_broken(void)
 {
+    struct buf b = BUF_INIT;
     /* a line break before the declaration, a NUL, a mismatched tag, an
        unclosed CDATA: every entry before and after the damage survives */
     static const char doc[] = "\n\n  <?xml version=\"1.0\"?><rss><channel><title>B\0roken</title>"
@@ -420,6 +422,22 @@ test_broken(void)
         CHECK_STR(f->entries[1].title, "two");
         CHECK_STR(f->entries[2].title, "three");
         CHECK_STR(f->entries[2].summary, "cut off");
+    }
+    /* fuzz_opml: bytes that are not UTF-8 in an attribute's name went
+       through the cleaning pass raw */
+    {
+        static const char bad[] = "<rss><channel><title a\x8d\x8d=\"1\" b\xe9>x\x8d</title>"
+                                  "</channel></rss>";
+
+        f = parse_n(bad, sizeof(bad) - 1, NULL, NULL, &err);
+        CHECK(f != NULL);
+        CHECK_CONTAINS(f ? f->title : NULL, "x\xc2\x8d");
+        buf_reset(&b);
+        if (f) {
+            feed_write_json(&b, f);
+            CHECK_INT(str_utf8_valid_prefix(b.p, b.len), b.len);
+        }
+        buf_release(&b);
     }
     /* a namespace prefix never declared still names its module */
     f = parse("<rss><channel><item><dc:creator>Ann</dc:creator><title>t</title></item>"

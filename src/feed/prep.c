@@ -1127,13 +1127,14 @@ copy_tag(struct prep *pp, size_t i, size_t end)
 
                 while (k < end && is_name_char((unsigned char)in[k]))
                     k++;
-                if (cls[c] == C_HIGH) {
-                    while (j < k)
-                        j = copy_high(pp, j, k);
-                } else {
-                    buf_add(pp->out, in + j, k - j);
+                while (j < k) {
+                    size_t r = j;
+
+                    while (r < k && (unsigned char)in[r] < 0x80)
+                        r++;
+                    buf_add(pp->out, in + j, r - j);
+                    j = r < k ? copy_high(pp, r, k) : k;
                 }
-                j = k;
                 after_name = 1;
                 continue;
             }
