@@ -30,14 +30,13 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const charsets[] = {NULL, NULL, NULL, NULL, "utf-8", "iso-8859-1",
-                                           "windows-1251", "gb2312", "utf-16", "bogus"};
+    static const char *const charsets[] = {
+        NULL, NULL, NULL, NULL, "utf-8", "iso-8859-1", "windows-1251", "gb2312", "utf-16", "bogus"};
     struct arena *a = arena_new();
     struct feed *f;
     const char *cs = size ? charsets[data[0] % (sizeof(charsets) / sizeof(charsets[0]))] : NULL;
 
-    if (!feed_parse((const char *)data, size, "http://example.com/dir/feed.xml", cs, a, &f,
-                    NULL)) {
+    if (!feed_parse((const char *)data, size, "http://example.com/dir/feed.xml", cs, a, &f, NULL)) {
         struct buf b = BUF_INIT;
         json_t *j;
 

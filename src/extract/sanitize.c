@@ -19,12 +19,12 @@
  * content (text and allowed descendants).
  */
 enum el_action {
-    EL_NONE = 0, /* not listed: drop the tags, keep the content */
-    EL_KEEP = 1, /* keep tag and content */
-    EL_VOID = 2, /* keep, has no content and no end tag */
-    EL_DROP = 3, /* drop tag and everything inside */
-    EL_RAW = 4,  /* drop tag and its raw-text content (script, style, ...) */
-    EL_GONE = 5, /* drop the tag, which has no content (input, meta, embed, ...) */
+    EL_NONE = 0,    /* not listed: drop the tags, keep the content */
+    EL_KEEP = 1,    /* keep tag and content */
+    EL_VOID = 2,    /* keep, has no content and no end tag */
+    EL_DROP = 3,    /* drop tag and everything inside */
+    EL_RAW = 4,     /* drop tag and its raw-text content (script, style, ...) */
+    EL_GONE = 5,    /* drop the tag, which has no content (input, meta, embed, ...) */
     EL_FOREIGN = 6, /* svg, math: kept with the foreign allowlist below */
 };
 
@@ -44,43 +44,117 @@ struct el_rule {
 #define PARA (EF_BLOCK | EF_PARA | EF_CLOSES_P)
 
 static const struct el_rule el_rules[] = {
-    {"a", EL_KEEP, 0},           {"abbr", EL_KEEP, 0},        {"acronym", EL_KEEP, 0},
-    {"address", EL_KEEP, BLK},   {"applet", EL_DROP, 0},      {"area", EL_GONE, 0},
-    {"article", EL_KEEP, BLK},   {"aside", EL_KEEP, BLK},     {"audio", EL_KEEP, 0},
-    {"b", EL_KEEP, 0},           {"base", EL_GONE, 0},        {"basefont", EL_GONE, 0},
-    {"bdi", EL_KEEP, 0},         {"bdo", EL_KEEP, 0},         {"bgsound", EL_GONE, 0},
-    {"big", EL_KEEP, 0},         {"blockquote", EL_KEEP, PARA}, {"br", EL_VOID, EF_BLOCK},
-    {"button", EL_DROP, 0},      {"caption", EL_KEEP, EF_BLOCK}, {"center", EL_KEEP, BLK},
-    {"cite", EL_KEEP, 0},        {"code", EL_KEEP, 0},        {"col", EL_VOID, 0},
-    {"colgroup", EL_KEEP, 0},    {"dd", EL_KEEP, BLK},        {"del", EL_KEEP, 0},
-    {"details", EL_KEEP, BLK},   {"dfn", EL_KEEP, 0},         {"div", EL_KEEP, BLK},
-    {"dl", EL_KEEP, BLK},        {"dt", EL_KEEP, BLK},        {"em", EL_KEEP, 0},
-    {"embed", EL_GONE, 0},       {"figcaption", EL_KEEP, BLK}, {"figure", EL_KEEP, BLK},
-    {"font", EL_KEEP, 0},        {"footer", EL_KEEP, BLK},    {"form", EL_DROP, 0},
-    {"frame", EL_GONE, 0},       {"h1", EL_KEEP, PARA},       {"h2", EL_KEEP, PARA},
-    {"h3", EL_KEEP, PARA},       {"h4", EL_KEEP, PARA},       {"h5", EL_KEEP, PARA},
-    {"h6", EL_KEEP, PARA},       {"head", EL_DROP, 0},        {"header", EL_KEEP, BLK},
-    {"hr", EL_VOID, BLK},        {"i", EL_KEEP, 0},           {"img", EL_VOID, 0},
-    {"input", EL_GONE, 0},       {"ins", EL_KEEP, 0},         {"kbd", EL_KEEP, 0},
-    {"keygen", EL_GONE, 0},      {"label", EL_KEEP, 0},       {"legend", EL_KEEP, 0},
-    {"li", EL_KEEP, BLK},        {"link", EL_GONE, 0},        {"main", EL_KEEP, BLK},
-    {"mark", EL_KEEP, 0},        {"math", EL_FOREIGN, 0},        {"meta", EL_GONE, 0},
-    {"nav", EL_KEEP, BLK},       {"noembed", EL_RAW, 0},      {"noframes", EL_RAW, 0},
-    {"ol", EL_KEEP, PARA},       {"optgroup", EL_DROP, 0},    {"option", EL_DROP, 0},
-    {"p", EL_KEEP, PARA},        {"param", EL_GONE, 0},       {"picture", EL_KEEP, 0},
-    {"plaintext", EL_RAW, 0},    {"pre", EL_KEEP, PARA},      {"q", EL_KEEP, 0},
-    {"rp", EL_KEEP, 0},          {"rt", EL_KEEP, 0},          {"ruby", EL_KEEP, 0},
-    {"s", EL_KEEP, 0},           {"samp", EL_KEEP, 0},        {"script", EL_RAW, 0},
-    {"section", EL_KEEP, BLK},   {"select", EL_DROP, 0},      {"small", EL_KEEP, 0},
-    {"source", EL_VOID, 0},      {"span", EL_KEEP, 0},        {"strike", EL_KEEP, 0},
-    {"strong", EL_KEEP, 0},      {"style", EL_RAW, 0},        {"sub", EL_KEEP, 0},
-    {"summary", EL_KEEP, BLK},   {"sup", EL_KEEP, 0},         {"svg", EL_FOREIGN, 0},
-    {"table", EL_KEEP, PARA},    {"tbody", EL_KEEP, 0},       {"td", EL_KEEP, EF_BLOCK},
-    {"template", EL_DROP, 0},    {"textarea", EL_RAW, 0},     {"tfoot", EL_KEEP, 0},
-    {"th", EL_KEEP, EF_BLOCK},   {"thead", EL_KEEP, 0},       {"time", EL_KEEP, 0},
-    {"title", EL_RAW, 0},        {"tr", EL_KEEP, EF_BLOCK},   {"track", EL_GONE, 0},
-    {"tt", EL_KEEP, 0},          {"u", EL_KEEP, 0},           {"ul", EL_KEEP, PARA},
-    {"var", EL_KEEP, 0},         {"video", EL_KEEP, 0},       {"wbr", EL_VOID, 0},
+    {"a", EL_KEEP, 0},
+    {"abbr", EL_KEEP, 0},
+    {"acronym", EL_KEEP, 0},
+    {"address", EL_KEEP, BLK},
+    {"applet", EL_DROP, 0},
+    {"area", EL_GONE, 0},
+    {"article", EL_KEEP, BLK},
+    {"aside", EL_KEEP, BLK},
+    {"audio", EL_KEEP, 0},
+    {"b", EL_KEEP, 0},
+    {"base", EL_GONE, 0},
+    {"basefont", EL_GONE, 0},
+    {"bdi", EL_KEEP, 0},
+    {"bdo", EL_KEEP, 0},
+    {"bgsound", EL_GONE, 0},
+    {"big", EL_KEEP, 0},
+    {"blockquote", EL_KEEP, PARA},
+    {"br", EL_VOID, EF_BLOCK},
+    {"button", EL_DROP, 0},
+    {"caption", EL_KEEP, EF_BLOCK},
+    {"center", EL_KEEP, BLK},
+    {"cite", EL_KEEP, 0},
+    {"code", EL_KEEP, 0},
+    {"col", EL_VOID, 0},
+    {"colgroup", EL_KEEP, 0},
+    {"dd", EL_KEEP, BLK},
+    {"del", EL_KEEP, 0},
+    {"details", EL_KEEP, BLK},
+    {"dfn", EL_KEEP, 0},
+    {"div", EL_KEEP, BLK},
+    {"dl", EL_KEEP, BLK},
+    {"dt", EL_KEEP, BLK},
+    {"em", EL_KEEP, 0},
+    {"embed", EL_GONE, 0},
+    {"figcaption", EL_KEEP, BLK},
+    {"figure", EL_KEEP, BLK},
+    {"font", EL_KEEP, 0},
+    {"footer", EL_KEEP, BLK},
+    {"form", EL_DROP, 0},
+    {"frame", EL_GONE, 0},
+    {"h1", EL_KEEP, PARA},
+    {"h2", EL_KEEP, PARA},
+    {"h3", EL_KEEP, PARA},
+    {"h4", EL_KEEP, PARA},
+    {"h5", EL_KEEP, PARA},
+    {"h6", EL_KEEP, PARA},
+    {"head", EL_DROP, 0},
+    {"header", EL_KEEP, BLK},
+    {"hr", EL_VOID, BLK},
+    {"i", EL_KEEP, 0},
+    {"img", EL_VOID, 0},
+    {"input", EL_GONE, 0},
+    {"ins", EL_KEEP, 0},
+    {"kbd", EL_KEEP, 0},
+    {"keygen", EL_GONE, 0},
+    {"label", EL_KEEP, 0},
+    {"legend", EL_KEEP, 0},
+    {"li", EL_KEEP, BLK},
+    {"link", EL_GONE, 0},
+    {"main", EL_KEEP, BLK},
+    {"mark", EL_KEEP, 0},
+    {"math", EL_FOREIGN, 0},
+    {"meta", EL_GONE, 0},
+    {"nav", EL_KEEP, BLK},
+    {"noembed", EL_RAW, 0},
+    {"noframes", EL_RAW, 0},
+    {"ol", EL_KEEP, PARA},
+    {"optgroup", EL_DROP, 0},
+    {"option", EL_DROP, 0},
+    {"p", EL_KEEP, PARA},
+    {"param", EL_GONE, 0},
+    {"picture", EL_KEEP, 0},
+    {"plaintext", EL_RAW, 0},
+    {"pre", EL_KEEP, PARA},
+    {"q", EL_KEEP, 0},
+    {"rp", EL_KEEP, 0},
+    {"rt", EL_KEEP, 0},
+    {"ruby", EL_KEEP, 0},
+    {"s", EL_KEEP, 0},
+    {"samp", EL_KEEP, 0},
+    {"script", EL_RAW, 0},
+    {"section", EL_KEEP, BLK},
+    {"select", EL_DROP, 0},
+    {"small", EL_KEEP, 0},
+    {"source", EL_VOID, 0},
+    {"span", EL_KEEP, 0},
+    {"strike", EL_KEEP, 0},
+    {"strong", EL_KEEP, 0},
+    {"style", EL_RAW, 0},
+    {"sub", EL_KEEP, 0},
+    {"summary", EL_KEEP, BLK},
+    {"sup", EL_KEEP, 0},
+    {"svg", EL_FOREIGN, 0},
+    {"table", EL_KEEP, PARA},
+    {"tbody", EL_KEEP, 0},
+    {"td", EL_KEEP, EF_BLOCK},
+    {"template", EL_DROP, 0},
+    {"textarea", EL_RAW, 0},
+    {"tfoot", EL_KEEP, 0},
+    {"th", EL_KEEP, EF_BLOCK},
+    {"thead", EL_KEEP, 0},
+    {"time", EL_KEEP, 0},
+    {"title", EL_RAW, 0},
+    {"tr", EL_KEEP, EF_BLOCK},
+    {"track", EL_GONE, 0},
+    {"tt", EL_KEEP, 0},
+    {"u", EL_KEEP, 0},
+    {"ul", EL_KEEP, PARA},
+    {"var", EL_KEEP, 0},
+    {"video", EL_KEEP, 0},
+    {"wbr", EL_VOID, 0},
     {"xmp", EL_RAW, 0},
 };
 
@@ -977,8 +1051,8 @@ san_find(const struct san *s, const char *name, const char *const *stops)
 static void
 san_implied_close(struct san *s, const struct el_rule *r)
 {
-    static const char *const p_scope[] = {"table", "td", "th", "caption", "button", "applet",
-                                          "svg", "math", NULL};
+    static const char *const p_scope[] = {"table",  "td",  "th",   "caption", "button",
+                                          "applet", "svg", "math", NULL};
     static const char *const li_scope[] = {"ul", "ol", "table", NULL};
     static const char *const dl_scope[] = {"dl", "table", NULL};
     static const char *const tr_scope[] = {"table", NULL};
@@ -1364,7 +1438,7 @@ text_add(struct text_state *ts, const char *s, size_t n)
         {
             const unsigned char *q = p + k;
 
-            while (q < end && *q > ' ' && *q < 0x80)
+            while (q<end && * q> ' ' && *q < 0x80)
                 q++;
             buf_add(ts->out, p, (size_t)(q - p));
             p = q;

@@ -66,10 +66,10 @@ static void
 test_svg_mathml(void)
 {
     /* static drawings and formulas stay, namespaced as HTML parsers expect */
-    CHECK_STR(clean("<svg viewbox=\"0 0 9 9\"><circle cx=\"1\" r=\"2\" fill=\"#f00\"/></svg>",
-                    NULL),
-              "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 9 9\"><circle cx=\"1\" "
-              "r=\"2\" fill=\"#f00\"></circle></svg>");
+    CHECK_STR(
+        clean("<svg viewbox=\"0 0 9 9\"><circle cx=\"1\" r=\"2\" fill=\"#f00\"/></svg>", NULL),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 9 9\"><circle cx=\"1\" "
+        "r=\"2\" fill=\"#f00\"></circle></svg>");
     CHECK_STR(clean("<math><mi>a</mi><mo>+</mo></math>", NULL),
               "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mi>a</mi><mo>+</mo></math>");
     CHECK_STR(clean("<svg><a xlink:href=\"http://ok.example/\"><text>t</text></a></svg>", NULL),
@@ -81,9 +81,9 @@ test_svg_mathml(void)
                              "</foreignObject></svg>",
                              NULL),
                        "javascript");
-    CHECK_NOT_CONTAINS(clean("<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>",
-                             NULL),
-                       "javascript");
+    CHECK_NOT_CONTAINS(
+        clean("<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>", NULL),
+        "javascript");
     CHECK_NOT_CONTAINS(clean("<svg><a href=\" jav&#x09;ascript:alert(1)\">x</a></svg>", NULL),
                        "script");
     CHECK_NOT_CONTAINS(clean("<svg><animate attributeName=\"href\" values=\"javascript:alert(1)\"/>"
@@ -119,8 +119,7 @@ test_feed_quirks(void)
 {
     /* feedparser's choices where HTML differs: what is inside an unknown
        element is kept (object fallback, iframe text, blink) */
-    CHECK_STR(clean("safe<object data=\"x\"> <b>description</b>", NULL),
-              "safe <b>description</b>");
+    CHECK_STR(clean("safe<object data=\"x\"> <b>description</b>", NULL), "safe <b>description</b>");
     CHECK_STR(clean("<blink>safe</blink> description", NULL), "safe description");
     CHECK_STR(clean("sa<!-- -- nonwhitespace >fe<script>alert(1);</script>", NULL), "safe");
     CHECK_STR(clean("safe<!--", NULL), "safe");

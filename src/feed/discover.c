@@ -20,8 +20,8 @@
 #include <string.h>
 
 static const char *const feed_types[] = {
-    "application/rss+xml",   "application/atom+xml", "application/rdf+xml",
-    "application/feed+json", "application/json",     "application/x.atom+xml",
+    "application/rss+xml",    "application/atom+xml", "application/rdf+xml",
+    "application/feed+json",  "application/json",     "application/x.atom+xml",
     "application/x-atom+xml",
 };
 

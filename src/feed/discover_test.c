@@ -22,7 +22,8 @@ test_links(void)
         "<!-- <link rel=\"alternate\" type=\"application/rss+xml\" href=\"/commented\"> -->\n"
         "<script>document.write('<link rel=\"alternate\" type=\"application/rss+xml\" "
         "href=\"/scripted\">')</script>\n"
-        "<link rel=\"alternate\" type=\"application/feed+json\" href=\"//cdn.example.com/f.json\">\n"
+        "<link rel=\"alternate\" type=\"application/feed+json\" "
+        "href=\"//cdn.example.com/f.json\">\n"
         "<link rel=\"alternate\" type=\"text/html\" hreflang=\"fr\" href=\"/fr/\">\n"
         "<link rel=\"alternate\" type=\"application/rss+xml\" href=\"javascript:alert(1)\">\n"
         "<link rel=\"alternate\" type=\"application/rss+xml\" href=\"feed.xml\">\n"
@@ -31,8 +32,8 @@ test_links(void)
     struct feed_candidate *c;
     size_t n;
 
-    CHECK_INT(feed_discover(page, sizeof(page) - 1, "https://example.com/post/1?x=y", arena, &c,
-                            &n, NULL),
+    CHECK_INT(feed_discover(page, sizeof(page) - 1, "https://example.com/post/1?x=y", arena, &c, &n,
+                            NULL),
               0);
     CHECK_INT(n, 10);
     if (n != 10)
@@ -66,9 +67,9 @@ test_without_url(void)
     /* nothing at all, and a page cut off inside a tag */
     CHECK_INT(feed_discover("", 0, NULL, arena, &c, &n, NULL), 0);
     CHECK_INT(n, 0);
-    CHECK_INT(feed_discover("<link rel=\"alternate\" type=\"app", 31, "http://a/", arena, &c, &n,
-                            NULL),
-              0);
+    CHECK_INT(
+        feed_discover("<link rel=\"alternate\" type=\"app", 31, "http://a/", arena, &c, &n, NULL),
+        0);
     CHECK_INT(n, 6);
 }
 

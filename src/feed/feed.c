@@ -20,8 +20,8 @@
 #include <string.h>
 
 static const char *const format_names[] = {
-    [FEED_UNKNOWN] = "unknown", [FEED_RSS2] = "rss2",     [FEED_RSS09X] = "rss09x",
-    [FEED_RSS1] = "rss1",       [FEED_ATOM10] = "atom10", [FEED_ATOM03] = "atom03",
+    [FEED_UNKNOWN] = "unknown",   [FEED_RSS2] = "rss2",     [FEED_RSS09X] = "rss09x",
+    [FEED_RSS1] = "rss1",         [FEED_ATOM10] = "atom10", [FEED_ATOM03] = "atom03",
     [FEED_JSONFEED] = "jsonfeed",
 };
 
@@ -77,8 +77,7 @@ feed_parser_free(struct feed_parser *fp)
 
 int
 feed_parser_parse(struct feed_parser *fp, const char *data, size_t len, const char *url,
-                  const char *http_charset, struct arena *a, struct feed **out,
-                  struct gz_err *err)
+                  const char *http_charset, struct arena *a, struct feed **out, struct gz_err *err)
 {
     *out = NULL;
     if (len > FEED_MAX_BYTES)
@@ -91,8 +90,8 @@ feed_parser_parse(struct feed_parser *fp, const char *data, size_t len, const ch
 }
 
 int
-feed_parse(const char *data, size_t len, const char *url, const char *http_charset,
-           struct arena *a, struct feed **out, struct gz_err *err)
+feed_parse(const char *data, size_t len, const char *url, const char *http_charset, struct arena *a,
+           struct feed **out, struct gz_err *err)
 {
     struct feed_parser *fp = feed_parser_new();
     int rc = feed_parser_parse(fp, data, len, url, http_charset, a, out, err);
@@ -214,21 +213,56 @@ feed_url(struct arena *a, const char *base, const char *ref, size_t n)
 
 /* feedparser's _HTMLSanitizer.acceptable_elements, sorted for bsearch. */
 static const char *const html_elements[] = {
-    "a",        "abbr",     "acronym",  "address",    "area",     "article",  "aside",
-    "audio",    "b",        "big",      "blockquote", "br",       "button",   "canvas",
-    "caption",  "center",   "cite",     "code",       "col",      "colgroup", "command",
-    "datagrid", "datalist", "dd",       "del",        "details",  "dfn",      "dialog",
-    "dir",      "div",      "dl",       "dt",         "em",       "event-source", "fieldset",
-    "figcaption", "figure", "font",     "footer",     "form",     "h1",       "h2",
-    "h3",       "h4",       "h5",       "h6",         "header",   "hr",       "i",
-    "img",      "input",    "ins",      "kbd",        "keygen",   "label",    "legend",
-    "li",       "m",        "map",      "menu",       "meter",    "multicol", "nav",
-    "nextid",   "noscript", "ol",       "optgroup",   "option",   "output",   "p",
-    "pre",      "progress", "q",        "s",          "samp",     "section",  "select",
-    "small",    "sound",    "source",   "spacer",     "span",     "strike",   "strong",
-    "sub",      "sup",      "table",    "tbody",      "td",       "textarea", "tfoot",
-    "th",       "thead",    "time",     "tr",         "tt",       "u",        "ul",
-    "var",      "video",
+    "a",          "abbr",
+    "acronym",    "address",
+    "area",       "article",
+    "aside",      "audio",
+    "b",          "big",
+    "blockquote", "br",
+    "button",     "canvas",
+    "caption",    "center",
+    "cite",       "code",
+    "col",        "colgroup",
+    "command",    "datagrid",
+    "datalist",   "dd",
+    "del",        "details",
+    "dfn",        "dialog",
+    "dir",        "div",
+    "dl",         "dt",
+    "em",         "event-source",
+    "fieldset",   "figcaption",
+    "figure",     "font",
+    "footer",     "form",
+    "h1",         "h2",
+    "h3",         "h4",
+    "h5",         "h6",
+    "header",     "hr",
+    "i",          "img",
+    "input",      "ins",
+    "kbd",        "keygen",
+    "label",      "legend",
+    "li",         "m",
+    "map",        "menu",
+    "meter",      "multicol",
+    "nav",        "nextid",
+    "noscript",   "ol",
+    "optgroup",   "option",
+    "output",     "p",
+    "pre",        "progress",
+    "q",          "s",
+    "samp",       "section",
+    "select",     "small",
+    "sound",      "source",
+    "spacer",     "span",
+    "strike",     "strong",
+    "sub",        "sup",
+    "table",      "tbody",
+    "td",         "textarea",
+    "tfoot",      "th",
+    "thead",      "time",
+    "tr",         "tt",
+    "u",          "ul",
+    "var",        "video",
 };
 
 static int
@@ -240,8 +274,8 @@ cmp_name(const void *k, const void *e)
 static int
 is_word(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c >= 0x80;
 }
 
 int

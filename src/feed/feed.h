@@ -44,20 +44,20 @@ enum feed_format {
 
 struct feed_enclosure {
     const char *url;
-    const char *type;   /* may be NULL */
-    int64_t length;     /* bytes, 0 when unknown */
+    const char *type; /* may be NULL */
+    int64_t length;   /* bytes, 0 when unknown */
 };
 
 struct feed_entry {
-    const char *id;        /* guid / id; may be NULL (callers fall back to link) */
-    const char *title;     /* plain text, may be NULL */
-    const char *link;      /* absolute when resolvable, may be NULL */
-    const char *author;    /* plain text, may be NULL */
-    const char *summary;   /* sanitized HTML, may be NULL */
-    const char *content;   /* sanitized HTML (content:encoded, atom:content), may be NULL */
-    const char *image;     /* media:thumbnail / media:content image / enclosure image */
-    int64_t published;     /* 0 when absent */
-    int64_t updated;       /* 0 when absent */
+    const char *id;      /* guid / id; may be NULL (callers fall back to link) */
+    const char *title;   /* plain text, may be NULL */
+    const char *link;    /* absolute when resolvable, may be NULL */
+    const char *author;  /* plain text, may be NULL */
+    const char *summary; /* sanitized HTML, may be NULL */
+    const char *content; /* sanitized HTML (content:encoded, atom:content), may be NULL */
+    const char *image;   /* media:thumbnail / media:content image / enclosure image */
+    int64_t published;   /* 0 when absent */
+    int64_t updated;     /* 0 when absent */
     const char **categories;
     size_t ncategories;
     struct feed_enclosure *enclosures;

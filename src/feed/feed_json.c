@@ -103,8 +103,8 @@ json_entry(struct jp *p, const json_t *it, struct feed_entry *e)
         e->link = jurl(p, it, "external_url");
     e->author = jauthor(p, it);
     if (html.p)
-        e->content = feed_html(p->a, p->scratch, html.p, html.len, CT_HTML, e->link ? e->link
-                                                                                    : p->base);
+        e->content =
+            feed_html(p->a, p->scratch, html.p, html.len, CT_HTML, e->link ? e->link : p->base);
     else if (text.p)
         e->content = feed_html(p->a, p->scratch, text.p, text.len, CT_TEXT, NULL);
     if (summary.p)

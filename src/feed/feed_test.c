@@ -249,8 +249,7 @@ test_entities(void)
     CHECK_STR(f->title, "caf\xc3\xa9 \xe2\x80\xa6 \xc2\xa9 \xc2\xa0x");
     CHECK_STR(f->link, "http://x/?a=1&b=2");
     /* a bare '&' and an unknown name stay text; &#146; is windows-1252's quote */
-    CHECK_STR(f->entries[0].title,
-              "AT&T &unknown; \xe2\x80\x99 \xe2\x80\x99 \xf0\x9f\x98\x80");
+    CHECK_STR(f->entries[0].title, "AT&T &unknown; \xe2\x80\x99 \xe2\x80\x99 \xf0\x9f\x98\x80");
     CHECK_STR(f->entries[0].summary, "<p>&eacute;</p>");
     /* a declared internal entity with a plain value is expanded */
     f = parse("<!DOCTYPE rss [<!ENTITY who \"World\"><!ENTITY star \"&#9733;\">]>"
@@ -274,19 +273,22 @@ test_encodings(void)
     static const char gb[] = "<?xml version=\"1.0\" encoding=\"gb2312\"?>"
                              "<rss><channel><title>\xd6\xd0\xce\xc4</title></channel></rss>";
     /* "é" in UTF-16LE with a byte-order mark */
-    static const char u16[] = "\xff\xfe<\0r\0s\0s\0>\0<\0c\0h\0a\0n\0n\0e\0l\0>\0<\0t\0i\0t\0l\0e\0>"
-                              "\0\xe9\0<\0/\0t\0i\0t\0l\0e\0>\0<\0/\0c\0h\0a\0n\0n\0e\0l\0>\0<\0/"
-                              "\0r\0s\0s\0>\0";
+    static const char u16[] =
+        "\xff\xfe<\0r\0s\0s\0>\0<\0c\0h\0a\0n\0n\0e\0l\0>\0<\0t\0i\0t\0l\0e\0>"
+        "\0\xe9\0<\0/\0t\0i\0t\0l\0e\0>\0<\0/\0c\0h\0a\0n\0n\0e\0l\0>\0<\0/"
+        "\0r\0s\0s\0>\0";
     /* undeclared bytes that are not UTF-8 are windows-1252 */
-    static const char stray[] = "<rss><channel><title>na\xefve \xe2\x82\xac</title></channel></rss>";
+    static const char stray[] =
+        "<rss><channel><title>na\xefve \xe2\x82\xac</title></channel></rss>";
     /* claims ISO-8859-1 but is UTF-8 */
     static const char liar[] = "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>"
                                "<rss><channel><title>Gr\xc3\xbc\xc3\x9f"
                                "e</title></channel></rss>";
 
     f = parse_n(latin1, sizeof(latin1) - 1, NULL, NULL, &err);
-    CHECK(f && f->title && !strcmp(f->title, "Gr\xc3\xbc\xc3\x9f"
-                                             "e \xe2\x80\x9cquoted\xe2\x80\x9d"));
+    CHECK(f && f->title &&
+          !strcmp(f->title, "Gr\xc3\xbc\xc3\x9f"
+                            "e \xe2\x80\x9cquoted\xe2\x80\x9d"));
     f = parse_n(cp1251, sizeof(cp1251) - 1, NULL, "windows-1251", &err);
     CHECK(f && f->title && !strcmp(f->title, "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82"));
     f = parse_n(gb, sizeof(gb) - 1, NULL, NULL, &err);
@@ -296,8 +298,9 @@ test_encodings(void)
     f = parse_n(stray, sizeof(stray) - 1, NULL, NULL, &err);
     CHECK(f && f->title && !strcmp(f->title, "na\xc3\xafve \xe2\x82\xac"));
     f = parse_n(liar, sizeof(liar) - 1, NULL, NULL, &err);
-    CHECK(f && f->title && !strcmp(f->title, "Gr\xc3\xbc\xc3\x9f"
-                                             "e"));
+    CHECK(f && f->title &&
+          !strcmp(f->title, "Gr\xc3\xbc\xc3\x9f"
+                            "e"));
     /* the transport's charset wins over the declaration */
     f = parse_n(latin1, sizeof(latin1) - 1, NULL, "utf-8", &err);
     CHECK(f && f->title && !strncmp(f->title, "Gr\xc3\xbc\xc3\x9f", 5));

@@ -212,7 +212,7 @@ struct frame {
     unsigned char quiet;     /* inline <div> of escaped content: not written */
     unsigned char skip;      /* inside image, source, ...: fills nothing */
     unsigned char in_entry;
-    unsigned char permalink; /* guid: may serve as the link */
+    unsigned char permalink;  /* guid: may serve as the link */
     unsigned char html_field; /* the field holds HTML (entry summary/content) */
     int prev_sink;
     size_t text_start;
@@ -234,7 +234,7 @@ struct xp {
     struct feed *feed;
     int depth;
     int not_feed;
-    int sink; /* index of the frame collecting text, or -1 */
+    int sink;         /* index of the frame collecting text, or -1 */
     struct buf *text; /* these point into the struct feed_parser */
     struct buf *scratch;
     struct buf *scratch2;
@@ -735,8 +735,8 @@ finish_text(struct xp *p, struct frame *f)
 static void
 finish_value(struct xp *p, struct frame *f)
 {
-    struct str raw = str_trim((struct str){p->text->p + f->text_start,
-                                           p->text->len - f->text_start});
+    struct str raw =
+        str_trim((struct str){p->text->p + f->text_start, p->text->len - f->text_start});
     struct slot *sl = slots(p, f->in_entry);
     const char *v;
     int64_t t;
@@ -904,8 +904,7 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
             break; /* RSS: the link is the text */
         if (rel && !str_casecmp(rel, "enclosure")) {
             if (entry)
-                add_enclosure(p, href, type, attr_get(p, nb_attrs, attrs, "length", NULL),
-                              f->base);
+                add_enclosure(p, href, type, attr_get(p, nb_attrs, attrs, "length", NULL), f->base);
         } else if (alternate && map_ctype(type, CT_HTML) != CT_OTHER) {
             const char *u = feed_url(p->a, f->base, href, strlen(href));
 
@@ -926,8 +925,7 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
         const char *medium = attr_get(p, nb_attrs, attrs, "medium", NULL);
         const char *type = attr_get(p, nb_attrs, attrs, "type", NULL);
 
-        if ((medium && !str_casecmp(medium, "image")) ||
-            (type && !str_ncasecmp(type, "image/", 6)))
+        if ((medium && !str_casecmp(medium, "image")) || (type && !str_ncasecmp(type, "image/", 6)))
             set_image(p, attr_get(p, nb_attrs, attrs, "url", NULL), 2, f->base);
         return;
     }

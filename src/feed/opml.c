@@ -29,7 +29,7 @@ struct op {
     int not_opml;
     int in_head_title; /* depth of <head><title>, or 0 */
     struct buf title;
-    struct buf path; /* folder titles joined by '/' */
+    struct buf path;                     /* folder titles joined by '/' */
     size_t path_len[OPML_MAX_DEPTH + 1]; /* path.len before each outline level */
     struct feed_list feeds;
 };

@@ -93,8 +93,8 @@ cs_lookup(const char *name, size_t n, char *iconv_name, size_t iconv_size)
         low[k] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
     }
     low[k] = '\0';
-    a = bsearch(low, cs_aliases, sizeof(cs_aliases) / sizeof(cs_aliases[0]),
-                sizeof(cs_aliases[0]), cmp_alias);
+    a = bsearch(low, cs_aliases, sizeof(cs_aliases) / sizeof(cs_aliases[0]), sizeof(cs_aliases[0]),
+                cmp_alias);
     if (a) {
         if (a->cs == CS_ICONV)
             snprintf(iconv_name, iconv_size, "%s", a->iconv_name);
@@ -373,7 +373,7 @@ struct prep {
     int nents;
     struct prep_entity ents[PREP_MAX_ENTITIES];
     uint16_t ent_hash[PREP_ENT_HASH]; /* index + 1 into ents, open addressing */
-    struct open_el *open; /* the elements open at this point of the output */
+    struct open_el *open;             /* the elements open at this point of the output */
     size_t nopen;
     size_t aopen;
 };
@@ -382,38 +382,32 @@ struct prep {
 enum byte_class { C_PLAIN = 0, C_LT, C_AMP, C_CTRL, C_HIGH, C_QUOT, C_APOS, C_GT };
 
 static const unsigned char cls[256] = {
-    C_CTRL, C_CTRL, C_CTRL, C_CTRL, C_CTRL, C_CTRL, C_CTRL, C_CTRL,
-    C_CTRL, C_PLAIN, C_PLAIN, C_CTRL, C_CTRL, C_PLAIN, C_CTRL, C_CTRL,
-    C_CTRL, C_CTRL, C_CTRL, C_CTRL, C_CTRL, C_CTRL, C_CTRL, C_CTRL,
-    C_CTRL, C_CTRL, C_CTRL, C_CTRL, C_CTRL, C_CTRL, C_CTRL, C_CTRL,
-    C_PLAIN, C_PLAIN, C_QUOT, C_PLAIN, C_PLAIN, C_PLAIN, C_AMP, C_APOS,
-    C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN,
-    C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN,
-    C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_LT, C_PLAIN, C_GT, C_PLAIN,
-    C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN,
-    C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN,
-    C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN,
-    C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN,
-    C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN,
-    C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN,
-    C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN,
-    C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN,
-    C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH,
-    C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH,
-    C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH,
-    C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH,
-    C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH,
-    C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH,
-    C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH,
-    C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH,
-    C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH,
-    C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH,
-    C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH,
-    C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH,
-    C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH,
-    C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH,
-    C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH,
-    C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH,
+    C_CTRL,  C_CTRL,  C_CTRL,  C_CTRL,  C_CTRL,  C_CTRL,  C_CTRL,  C_CTRL,  C_CTRL,  C_PLAIN,
+    C_PLAIN, C_CTRL,  C_CTRL,  C_PLAIN, C_CTRL,  C_CTRL,  C_CTRL,  C_CTRL,  C_CTRL,  C_CTRL,
+    C_CTRL,  C_CTRL,  C_CTRL,  C_CTRL,  C_CTRL,  C_CTRL,  C_CTRL,  C_CTRL,  C_CTRL,  C_CTRL,
+    C_CTRL,  C_CTRL,  C_PLAIN, C_PLAIN, C_QUOT,  C_PLAIN, C_PLAIN, C_PLAIN, C_AMP,   C_APOS,
+    C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN,
+    C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN,
+    C_LT,    C_PLAIN, C_GT,    C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN,
+    C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN,
+    C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN,
+    C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN,
+    C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN,
+    C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN,
+    C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_PLAIN, C_HIGH,  C_HIGH,
+    C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,
+    C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,
+    C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,
+    C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,
+    C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,
+    C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,
+    C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,
+    C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,
+    C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,
+    C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,
+    C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,
+    C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,
+    C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,  C_HIGH,
 };
 
 /*

@@ -117,7 +117,6 @@ buf_adds(struct buf *b, const char *s)
     return buf_add(b, s, strlen(s));
 }
 
-
 int
 buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 {

@@ -12,9 +12,9 @@
 #include <stdint.h>
 
 struct entity {
-    const char *name; /* without '&' and ';' */
-    uint32_t cp1;     /* the code point(s) it stands for */
-    uint32_t cp2;     /* a second code point, or 0 */
+    const char *name;     /* without '&' and ';' */
+    uint32_t cp1;         /* the code point(s) it stands for */
+    uint32_t cp2;         /* a second code point, or 0 */
     unsigned char legacy; /* also recognised without the ';' (as in "&amp") */
 };
 

@@ -168,9 +168,8 @@ test_urls(void)
     CHECK_INT(url_resolve(&b, "http://example.com/a/", "https://other.org/x", NULL), 0);
     CHECK_STR(b.p, "https://other.org/x");
     buf_reset(&b);
-    CHECK_INT(url_canonical(&b, "HTTPS://Example.COM:443/story?id=5&utm_source=x&fbclid=y#top",
-                            NULL),
-              0);
+    CHECK_INT(
+        url_canonical(&b, "HTTPS://Example.COM:443/story?id=5&utm_source=x&fbclid=y#top", NULL), 0);
     CHECK_STR(b.p, "https://example.com/story?id=5");
     buf_reset(&b);
     CHECK_INT(url_canonical(&b, "http://example.com?utm_medium=rss", NULL), 0);
@@ -224,9 +223,9 @@ test_config(void)
 }
 
 static const struct unit_test tests[] = {
-    {"buf", test_buf},       {"arena", test_arena}, {"dates", test_dates},
-    {"relative", test_relative}, {"urls", test_urls}, {"utf8", test_utf8},
-    {"config", test_config}, {NULL, NULL},
+    {"buf", test_buf},           {"arena", test_arena}, {"dates", test_dates},
+    {"relative", test_relative}, {"urls", test_urls},   {"utf8", test_utf8},
+    {"config", test_config},     {NULL, NULL},
 };
 
 int
