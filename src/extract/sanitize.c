@@ -982,6 +982,7 @@ tok_skip_raw(struct tok *t, const char *name)
 
 struct san_frame {
     const char *name;      /* as written (canonical case) */
+    const char *lower;     /* lower case, as tokens name it */
     unsigned char action;  /* EL_KEEP or EL_DROP */
     unsigned char ns;      /* enum ns_kind of the element */
     unsigned char emitted; /* 1: its start tag was written, so its end tag must be */
@@ -1036,9 +1037,9 @@ san_find(const struct san *s, const char *name, const char *const *stops)
     int low = s->depth > SAN_FIND_DEPTH ? s->depth - SAN_FIND_DEPTH : 0;
 
     for (int i = s->depth - 1; i >= low; i--) {
-        const char *n = s->stack[i].name;
+        const char *n = s->stack[i].lower;
 
-        if (!str_casecmp(n, name))
+        if (n[0] == name[0] && !strcmp(n, name))
             return i;
         for (const char *const *st = stops; st && *st; st++)
             if (!strcmp(n, *st))
@@ -1211,9 +1212,11 @@ san_foreign_attrs(struct san *s, const struct tok *t, const struct foreign_el *e
 }
 
 static void
-san_push(struct san *s, const char *name, enum el_action act, int ns, int emitted)
+san_push(struct san *s, const char *name, const char *lower, enum el_action act, int ns,
+         int emitted)
 {
     s->stack[s->depth].name = name;
+    s->stack[s->depth].lower = lower;
     s->stack[s->depth].action = (unsigned char)act;
     s->stack[s->depth].ns = (unsigned char)ns;
     s->stack[s->depth].emitted = (unsigned char)emitted;
@@ -1230,7 +1233,7 @@ san_start_foreign(struct san *s, struct tok *t, int ns)
         return 0;
     if (s->dropping) {
         if (!t->self_closing && s->depth < SAN_MAX_DEPTH)
-            san_push(s, e->name, EL_KEEP, ns, 0);
+            san_push(s, e->name, e->lower, EL_KEEP, ns, 0);
         return 1;
     }
     if (!t->self_closing && s->depth == SAN_MAX_DEPTH)
@@ -1245,7 +1248,7 @@ san_start_foreign(struct san *s, struct tok *t, int ns)
         buf_addc(s->out, '>');
         san_mark_complete(s);
     } else {
-        san_push(s, e->name, EL_KEEP, ns, 1);
+        san_push(s, e->name, e->lower, EL_KEEP, ns, 1);
     }
     return 1;
 }
@@ -1291,9 +1294,9 @@ san_start(struct san *s, struct tok *t)
             return; /* too deep: the tag goes, its content stays */
         if (act == EL_DROP) {
             s->dropping++;
-            san_push(s, r->name, EL_DROP, NS_HTML, 0);
+            san_push(s, r->name, r->name, EL_DROP, NS_HTML, 0);
         } else if (s->dropping) {
-            san_push(s, r->name, EL_KEEP, NS_HTML, 0);
+            san_push(s, r->name, r->name, EL_KEEP, NS_HTML, 0);
         } else {
             buf_addc(s->out, '<');
             buf_adds(s->out, r->name);
@@ -1301,7 +1304,7 @@ san_start(struct san *s, struct tok *t)
             if (!strcmp(r->name, "a") && (s->flags & SANITIZE_LINK_REL))
                 buf_adds(s->out, " rel=\"nofollow noopener noreferrer\"");
             buf_addc(s->out, '>');
-            san_push(s, r->name, EL_KEEP, NS_HTML, 1);
+            san_push(s, r->name, r->name, EL_KEEP, NS_HTML, 1);
         }
         return;
     }

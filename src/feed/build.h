@@ -10,6 +10,7 @@
 #define GZ_FEED_BUILD_H
 
 #include "feed/feed.h"
+#include "feed/prep.h"
 
 #include "util/buf.h"
 
@@ -76,10 +77,11 @@ void feed_list_release(struct feed_list *l);
 
 /* The work buffers a struct feed_parser keeps between documents. */
 struct feed_parser {
-    struct buf doc;      /* the prepared document */
-    struct buf text;     /* text collected for the open field */
-    struct buf scratch;  /* field conversion */
-    struct buf scratch2; /* base64 */
+    struct buf doc;          /* the prepared document */
+    struct prep_texts texts; /* texts kept out of it */
+    struct buf text;         /* text collected for the open field */
+    struct buf scratch;      /* field conversion */
+    struct buf scratch2;     /* base64 */
     struct feed_list entries;
     struct feed_list cats;
     struct feed_list encls;

@@ -53,6 +53,8 @@ feed_parser_new(void)
     struct feed_parser *fp = xcalloc(1, sizeof(*fp));
 
     buf_init(&fp->doc, 0);
+    buf_init(&fp->texts.buf, 0);
+    buf_init(&fp->texts.input, 0);
     buf_init(&fp->text, 0);
     buf_init(&fp->scratch, 0);
     buf_init(&fp->scratch2, 0);
@@ -66,6 +68,7 @@ feed_parser_free(struct feed_parser *fp)
         return;
     feed_xml_release(fp);
     buf_release(&fp->doc);
+    prep_texts_release(&fp->texts);
     buf_release(&fp->text);
     buf_release(&fp->scratch);
     buf_release(&fp->scratch2);

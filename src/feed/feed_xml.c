@@ -234,8 +234,9 @@ struct xp {
     struct feed *feed;
     int depth;
     int not_feed;
-    int sink;         /* index of the frame collecting text, or -1 */
-    struct buf *text; /* these point into the struct feed_parser */
+    int sink;                       /* index of the frame collecting text, or -1 */
+    const struct prep_texts *texts; /* these point into the struct feed_parser */
+    struct buf *text;
     struct buf *scratch;
     struct buf *scratch2;
     /* the feed */
@@ -340,7 +341,7 @@ attr_raw(int nb, const xmlChar **attrs, const char *local, const char *uri)
     for (int i = 0; i < nb; i++) {
         const xmlChar **a = attrs + i * 5;
 
-        if (str_casecmp((const char *)a[0], local))
+        if ((a[0][0] | 0x20) != (local[0] | 0x20) || str_casecmp((const char *)a[0], local))
             continue;
         if (uri ? (!a[2] || strcmp((const char *)a[2], uri)) : a[2] != NULL)
             continue;
@@ -842,7 +843,7 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
         serialize_start(p, local, uri, nb_attrs, attrs);
         return;
     }
-    xb = attr_get(p, nb_attrs, attrs, "base", NS_XML);
+    xb = nb_attrs ? attr_get(p, nb_attrs, attrs, "base", NS_XML) : NULL;
     if (xb) {
         const char *b = feed_url(p->a, f->base, xb, strlen(xb));
 
@@ -1061,6 +1062,20 @@ on_chars(void *ctx, const xmlChar *s, int n)
         buf_add(p->text, s, (size_t)n);
 }
 
+/* <?gz N?>: a text the cleaning pass kept out of the document (feed/prep.h). */
+static void
+on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+    struct xp *p = ctx;
+    const char *s;
+    size_t n;
+
+    if (p->sink < 0 || !data || strcmp((const char *)target, PREP_TEXT_PI) ||
+        prep_text_get(p->texts, (const char *)data, &s, &n))
+        return;
+    on_chars(ctx, (const xmlChar *)s, (int)n);
+}
+
 static void
 on_error(void *ctx, xmlErrorPtr e)
 {
@@ -1121,7 +1136,7 @@ feed_parse_xml(struct feed_parser *fp, const char *data, size_t len, const char 
     int rc = 0;
 
     buf_reset(&fp->doc);
-    if (feed_xml_prepare(&fp->doc, data, len, http_charset, NULL, err))
+    if (feed_xml_prepare(&fp->doc, data, len, http_charset, &fp->texts, NULL, err))
         return GZ_ELIMIT;
     if (fp->doc.len > INT32_MAX)
         return gz_errf(err, GZ_ELIMIT, "feed is too large");
@@ -1133,6 +1148,7 @@ feed_parse_xml(struct feed_parser *fp, const char *data, size_t len, const char 
     p->feed = ARENA_NEW(a, struct feed);
     p->sink = -1;
     p->doc_base = url && url_is_http(url) ? url : NULL;
+    p->texts = &fp->texts;
     p->text = &fp->text;
     p->scratch = &fp->scratch;
     p->scratch2 = &fp->scratch2;
@@ -1154,6 +1170,7 @@ feed_parse_xml(struct feed_parser *fp, const char *data, size_t len, const char 
     ctxt->sax->endElementNs = on_end;
     ctxt->sax->characters = on_chars;
     ctxt->sax->cdataBlock = on_chars;
+    ctxt->sax->processingInstruction = on_pi;
     ctxt->sax->serror = on_error;
     ctxt->userData = p;
     xmlCtxtUseOptions(ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
@@ -1189,5 +1206,9 @@ feed_parse_xml(struct feed_parser *fp, const char *data, size_t len, const char 
         buf_release(&fp->doc);
     if (fp->text.cap > (8u << 20))
         buf_release(&fp->text);
+    if (fp->texts.buf.cap > (8u << 20) || fp->texts.input.cap > (8u << 20)) {
+        buf_release(&fp->texts.buf);
+        buf_release(&fp->texts.input);
+    }
     return rc;
 }

@@ -219,7 +219,7 @@ opml_parse(const char *data, size_t len, struct arena *a, struct opml **out, str
     *out = NULL;
     if (len > OPML_MAX_BYTES)
         return gz_errf(err, GZ_ELIMIT, "OPML is larger than %u bytes", OPML_MAX_BYTES);
-    if (feed_xml_prepare(&doc, data, len, NULL, NULL, err))
+    if (feed_xml_prepare(&doc, data, len, NULL, NULL, NULL, err))
         return GZ_ELIMIT;
     memset(&p, 0, sizeof(p));
     p.a = a;

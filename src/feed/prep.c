@@ -376,6 +376,8 @@ struct prep {
     struct open_el *open;             /* the elements open at this point of the output */
     size_t nopen;
     size_t aopen;
+    int raw; /* writing decoded text (to texts->buf), not XML */
+    struct prep_texts *texts;
 };
 
 /* Byte classes in text: what stops a run of bytes that are copied as they are. */
@@ -480,10 +482,11 @@ plain_high(const char *in, size_t i, size_t end)
 
 /*
  * The end of a run of bytes that can be copied as they are, from i on:
- * text (chars = 0) or character data (chars = 1).
+ * text (chars = 0) or character data (chars = 1); with stop_cr a carriage
+ * return ends the run too (decoded text normalizes line ends itself).
  */
 static size_t
-plain_run(const char *in, size_t i, size_t end, int chars)
+plain_run(const char *in, size_t i, size_t end, int chars, int stop_cr)
 {
     for (;;) {
         unsigned char c;
@@ -493,7 +496,7 @@ plain_run(const char *in, size_t i, size_t end, int chars)
         if (i >= end)
             return end;
         c = (unsigned char)in[i];
-        if (c == '\t' || c == '\n' || c == '\r') {
+        if (c == '\t' || c == '\n' || (c == '\r' && !stop_cr)) {
             i++;
             continue;
         }
@@ -506,13 +509,13 @@ plain_run(const char *in, size_t i, size_t end, int chars)
     }
 }
 
-static int
+static inline int
 is_name_start(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || c >= 0x80;
 }
 
-static int
+static inline int
 is_name_char(unsigned char c)
 {
     return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
@@ -569,15 +572,20 @@ copy_chars(struct prep *pp, size_t i, size_t end)
     const char *in = pp->in;
 
     while (i < end) {
-        size_t j = plain_run(in, i, end, 1);
+        size_t j = plain_run(in, i, end, 1, pp->raw);
 
         buf_add(pp->out, in + i, j - i);
         if (j >= end)
             break;
-        if (cls[(unsigned char)in[j]] == C_CTRL)
+        if (in[j] == '\r') {
+            /* decoded text gets XML's line ends: CR LF and CR are LF */
+            buf_addc(pp->out, '\n');
+            i = j + 1 + (j + 1 < end && in[j + 1] == '\n');
+        } else if (cls[(unsigned char)in[j]] == C_CTRL) {
             i = j + 1;
-        else
+        } else {
             i = copy_high(pp, j, end);
+        }
     }
 }
 
@@ -646,6 +654,10 @@ add_entity(struct prep *pp, const char *name, size_t name_len, const char *val, 
 static void
 add_char(struct prep *pp, uint32_t cp)
 {
+    if (pp->raw) {
+        add_cp(pp->out, cp);
+        return;
+    }
     switch (cp) {
     case '<':
         buf_add(pp->out, "&lt;", 4);
@@ -686,7 +698,9 @@ add_escaped(struct prep *pp, const char *s, size_t n)
         unsigned char c = (unsigned char)s[i];
         size_t k;
 
-        if (c == '<')
+        if (pp->raw && (c == '<' || c == '>' || c == '"' || c == '&'))
+            buf_addc(pp->out, c);
+        else if (c == '<')
             buf_add(pp->out, "&lt;", 4);
         else if (c == '>')
             buf_add(pp->out, "&gt;", 4);
@@ -716,12 +730,42 @@ add_escaped(struct prep *pp, const char *s, size_t n)
     }
 }
 
+/* A '&' that is text. */
+static void
+lit_amp(struct prep *pp)
+{
+    if (pp->raw)
+        buf_addc(pp->out, '&');
+    else
+        buf_add(pp->out, "&amp;", 5);
+}
+
 /* The reference at in[i] == '&'; returns the index after it. */
 static size_t
 do_ref(struct prep *pp, size_t i, size_t end)
 {
     const char *in = pp->in;
     size_t j = i + 1;
+
+    /* the references escaped HTML is made of, first */
+    if (end - i >= 4 && in[i + 3] == ';' && in[i + 2] == 't' &&
+        (in[i + 1] == 'l' || in[i + 1] == 'g')) {
+        if (pp->raw) {
+            buf_addc(pp->out, in[i + 1] == 'l' ? '<' : '>');
+        } else if (in[i + 1] == 'l') {
+            buf_add(pp->out, "&lt;", 4);
+        } else if (pp->out->len >= 2 && pp->out->p[pp->out->len - 1] == ']' &&
+                   pp->out->p[pp->out->len - 2] == ']') {
+            buf_add(pp->out, "&gt;", 4); /* '>' is text, except after "]]" */
+        } else {
+            buf_addc(pp->out, '>');
+        }
+        return i + 4;
+    }
+    if (end - i >= 5 && !memcmp(in + i + 1, "amp;", 4)) {
+        lit_amp(pp);
+        return i + 5;
+    }
 
     if (j < end && in[j] == '#') {
         uint32_t cp = 0;
@@ -751,7 +795,7 @@ do_ref(struct prep *pp, size_t i, size_t end)
                 add_char(pp, cp);
             return j + 1;
         }
-        buf_add(pp->out, "&amp;", 5);
+        lit_amp(pp);
         return i + 1;
     }
     if (j < end && is_name_start((unsigned char)in[j])) {
@@ -767,7 +811,7 @@ do_ref(struct prep *pp, size_t i, size_t end)
                 struct buf *o = pp->out;
 
                 /* '>' is text, except after "]]" */
-                if (o->len >= 2 && o->p[o->len - 1] == ']' && o->p[o->len - 2] == ']')
+                if (!pp->raw && o->len >= 2 && o->p[o->len - 1] == ']' && o->p[o->len - 2] == ']')
                     buf_add(o, "&gt;", 4);
                 else
                     buf_addc(o, '>');
@@ -779,7 +823,10 @@ do_ref(struct prep *pp, size_t i, size_t end)
             }
             if ((n == 2 && !memcmp(name, "lt", 2)) || (n == 3 && !memcmp(name, "amp", 3)) ||
                 (n == 4 && !memcmp(name, "quot", 4))) {
-                buf_add(pp->out, in + i, n + 2);
+                if (pp->raw)
+                    buf_addc(pp->out, name[0] == 'l' ? '<' : name[0] == 'a' ? '&' : '"');
+                else
+                    buf_add(pp->out, in + i, n + 2);
                 return j + 1;
             }
             d = find_entity(pp, name, n);
@@ -813,7 +860,7 @@ do_ref(struct prep *pp, size_t i, size_t end)
             }
         }
     }
-    buf_add(pp->out, "&amp;", 5);
+    lit_amp(pp);
     return i + 1;
 }
 
@@ -1161,6 +1208,111 @@ copy_tag(struct prep *pp, size_t i, size_t end)
     return j;
 }
 
+/* 1 when the '<' at in[i] starts markup (do_markup() does more than escape it). */
+static int
+starts_markup(const char *in, size_t i, size_t end)
+{
+    size_t left = end - i;
+    unsigned char c1 = left > 1 ? (unsigned char)in[i + 1] : 0;
+
+    if (c1 == '!')
+        return (left >= 4 && in[i + 2] == '-' && in[i + 3] == '-') ||
+               (left >= 9 && !memcmp(in + i, "<![CDATA[", 9)) ||
+               (left > 2 &&
+                ((in[i + 2] >= 'A' && in[i + 2] <= 'Z') || (in[i + 2] >= 'a' && in[i + 2] <= 'z')));
+    if (c1 == '?')
+        return 1;
+    return is_name_start(c1) || (c1 == '/' && left > 2 && is_name_start((unsigned char)in[i + 2]));
+}
+
+/* Record a side text and write its <?gz N?> into the document. */
+static void
+add_text(struct prep *pp, const char *p, size_t off, size_t len)
+{
+    struct prep_texts *t = pp->texts;
+    char pi[32];
+
+    if (!len)
+        return;
+    ALLOC_GROW(t->items, t->n + 1, t->alloc);
+    t->items[t->n] = (struct prep_text){p, off, len};
+    buf_add(pp->out, pi, (size_t)snprintf(pi, sizeof(pi), "<?" PREP_TEXT_PI " %zu?>", t->n));
+    t->n++;
+}
+
+/*
+ * Decode in[i..end) into the side buffer: references, line ends, repairs;
+ * chars: CDATA (no references).  Stops at markup; returns where.
+ */
+static size_t
+decode_text(struct prep *pp, size_t i, size_t end, int chars)
+{
+    const char *in = pp->in;
+    struct buf *save = pp->out;
+    size_t off = pp->texts->buf.len;
+
+    pp->out = &pp->texts->buf;
+    pp->raw = 1;
+    if (chars) {
+        copy_chars(pp, i, end);
+        i = end;
+    } else {
+        while (i < end) {
+            size_t j = plain_run(in, i, end, 0, 1);
+            unsigned char c;
+
+            buf_add(pp->out, in + i, j - i);
+            i = j;
+            if (i >= end)
+                break;
+            c = (unsigned char)in[i];
+            if (c == '<') {
+                if (starts_markup(in, i, end))
+                    break;
+                buf_addc(pp->out, '<');
+                i++;
+            } else if (c == '&') {
+                i = do_ref(pp, i, end);
+            } else if (c == '\r') {
+                buf_addc(pp->out, '\n');
+                i += 1 + (i + 1 < end && in[i + 1] == '\n');
+            } else if (cls[c] == C_CTRL) {
+                i++;
+            } else {
+                i = copy_high(pp, i, end);
+            }
+        }
+    }
+    pp->raw = 0;
+    pp->out = save;
+    add_text(pp, NULL, off, pp->texts->buf.len - off);
+    return i;
+}
+
+/*
+ * A text node at in[i] (up to the next markup): short and clean, it stays
+ * in the document; long and clean, it is referenced where it is; else it
+ * is decoded into the side buffer.
+ */
+static size_t
+text_node(struct prep *pp, size_t i, size_t end)
+{
+    const char *in = pp->in;
+    size_t j = plain_run(in, i, end, 0, 0);
+
+    if (j >= end || (in[j] == '<' && starts_markup(in, j, end))) {
+        if (j - i < PREP_TEXT_MIN) {
+            buf_add(pp->out, in + i, j - i);
+            return j;
+        }
+        if (!memchr(in + i, '\r', j - i)) {
+            add_text(pp, in + i, 0, j - i);
+            return j;
+        }
+    }
+    return decode_text(pp, i, end, 0);
+}
+
 /* Markup at in[i] == '<'; returns the index after it. */
 static size_t
 do_markup(struct prep *pp, size_t i, size_t end)
@@ -1181,6 +1333,13 @@ do_markup(struct prep *pp, size_t i, size_t end)
             const char *q = find_bytes(p + 9, e, "]]>", 3);
             size_t stop = q ? (size_t)(q - in) : end;
 
+            if (pp->texts) {
+                if (plain_run(in, i + 9, stop, 1, 1) == stop)
+                    add_text(pp, in + i + 9, 0, stop - i - 9);
+                else
+                    decode_text(pp, i + 9, stop, 1);
+                return q ? stop + 3 : end;
+            }
             buf_add(pp->out, "<![CDATA[", 9);
             copy_chars(pp, i + 9, stop);
             buf_add(pp->out, "]]>", 3);
@@ -1199,9 +1358,49 @@ do_markup(struct prep *pp, size_t i, size_t end)
     return i + 1;
 }
 
+void
+prep_texts_reset(struct prep_texts *t)
+{
+    buf_reset(&t->buf);
+    buf_reset(&t->input);
+    t->n = 0;
+}
+
+void
+prep_texts_release(struct prep_texts *t)
+{
+    buf_release(&t->buf);
+    buf_release(&t->input);
+    free(t->items);
+    t->items = NULL;
+    t->n = 0;
+    t->alloc = 0;
+}
+
+int
+prep_text_get(const struct prep_texts *t, const char *data, const char **p, size_t *len)
+{
+    size_t k = 0;
+    const struct prep_text *x;
+
+    while (*data == ' ')
+        data++;
+    if (*data < '0' || *data > '9')
+        return -1;
+    for (; *data >= '0' && *data <= '9'; data++) {
+        k = k * 10 + (size_t)(*data - '0');
+        if (k >= t->n)
+            return -1;
+    }
+    x = &t->items[k];
+    *p = x->p ? x->p : t->buf.p + x->off;
+    *len = x->len;
+    return 0;
+}
+
 int
 feed_xml_prepare(struct buf *out, const char *data, size_t len, const char *http_charset,
-                 const char **charset, struct gz_err *err)
+                 struct prep_texts *texts, const char **charset, struct gz_err *err)
 {
     struct buf tmp = BUF_INIT;
     struct prep *pp;
@@ -1210,10 +1409,17 @@ feed_xml_prepare(struct buf *out, const char *data, size_t len, const char *http
     const char *used;
     size_t i;
 
-    used = decode_charset(&tmp, &p, &n, http_charset);
+    if (texts) {
+        prep_texts_reset(texts);
+        /* texts may point into the decoded input: it lives in texts */
+        used = decode_charset(&texts->input, &p, &n, http_charset);
+    } else {
+        used = decode_charset(&tmp, &p, &n, http_charset);
+    }
     if (charset)
         *charset = used;
     pp = xcalloc(1, sizeof(*pp));
+    pp->texts = texts;
     pp->out = out;
     pp->in = p;
     pp->n = n;
@@ -1225,8 +1431,13 @@ feed_xml_prepare(struct buf *out, const char *data, size_t len, const char *http
         i = lt ? (size_t)(lt - p) : n;
     }
     while (i < n && !out->overflow) {
-        size_t j = plain_run(p, i, n, 0);
+        size_t j;
 
+        if (texts) {
+            i = p[i] == '<' && starts_markup(p, i, n) ? do_markup(pp, i, n) : text_node(pp, i, n);
+            continue;
+        }
+        j = plain_run(p, i, n, 0, 0);
         buf_add(out, p + i, j - i);
         if (j >= n)
             break;

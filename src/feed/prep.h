@@ -39,9 +39,10 @@
 #ifndef GZ_FEED_PREP_H
 #define GZ_FEED_PREP_H
 
+#include "util/buf.h"
+
 #include <stddef.h>
 
-struct buf;
 struct gz_err;
 
 /* Most bytes that internal entity expansion may add to one document. */
@@ -50,13 +51,54 @@ struct gz_err;
 #define PREP_MAX_DEPTH 200
 
 /*
+ * Texts kept out of the document.  Most of a feed's bytes are text and
+ * CDATA (the HTML of its entries); libxml2 reads text slowly (character by
+ * character in CDATA, a callback per reference in escaped HTML) and the
+ * feed parser only wants it back as it was.  So when a struct prep_texts
+ * is given, each text node that is long or needs decoding, and each CDATA
+ * section, is decoded here (references, line ends, repairs: what libxml2
+ * would have delivered) and replaced in the document by a processing
+ * instruction <?gz N?>; prep_text_get() gives text N back.  Clean texts
+ * are not copied: they point into the input.
+ */
+struct prep_text {
+    const char *p; /* into the input, or NULL: at off in the buffer */
+    size_t off;
+    size_t len;
+};
+
+struct prep_texts {
+    struct buf buf;   /* decoded texts */
+    struct buf input; /* the input after charset decoding, when that made a copy */
+    struct prep_text *items;
+    size_t n;
+    size_t alloc;
+};
+
+/* Shortest clean text node moved out of the document. */
+#define PREP_TEXT_MIN 48
+/* The processing instruction's target. */
+#define PREP_TEXT_PI "gz"
+
+/* Empty t for the next document (keeping its memory). */
+void prep_texts_reset(struct prep_texts *t);
+void prep_texts_release(struct prep_texts *t);
+/*
+ * The text for the data of a <?gz N?> instruction, as a borrowed slice
+ * valid until t is reset (and the input is freed).  -1 when data names no
+ * text of t.
+ */
+int prep_text_get(const struct prep_texts *t, const char *data, const char **p, size_t *len);
+
+/*
  * Append the cleaned UTF-8 document for data[0..len) to out.  http_charset
- * may be NULL.  *charset (may be NULL) is set to the name of the charset
- * that was used (a static string).  Returns 0, or GZ_ELIMIT when out's
- * limit is crossed.
+ * may be NULL.  texts (may be NULL: all text stays in the document) gets
+ * the texts moved out; data must then stay alive while out is parsed.
+ * *charset (may be NULL) is set to the name of the charset that was used
+ * (a static string).  Returns 0, or GZ_ELIMIT when out's limit is crossed.
  */
 int feed_xml_prepare(struct buf *out, const char *data, size_t len, const char *http_charset,
-                     const char **charset, struct gz_err *err);
+                     struct prep_texts *texts, const char **charset, struct gz_err *err);
 
 /*
  * Decode data[0..len) from charset (NULL: UTF-8) into UTF-8 appended to
