@@ -378,45 +378,19 @@ static const char *const ns_uri[] = {
     [NS_MATHML] = "http://www.w3.org/1998/Math/MathML",
 };
 
-static int
-cmp_foreign_el(const void *key, const void *el)
-{
-    return strcmp(key, ((const struct foreign_el *)el)->lower);
-}
-
-static int
-cmp_foreign_attr(const void *key, const void *el)
-{
-    return strcmp(key, ((const struct foreign_attr *)el)->lower);
-}
-
 static const struct foreign_el *
 foreign_el(const char *lower, int ns)
 {
-    const struct foreign_el *e =
-        bsearch(lower, foreign_els, sizeof(foreign_els) / sizeof(foreign_els[0]),
-                sizeof(foreign_els[0]), cmp_foreign_el);
+    const struct foreign_el *e = str_bsearch(
+        lower, foreign_els, sizeof(foreign_els) / sizeof(foreign_els[0]), sizeof(foreign_els[0]));
 
     return e && e->ns == ns ? e : NULL;
-}
-
-static int
-cmp_el(const void *key, const void *el)
-{
-    return strcmp(key, ((const struct el_rule *)el)->name);
-}
-
-static int
-cmp_attr(const void *key, const void *el)
-{
-    return strcmp(key, ((const struct attr_rule *)el)->name);
 }
 
 static const struct el_rule *
 el_rule(const char *name)
 {
-    return bsearch(name, el_rules, sizeof(el_rules) / sizeof(el_rules[0]), sizeof(el_rules[0]),
-                   cmp_el);
+    return str_bsearch(name, el_rules, sizeof(el_rules) / sizeof(el_rules[0]), sizeof(el_rules[0]));
 }
 
 static enum el_action
@@ -430,8 +404,8 @@ el_action(const char *name)
 static const struct attr_rule *
 attr_rule(const char *name)
 {
-    return bsearch(name, attr_rules, sizeof(attr_rules) / sizeof(attr_rules[0]),
-                   sizeof(attr_rules[0]), cmp_attr);
+    return str_bsearch(name, attr_rules, sizeof(attr_rules) / sizeof(attr_rules[0]),
+                       sizeof(attr_rules[0]));
 }
 
 /* Bytes that need a look when copying text: markup, NUL, non-ASCII. */
@@ -1042,7 +1016,7 @@ san_find(const struct san *s, const char *name, const char *const *stops)
         if (n[0] == name[0] && !strcmp(n, name))
             return i;
         for (const char *const *st = stops; st && *st; st++)
-            if (!strcmp(n, *st))
+            if (n[0] == (*st)[0] && !strcmp(n, *st))
                 return -1;
     }
     return -1;
@@ -1072,27 +1046,27 @@ san_implied_close(struct san *s, const struct el_rule *r)
         if (top[0] == 'h' && top[1] >= '1' && top[1] <= '6' && !top[2])
             san_close_to(s, s->depth - 1);
     }
-    if (!strcmp(n, "li")) {
+    if (n[0] == 'l' && n[1] == 'i' && !n[2]) {
         i = san_find(s, "li", li_scope);
         if (i >= 0)
             san_close_to(s, i);
-    } else if (!strcmp(n, "dt") || !strcmp(n, "dd")) {
+    } else if (n[0] == 'd' && (n[1] == 't' || n[1] == 'd') && !n[2]) {
         i = san_find(s, "dt", dl_scope);
         if (i < 0)
             i = san_find(s, "dd", dl_scope);
         if (i >= 0)
             san_close_to(s, i);
-    } else if (!strcmp(n, "tr")) {
+    } else if (n[0] == 't' && n[1] == 'r' && !n[2]) {
         i = san_find(s, "tr", tr_scope);
         if (i >= 0)
             san_close_to(s, i);
-    } else if (!strcmp(n, "td") || !strcmp(n, "th")) {
+    } else if (n[0] == 't' && (n[1] == 'd' || n[1] == 'h') && !n[2]) {
         i = san_find(s, "td", td_scope);
         if (i < 0)
             i = san_find(s, "th", td_scope);
         if (i >= 0)
             san_close_to(s, i);
-    } else if (!strcmp(n, "a")) {
+    } else if (n[0] == 'a' && !n[1]) {
         i = san_find(s, "a", NULL);
         if (i >= 0 && s->stack[i].ns == NS_HTML)
             san_close_to(s, i);
@@ -1169,8 +1143,8 @@ san_foreign_attrs(struct san *s, const struct tok *t, const struct foreign_el *e
 
         if (!attr_lower(a, name, sizeof(name)))
             continue;
-        r = bsearch(name, foreign_attrs, sizeof(foreign_attrs) / sizeof(foreign_attrs[0]),
-                    sizeof(foreign_attrs[0]), cmp_foreign_attr);
+        r = str_bsearch(name, foreign_attrs, sizeof(foreign_attrs) / sizeof(foreign_attrs[0]),
+                        sizeof(foreign_attrs[0]));
         if (!r || !(r->ns & (1 << e->ns)))
             continue;
         if ((!strcmp(r->lower, "href") || !strcmp(r->lower, "xlink:href")) && e->ns == NS_SVG &&

@@ -258,18 +258,6 @@ struct xp {
     struct frame stack[XP_MAX_DEPTH];
 };
 
-static int
-cmp_tag(const void *k, const void *e)
-{
-    return strcmp(k, ((const struct tag_rule *)e)->key);
-}
-
-static int
-cmp_ns(const void *k, const void *e)
-{
-    return strcmp(k, ((const struct ns_rule *)e)->uri);
-}
-
 /* The table's prefix for a namespace; NULL when the namespace is not one we know. */
 static const char *
 ns_prefix(struct xp *p, const xmlChar *uri)
@@ -291,8 +279,7 @@ ns_prefix(struct xp *p, const xmlChar *uri)
 
             low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
         }
-        r = bsearch(low, ns_rules, sizeof(ns_rules) / sizeof(ns_rules[0]), sizeof(ns_rules[0]),
-                    cmp_ns);
+        r = str_bsearch(low, ns_rules, sizeof(ns_rules) / sizeof(ns_rules[0]), sizeof(ns_rules[0]));
         if (r)
             pre = r->prefix;
         else if (strstr(low, "backend.userland.com/rss"))
@@ -328,8 +315,8 @@ find_rule(struct xp *p, const xmlChar *local, const xmlChar *prefix, const xmlCh
         key[n++] = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
     }
     key[n] = '\0';
-    return bsearch(key, tag_rules, sizeof(tag_rules) / sizeof(tag_rules[0]), sizeof(tag_rules[0]),
-                   cmp_tag);
+    return str_bsearch(key, tag_rules, sizeof(tag_rules) / sizeof(tag_rules[0]),
+                       sizeof(tag_rules[0]));
 }
 
 /* ---- attributes ---- */

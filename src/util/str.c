@@ -215,3 +215,31 @@ str_utf8_cut(const char *s, size_t len, size_t max)
         max--;
     return max;
 }
+
+const void *
+str_bsearch(const char *key, const void *table, size_t n, size_t stride)
+{
+    const unsigned char *base = table;
+    unsigned char k0 = (unsigned char)key[0];
+    size_t lo = 0;
+    size_t hi = n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const void *e = base + mid * stride;
+        const char *name;
+        int c;
+
+        memcpy(&name, e, sizeof(name));
+        c = (int)k0 - (int)(unsigned char)name[0];
+        if (!c && k0)
+            c = strcmp(key + 1, name + 1);
+        if (!c)
+            return e;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}

@@ -37,6 +37,14 @@ int str_has_suffix(const char *s, const char *suffix);
 const char *str_casestr(const char *hay, size_t len, const char *needle);
 
 /*
+ * Binary search for key in a table of n structs of stride bytes each whose
+ * first member is a const char * (the name), sorted bytewise by it: the
+ * entry, or NULL.  For the lookup tables parsers are made of (bsearch()
+ * with a strcmp() per probe costs more than the search itself).
+ */
+const void *str_bsearch(const char *key, const void *table, size_t n, size_t stride);
+
+/*
  * Parse a decimal integer from all of s (leading/trailing spaces allowed).
  * 0 on success; GZ_EINVAL when s is not a number or out of [min, max].
  */
