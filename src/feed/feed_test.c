@@ -442,6 +442,12 @@ test_broken(void)
         }
         buf_release(&b);
     }
+    /* fuzz_feed: an attribute whose name starts beyond ASCII, inside inline
+       markup, was not found again (a sign-extension) and crashed the writer */
+    f = parse("<rss><channel><item><description>x <b \xc3\xb4=\"1\" \xc3\x80=\"2\">y</b>"
+              "</description></item></channel></rss>");
+    CHECK(f && f->nentries == 1);
+    CHECK_CONTAINS(f ? f->entries[0].summary : NULL, "<b>y</b>");
     /* a namespace prefix never declared still names its module */
     f = parse("<rss><channel><item><dc:creator>Ann</dc:creator><title>t</title></item>"
               "</channel></rss>");

@@ -328,7 +328,8 @@ attr_raw(int nb, const xmlChar **attrs, const char *local, const char *uri)
     for (int i = 0; i < nb; i++) {
         const xmlChar **a = attrs + i * 5;
 
-        if ((a[0][0] | 0x20) != (local[0] | 0x20) || str_casecmp((const char *)a[0], local))
+        if ((a[0][0] | 0x20) != ((unsigned char)local[0] | 0x20) ||
+            str_casecmp((const char *)a[0], local))
             continue;
         if (uri ? (!a[2] || strcmp((const char *)a[2], uri)) : a[2] != NULL)
             continue;
@@ -641,7 +642,8 @@ serialize_start(struct xp *p, const xmlChar *local, const xmlChar *uri, int nb_a
         buf_adds(b, (const char *)a[0]);
         buf_add(b, "=\"", 2);
         v = attr_get(p, nb_attrs, attrs, (const char *)a[0], (const char *)a[2]);
-        esc_into(b, v, strlen(v), 1);
+        if (v)
+            esc_into(b, v, strlen(v), 1);
         buf_addc(b, '"');
     }
     buf_addc(b, '>');
