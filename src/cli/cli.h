@@ -115,5 +115,9 @@ CLI_COMMAND(serve);
 CLI_COMMAND(sources);
 CLI_COMMAND(extract);
 CLI_COMMAND(user);
+CLI_COMMAND(parse);
+CLI_COMMAND(discover);
+CLI_COMMAND(import_opml);
+CLI_COMMAND(export_opml);
 
 #endif

@@ -38,6 +38,9 @@ enum feed_format {
 #define FEED_MAX_BYTES (32u << 20)
 /* Most entries kept from one document (the rest are dropped, not an error). */
 #define FEED_MAX_ENTRIES 5000
+/* Most categories and enclosures kept for one entry (likewise). */
+#define FEED_MAX_CATEGORIES 100
+#define FEED_MAX_ENCLOSURES 50
 
 struct feed_enclosure {
     const char *url;
@@ -84,7 +87,37 @@ struct feed {
 int feed_parse(const char *data, size_t len, const char *url, const char *http_charset,
                struct arena *a, struct feed **out, struct gz_err *err);
 
+/*
+ * A parser that keeps its work buffers from one document to the next, for
+ * a thread that parses many feeds (feed_parse() makes one per call).
+ * Owned by the caller: free it with feed_parser_free() (NULL is a no-op).
+ * One thread at a time; the documents' models live in their arenas, not
+ * in the parser.
+ */
+struct feed_parser;
+struct feed_parser *feed_parser_new(void);
+void feed_parser_free(struct feed_parser *fp);
+/* feed_parse() with fp's buffers; same arguments, results and errors. */
+int feed_parser_parse(struct feed_parser *fp, const char *data, size_t len, const char *url,
+                      const char *http_charset, struct arena *a, struct feed **out,
+                      struct gz_err *err);
+
 /* "rss2", "atom10", ... for a format; "unknown" for FEED_UNKNOWN. */
 const char *feed_format_name(enum feed_format f);
+
+struct buf;
+/*
+ * Append f as one JSON object, the output of `gazette parse --json`:
+ *
+ *   {"format": "rss2", "feed": {"title", "link", "subtitle", "language",
+ *    "updated", "author"}, "entries": [{"id", "title", "link", "author",
+ *    "published", "updated", "summary", "content", "image",
+ *    "categories": [...], "enclosures": [{"url", "type", "length"}]}]}
+ *
+ * on one line, ending with a newline.  Absent strings and dates are null;
+ * dates are ISO 8601 in UTC ("2025-08-07T14:03:00Z").  0, or GZ_ELIMIT
+ * when out's limit is crossed.
+ */
+int feed_write_json(struct buf *out, const struct feed *f);
 
 #endif
