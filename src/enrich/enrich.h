@@ -14,9 +14,11 @@
  * Methods, in brief (the .c files say more):
  *   keyphrases  candidates are stemmed words and 2-4 word phrases of one
  *               sentence without stop words at either end; each is scored
- *               from frequency, IDF (the corpus table when given), position
- *               of first use, spread over sentences, casing, title use and,
- *               for phrases, cohesion (how often the words occur together
+ *               by a log-linear model fitted on a keyphrase dev set, from
+ *               frequency, IDF (the corpus table when given), spread over
+ *               sentences, word length, use inside longer names, context
+ *               (after a determiner, next to other words) and, for
+ *               phrases, cohesion (how often the words occur together
  *               rather than apart), in the spirit of YAKE and TopicRank.
  *   entities    capitalized phrases (analyze.h) typed as person, place or
  *               organization by a gazetteer (countries and subdivisions of

@@ -250,6 +250,43 @@ test_keyphrases_df(void)
     arena_free(a);
 }
 
+/* The rank of keyphrase text in r, or -1. */
+static int
+kp_rank(const struct enrich_result *r, const char *text)
+{
+    for (size_t i = 0; i < r->nkeyphrases; i++)
+        if (!strcmp(r->keyphrases[i].text, text))
+            return (int)i;
+    return -1;
+}
+
+static void
+test_keyphrases_context(void)
+{
+    struct enrich *e = handle();
+    struct arena *a = arena_new();
+    struct enrich_result r;
+    /*
+     * "castle" and "garden": same length, three uses in three sentences
+     * each; "castle" stands as a noun phrase of its own ("the castle"),
+     * "garden" only ever inside a longer run of words; "garden" comes
+     * first, which would win a tie.
+     */
+    const char *text = "Volunteers planted rose garden beds. Critics praised rose garden "
+                       "design. Ticket sales for rose garden tours rose. Visitors reached the "
+                       "castle before noon. Guards closed the castle early. Tourists "
+                       "photographed the castle at dusk.";
+    int castle, garden;
+
+    enrich_article(e, NULL, text, "en", NULL, a, &r);
+    castle = kp_rank(&r, "castle");
+    garden = kp_rank(&r, "garden");
+    CHECK(castle >= 0);
+    CHECK(garden < 0 || garden > castle);
+    enrich_free(e);
+    arena_free(a);
+}
+
 static void
 test_empty_and_bad(void)
 {
@@ -366,6 +403,7 @@ static const struct unit_test tests[] = {
     {"words", test_words},
     {"entities_cues", test_entities_cues},
     {"keyphrases_df", test_keyphrases_df},
+    {"keyphrases_context", test_keyphrases_context},
     {"empty_and_bad", test_empty_and_bad},
     {"summary_sentences", test_summary_sentences},
     {"story_diff", test_story_diff},
