@@ -337,6 +337,63 @@ test_summary_sentences(void)
     arena_free(a);
 }
 
+/* Sentences in a summary: full stops followed by a space or the end. */
+static size_t
+count_sentences(const char *p)
+{
+    size_t n = 0;
+
+    for (; *p; p++)
+        n += (*p == '.' && (p[1] == ' ' || !p[1]));
+    return n;
+}
+
+static void
+test_story_budget(void)
+{
+    struct enrich *e = handle();
+    struct arena *a = arena_new();
+    struct enrich_result r;
+    /* two articles of long sentences: two of them fill the 60-word budget of three */
+    struct enrich_story_article longs[2] = {
+        {"Council approves harbour plan",
+         "The city council approved on Monday a long-debated plan to rebuild the old harbour "
+         "district with new housing, a ferry terminal, a public park along the water and a "
+         "flood wall that engineers say will protect thousands of homes from storm surges for "
+         "decades. The harbour plan, which will cost about four hundred million dollars over "
+         "ten years, is to be paid for by the city, the regional government and private "
+         "developers who will build most of the housing on land leased from the port.",
+         "en", "A", 1},
+        {"Harbour district to be rebuilt",
+         "Councillors voted by a wide margin on Monday to rebuild the harbour district with "
+         "housing, a ferry terminal, a waterfront park and a flood wall meant to protect "
+         "thousands of homes from the storm surges that have flooded the area three times in "
+         "the past decade. Residents who opposed the harbour plan said the new housing would "
+         "be too expensive for the families who live there now and that the ferry terminal "
+         "would bring heavy traffic to narrow streets.",
+         "en", "B", 2},
+    };
+    /* short sentences: three fit */
+    struct enrich_story_article shorts[2] = {
+        {"Council approves harbour plan",
+         "The council approved the harbour plan on Monday. The harbour plan adds housing and a "
+         "park. A flood wall will protect the harbour homes. The ferry terminal opens next "
+         "year.",
+         "en", "A", 1},
+        {"Harbour plan approved",
+         "Councillors approved the harbour plan on Monday. The harbour plan adds new housing. "
+         "The flood wall protects harbour homes from storms. Residents fear more traffic.",
+         "en", "B", 2},
+    };
+
+    enrich_story(e, longs, 2, NULL, a, &r);
+    CHECK_INT(count_sentences(r.summary), 2);
+    enrich_story(e, shorts, 2, NULL, a, &r);
+    CHECK_INT(count_sentences(r.summary), 3);
+    enrich_free(e);
+    arena_free(a);
+}
+
 static void
 test_story_diff(void)
 {
@@ -406,6 +463,7 @@ static const struct unit_test tests[] = {
     {"keyphrases_context", test_keyphrases_context},
     {"empty_and_bad", test_empty_and_bad},
     {"summary_sentences", test_summary_sentences},
+    {"story_budget", test_story_budget},
     {"story_diff", test_story_diff},
     {NULL, NULL},
 };
