@@ -105,6 +105,8 @@ int cli_main(int argc, char **argv);
     extern const struct cli_spec cmd_##name##_spec
 
 CLI_COMMAND(help);
+CLI_COMMAND(add);
+CLI_COMMAND(fetch);
 CLI_COMMAND(migrate);
 CLI_COMMAND(import);
 CLI_COMMAND(serve);

@@ -20,6 +20,9 @@
 #include <unistd.h>
 
 const struct cli_cmd cli_cmds[] = {
+    {"add", cmd_add, CMD_STORE, "follow a new feed", &cmd_add_spec},
+    {"fetch", cmd_fetch, CMD_STORE, "fetch due feeds (or the ones named) and store new entries",
+     &cmd_fetch_spec},
     {"help", cmd_help, 0, "show the commands, or one command's help", &cmd_help_spec},
     {"import", cmd_import, CMD_STORE, "import feed files, folders and JSON-lines articles",
      &cmd_import_spec},

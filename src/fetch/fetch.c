@@ -1067,8 +1067,6 @@ fetch_run(struct fetcher *f, fetch_done_fn done, void *ctx)
             break;
         if (f->failed)
             continue;
-        if (f->inflight < f->o.concurrency && wait == 0)
-            continue;
         mc = curl_multi_poll(f->multi, NULL, 0, wait > 0 ? (int)wait : 1000, NULL);
         if (mc != CURLM_OK) {
             abort_all(f, GZ_ENET, curl_multi_strerror(mc), done, ctx);
