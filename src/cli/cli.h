@@ -111,5 +111,6 @@ CLI_COMMAND(migrate);
 CLI_COMMAND(import);
 CLI_COMMAND(serve);
 CLI_COMMAND(sources);
+CLI_COMMAND(parse);
 
 #endif

@@ -29,6 +29,7 @@ const struct cli_cmd cli_cmds[] = {
     {"migrate", cmd_migrate, CMD_STORE, "bring the database schema up to date", &cmd_migrate_spec},
     {"serve", cmd_serve, CMD_STORE, "serve the website, API and feeds", &cmd_serve_spec},
     {"sources", cmd_sources, CMD_STORE, "list sources with their fetch status", &cmd_sources_spec},
+    {"parse", cmd_parse, 0, "parse a feed file (RSS, Atom, JSON Feed)", &cmd_parse_spec},
     {NULL, NULL, 0, NULL, NULL},
 };
 

@@ -87,4 +87,18 @@ int feed_parse(const char *data, size_t len, const char *url, const char *http_c
 /* "rss2", "atom10", ... for a format; "unknown" for FEED_UNKNOWN. */
 const char *feed_format_name(enum feed_format f);
 
+struct buf;
+/*
+ * Append f as one JSON object, the output of `gazette parse --json`:
+ *
+ *   {"format": "rss2", "feed": {"title", "link", "subtitle", "language",
+ *    "updated", "author"}, "entries": [{"id", "title", "link", "author",
+ *    "published", "updated", "summary", "content", "image",
+ *    "categories": [...], "enclosures": [{"url", "type", "length"}]}]}
+ *
+ * Absent strings and dates are null; dates are ISO 8601 in UTC
+ * ("2025-08-07T14:03:00Z").  0, or GZ_ELIMIT when out's limit is crossed.
+ */
+int feed_write_json(struct buf *out, const struct feed *f);
+
 #endif

@@ -48,6 +48,11 @@ int str_to_i64(const char *s, int64_t min, int64_t max, int64_t *out);
  */
 size_t str_utf8_valid_prefix(const char *p, size_t len);
 /*
+ * Length (1 to 4) of the valid UTF-8 character that starts p[0..len), or 0
+ * when the bytes there are not one (len must be at least 1).
+ */
+size_t str_utf8_seq(const char *p, size_t len);
+/*
  * Cut s to at most max bytes on a UTF-8 character boundary (the cut point
  * moves back over continuation bytes).  Returns the new length.
  */

@@ -1,0 +1,69 @@
+/*
+ * prep.h - bytes as served into UTF-8 XML that libxml2 reads without
+ * surprises (used by the feed and OPML parsers; not a public interface).
+ *
+ * Feeds in the wild are often not XML: undeclared HTML entities, bare
+ * '&', bytes that are not in the declared encoding, NUL characters, text
+ * before the XML declaration, unfinished CDATA sections.  Instead of
+ * asking the XML parser to guess, feed_xml_prepare() rewrites the document
+ * once, as a browser-minded tokenizer would read it, into well-behaved
+ * UTF-8 XML:
+ *
+ *   - The charset comes from a byte-order mark, else from the transport
+ *     (http_charset), else from the XML declaration, else UTF-8; bytes that
+ *     are not valid in it are read as windows-1252 (so are ISO-8859-1 and
+ *     US-ASCII, as browsers do).  A document that claims ISO-8859-1 or
+ *     windows-1252 but is valid UTF-8 with non-ASCII characters is read as
+ *     UTF-8 (a server default is the usual cause of that claim).
+ *   - Everything before the first '<' goes, and so do the XML declaration,
+ *     processing instructions, comments and the DOCTYPE with its internal
+ *     subset.  Nothing external is ever loaded: no DTD is left to load.
+ *   - Internal entities with a plain value (feedparser's "safe" entities:
+ *     text without '&' or '"', or one character reference) are expanded,
+ *     at most PREP_MAX_EXPANSION bytes in all, so entity bombs cannot grow
+ *     the document; other entities are not expanded.  References to HTML's
+ *     named entities become numeric references; unknown names stay as
+ *     literal text ("&foo;"), as does a bare '&'.
+ *   - Characters XML forbids (NUL, C0 controls, U+FFFE/U+FFFF) are
+ *     dropped; C1 controls and numeric references to 0x80-0x9F are read
+ *     as windows-1252; a '<' that starts no markup becomes "&lt;";
+ *     attributes without quotes or without a value get them.
+ *
+ * Thread-safety: reentrant (iconv handles are per call).
+ */
+#ifndef GZ_FEED_PREP_H
+#define GZ_FEED_PREP_H
+
+#include <stddef.h>
+
+struct buf;
+struct gz_err;
+
+/* Most bytes that internal entity expansion may add to one document. */
+#define PREP_MAX_EXPANSION (1u << 20)
+
+/*
+ * Append the cleaned UTF-8 document for data[0..len) to out.  http_charset
+ * may be NULL.  *charset (may be NULL) is set to the name of the charset
+ * that was used (a static string).  Returns 0, or GZ_ELIMIT when out's
+ * limit is crossed.
+ */
+int feed_xml_prepare(struct buf *out, const char *data, size_t len, const char *http_charset,
+                     const char **charset, struct gz_err *err);
+
+/*
+ * Decode data[0..len) from charset (NULL: UTF-8) into UTF-8 appended to
+ * out: invalid bytes are read as windows-1252, NUL and C0 controls other
+ * than tab, newline and return are dropped.  For JSON and other non-XML
+ * documents.  0 or GZ_ELIMIT.
+ */
+int feed_to_utf8(struct buf *out, const char *data, size_t len, const char *charset);
+
+/*
+ * The charset of a document from its first bytes, without looking at the
+ * transport: "UTF-8", "UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE" from a
+ * byte-order mark (*bom gets its length), else NULL.
+ */
+const char *feed_sniff_bom(const char *data, size_t len, size_t *bom);
+
+#endif
