@@ -132,7 +132,9 @@ sched_process(struct sched *s, const struct store_source *src, struct fetch_resu
 
         if (rc) {
             if (rc == GZ_EPARSE && is_html(res->content_type))
-                error = arena_printf(s->a, "not a feed: an HTML page (%s)", perr.msg);
+                error = "an HTML page, not a feed";
+            else if (str_has_prefix(perr.msg, "not a feed"))
+                error = arena_strdup(s->a, perr.msg);
             else
                 error = arena_printf(s->a, "not a feed: %s", perr.msg);
         } else {
