@@ -59,6 +59,7 @@ named_sources(struct cli_ctx *ctx, struct store_source **out, size_t *n)
 {
     struct store_source *src = ARENA_NEWN(ctx->arena, struct store_source, (size_t)ctx->argc);
     struct gz_err err = GZ_ERR_INIT;
+    size_t added = 0;
 
     for (int i = 0; i < ctx->argc; i++) {
         struct buf u = BUF_INIT;
@@ -83,12 +84,13 @@ named_sources(struct cli_ctx *ctx, struct store_source **out, size_t *n)
             rc = store_source_add(ctx->store, &add, &id, &err);
             if (!rc)
                 rc = store_source_get(ctx->store, id, ctx->arena, &src[i], &err);
-            if (!rc)
-                printf("new source %lld: %s\n", (long long)id, url);
+            added += !rc;
         }
         if (rc)
             return cli_error("%s", err.msg);
     }
+    if (added)
+        printf("added %zu new source%s\n", added, added == 1 ? "" : "s");
     *out = src;
     *n = (size_t)ctx->argc;
     return 0;
