@@ -845,6 +845,17 @@ test_fetch_refusals(void)
     CHECK_CONTAINS(s.error, "refused to connect to 127.0.0.1: a private address (loopback)");
     CHECK_INT(atomic_load(&server.hits), hits); /* never connected */
 
+    /* a name is judged by the address it resolves to */
+    {
+        char lh[128];
+
+        snprintf(lh, sizeof(lh), "http://localhost:%u/feed", server.port);
+        fetch_one(&o, lh, NULL, NULL, &s);
+        CHECK_INT(s.code, GZ_EDENIED);
+        CHECK_CONTAINS(s.error, "a private address (loopback)");
+        CHECK_INT(atomic_load(&server.hits), hits);
+    }
+
     options(&o, 0);
     fetch_one(&o, "ftp://127.0.0.1/x", NULL, NULL, &s);
     CHECK_INT(s.code, GZ_EINVAL);
