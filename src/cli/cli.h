@@ -112,5 +112,8 @@ CLI_COMMAND(import);
 CLI_COMMAND(serve);
 CLI_COMMAND(sources);
 CLI_COMMAND(parse);
+CLI_COMMAND(discover);
+CLI_COMMAND(import_opml);
+CLI_COMMAND(export_opml);
 
 #endif

@@ -30,6 +30,11 @@ const struct cli_cmd cli_cmds[] = {
     {"serve", cmd_serve, CMD_STORE, "serve the website, API and feeds", &cmd_serve_spec},
     {"sources", cmd_sources, CMD_STORE, "list sources with their fetch status", &cmd_sources_spec},
     {"parse", cmd_parse, 0, "parse a feed file (RSS, Atom, JSON Feed)", &cmd_parse_spec},
+    {"discover", cmd_discover, 0, "list the feed URLs a saved web page offers", &cmd_discover_spec},
+    {"import-opml", cmd_import_opml, CMD_STORE, "add the feeds of an OPML file as sources",
+     &cmd_import_opml_spec},
+    {"export-opml", cmd_export_opml, CMD_STORE, "write every source as OPML 2.0 to stdout",
+     &cmd_export_opml_spec},
     {NULL, NULL, 0, NULL, NULL},
 };
 

@@ -11,11 +11,14 @@
 
 #include "feed/feed.h"
 
+#include "util/buf.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
 struct arena;
-struct buf;
+struct xp;
+struct _xmlParserCtxt;
 
 /* How a piece of content is written (Atom's type attribute and friends). */
 enum feed_ctype {
@@ -71,10 +74,27 @@ void feed_add_category(struct feed_list *l, struct arena *a, const char *s, size
 void *feed_list_copy(struct arena *a, const struct feed_list *l, size_t sz);
 void feed_list_release(struct feed_list *l);
 
+/* The work buffers a struct feed_parser keeps between documents. */
+struct feed_parser {
+    struct buf doc;      /* the prepared document */
+    struct buf text;     /* text collected for the open field */
+    struct buf scratch;  /* field conversion */
+    struct buf scratch2; /* base64 */
+    struct feed_list entries;
+    struct feed_list cats;
+    struct feed_list encls;
+    struct _xmlParserCtxt *ctxt; /* reused while its dictionary stays small */
+    struct xp *xp;               /* the SAX state, reused */
+};
+
 /* Parsers for the two families. */
-int feed_parse_xml(const char *data, size_t len, const char *url, const char *http_charset,
-                   struct arena *a, struct feed **out, struct gz_err *err);
-int feed_parse_json(const char *data, size_t len, const char *url, const char *http_charset,
-                    struct arena *a, struct feed **out, struct gz_err *err);
+int feed_parse_xml(struct feed_parser *fp, const char *data, size_t len, const char *url,
+                   const char *http_charset, struct arena *a, struct feed **out,
+                   struct gz_err *err);
+int feed_parse_json(struct feed_parser *fp, const char *data, size_t len, const char *url,
+                    const char *http_charset, struct arena *a, struct feed **out,
+                    struct gz_err *err);
+/* Free what feed_parse_xml() keeps in fp. */
+void feed_xml_release(struct feed_parser *fp);
 
 #endif

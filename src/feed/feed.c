@@ -47,9 +47,38 @@ looks_like_json(const char *data, size_t len)
     return i < len && data[i] == '{';
 }
 
+struct feed_parser *
+feed_parser_new(void)
+{
+    struct feed_parser *fp = xcalloc(1, sizeof(*fp));
+
+    buf_init(&fp->doc, 0);
+    buf_init(&fp->text, 0);
+    buf_init(&fp->scratch, 0);
+    buf_init(&fp->scratch2, 0);
+    return fp;
+}
+
+void
+feed_parser_free(struct feed_parser *fp)
+{
+    if (!fp)
+        return;
+    feed_xml_release(fp);
+    buf_release(&fp->doc);
+    buf_release(&fp->text);
+    buf_release(&fp->scratch);
+    buf_release(&fp->scratch2);
+    feed_list_release(&fp->entries);
+    feed_list_release(&fp->cats);
+    feed_list_release(&fp->encls);
+    free(fp);
+}
+
 int
-feed_parse(const char *data, size_t len, const char *url, const char *http_charset,
-           struct arena *a, struct feed **out, struct gz_err *err)
+feed_parser_parse(struct feed_parser *fp, const char *data, size_t len, const char *url,
+                  const char *http_charset, struct arena *a, struct feed **out,
+                  struct gz_err *err)
 {
     *out = NULL;
     if (len > FEED_MAX_BYTES)
@@ -57,8 +86,19 @@ feed_parse(const char *data, size_t len, const char *url, const char *http_chars
     if (!len)
         return gz_errf(err, GZ_EPARSE, "empty document");
     if (looks_like_json(data, len))
-        return feed_parse_json(data, len, url, http_charset, a, out, err);
-    return feed_parse_xml(data, len, url, http_charset, a, out, err);
+        return feed_parse_json(fp, data, len, url, http_charset, a, out, err);
+    return feed_parse_xml(fp, data, len, url, http_charset, a, out, err);
+}
+
+int
+feed_parse(const char *data, size_t len, const char *url, const char *http_charset,
+           struct arena *a, struct feed **out, struct gz_err *err)
+{
+    struct feed_parser *fp = feed_parser_new();
+    int rc = feed_parser_parse(fp, data, len, url, http_charset, a, out, err);
+
+    feed_parser_free(fp);
+    return rc;
 }
 
 /* ---- field helpers ---- */

@@ -84,6 +84,21 @@ struct feed {
 int feed_parse(const char *data, size_t len, const char *url, const char *http_charset,
                struct arena *a, struct feed **out, struct gz_err *err);
 
+/*
+ * A parser that keeps its work buffers from one document to the next, for
+ * a thread that parses many feeds (feed_parse() makes one per call).
+ * Owned by the caller: free it with feed_parser_free() (NULL is a no-op).
+ * One thread at a time; the documents' models live in their arenas, not
+ * in the parser.
+ */
+struct feed_parser;
+struct feed_parser *feed_parser_new(void);
+void feed_parser_free(struct feed_parser *fp);
+/* feed_parse() with fp's buffers; same arguments, results and errors. */
+int feed_parser_parse(struct feed_parser *fp, const char *data, size_t len, const char *url,
+                      const char *http_charset, struct arena *a, struct feed **out,
+                      struct gz_err *err);
+
 /* "rss2", "atom10", ... for a format; "unknown" for FEED_UNKNOWN. */
 const char *feed_format_name(enum feed_format f);
 

@@ -23,7 +23,7 @@
 
 struct jp {
     struct arena *a;
-    struct buf scratch;
+    struct buf *scratch;
     const char *base;
 };
 
@@ -43,7 +43,7 @@ jtext(struct jp *p, const json_t *o, const char *key)
 {
     struct str s = jstr(o, key);
 
-    return s.p ? feed_text(p->a, &p->scratch, s.p, s.len, CT_TEXT) : NULL;
+    return s.p ? feed_text(p->a, p->scratch, s.p, s.len, CT_TEXT) : NULL;
 }
 
 static const char *
@@ -103,12 +103,12 @@ json_entry(struct jp *p, const json_t *it, struct feed_entry *e)
         e->link = jurl(p, it, "external_url");
     e->author = jauthor(p, it);
     if (html.p)
-        e->content = feed_html(p->a, &p->scratch, html.p, html.len, CT_HTML, e->link ? e->link
+        e->content = feed_html(p->a, p->scratch, html.p, html.len, CT_HTML, e->link ? e->link
                                                                                     : p->base);
     else if (text.p)
-        e->content = feed_html(p->a, &p->scratch, text.p, text.len, CT_TEXT, NULL);
+        e->content = feed_html(p->a, p->scratch, text.p, text.len, CT_TEXT, NULL);
     if (summary.p)
-        e->summary = feed_html(p->a, &p->scratch, summary.p, summary.len, CT_TEXT, NULL);
+        e->summary = feed_html(p->a, p->scratch, summary.p, summary.len, CT_TEXT, NULL);
     e->image = jurl(p, it, "image");
     if (!e->image)
         e->image = jurl(p, it, "banner_image");
@@ -155,10 +155,10 @@ json_entry(struct jp *p, const json_t *it, struct feed_entry *e)
 }
 
 int
-feed_parse_json(const char *data, size_t len, const char *url, const char *http_charset,
-                struct arena *a, struct feed **out, struct gz_err *err)
+feed_parse_json(struct feed_parser *fp, const char *data, size_t len, const char *url,
+                const char *http_charset, struct arena *a, struct feed **out, struct gz_err *err)
 {
-    struct buf doc = BUF_INIT;
+    struct buf *doc = &fp->doc;
     struct jp p;
     json_error_t je;
     json_t *root;
@@ -166,9 +166,9 @@ feed_parse_json(const char *data, size_t len, const char *url, const char *http_
     struct feed *f;
     int rc = 0;
 
-    feed_to_utf8(&doc, data, len, http_charset);
-    root = json_loadb(doc.p, doc.len, JSON_ALLOW_NUL, &je);
-    buf_release(&doc);
+    buf_reset(doc);
+    feed_to_utf8(doc, data, len, http_charset);
+    root = json_loadb(doc->p, doc->len, JSON_ALLOW_NUL, &je);
     if (!root)
         return gz_errf(err, GZ_EPARSE, "bad JSON at line %d: %s", je.line, je.text);
     items = json_object_get(root, "items");
@@ -178,7 +178,7 @@ feed_parse_json(const char *data, size_t len, const char *url, const char *http_
     }
     memset(&p, 0, sizeof(p));
     p.a = a;
-    buf_init(&p.scratch, 0);
+    p.scratch = &fp->scratch;
     p.base = url && url_is_http(url) ? url : NULL;
     f = ARENA_NEW(a, struct feed);
     f->format = FEED_JSONFEED;
@@ -205,7 +205,6 @@ feed_parse_json(const char *data, size_t len, const char *url, const char *http_
         }
         f->nentries = k;
     }
-    buf_release(&p.scratch);
     json_decref(root);
     *out = f;
     return rc;

@@ -31,6 +31,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -198,6 +199,8 @@ static const struct ns_rule ns_rules[] = {
 /* Deeper elements are skipped (their text and fields ignored). */
 #define XP_MAX_DEPTH 256
 #define NS_CACHE 8
+/* Bytes handed to libxml2 at a time. */
+#define XP_CHUNK (64 * 1024 * 1024)
 
 struct frame {
     const struct tag_rule *rule;
@@ -232,25 +235,26 @@ struct xp {
     int depth;
     int not_feed;
     int sink; /* index of the frame collecting text, or -1 */
-    struct frame stack[XP_MAX_DEPTH];
-    struct buf text;
-    struct buf scratch;
-    struct buf scratch2;
+    struct buf *text; /* these point into the struct feed_parser */
+    struct buf *scratch;
+    struct buf *scratch2;
     /* the feed */
     struct slot fs[F_COUNT];
     /* the entry being read (entry_depth > 0) */
     int entry_depth;
     int has_content;
     struct slot es[F_COUNT];
-    struct feed_list cats;
-    struct feed_list encls;
+    struct feed_list *cats;
+    struct feed_list *encls;
     const char *author_name;
     const char *author_email;
-    struct feed_list entries;
+    struct feed_list *entries;
     /* namespace URI (interned by libxml2) to prefix */
     const xmlChar *ns_uri[NS_CACHE];
     const char *ns_prefix[NS_CACHE];
     int ns_next;
+    /* last: reset by the parse, not zeroed (each frame is set when opened) */
+    struct frame stack[XP_MAX_DEPTH];
 };
 
 static int
@@ -445,23 +449,23 @@ is_base64_type(const char *t, const char *mode)
 static void
 add_enclosure(struct xp *p, const char *url, const char *type, const char *len, const char *base)
 {
-    struct feed_enclosure *items = p->encls.items;
+    struct feed_enclosure *items = p->encls->items;
     struct feed_enclosure e;
     int64_t n = 0;
 
     e.url = feed_url(p->a, base, url ? url : "", url ? strlen(url) : 0);
     if (!e.url)
         return;
-    for (size_t i = 0; i < p->encls.n; i++)
+    for (size_t i = 0; i < p->encls->n; i++)
         if (!strcmp(items[i].url, e.url))
             return;
     e.type = type && *type ? type : NULL;
     if (len && str_to_i64(len, 0, INT64_MAX, &n))
         n = 0;
     e.length = n;
-    ALLOC_GROW(items, p->encls.n + 1, p->encls.alloc);
-    items[p->encls.n++] = e;
-    p->encls.items = items;
+    ALLOC_GROW(items, p->encls->n + 1, p->encls->alloc);
+    items[p->encls->n++] = e;
+    p->encls->items = items;
 }
 
 static void
@@ -471,7 +475,7 @@ add_keywords(struct xp *p, const char *s, size_t n)
         const char *c = memchr(s, ',', n);
         size_t k = c ? (size_t)(c - s) : n;
 
-        feed_add_category(&p->cats, p->a, s, k);
+        feed_add_category(p->cats, p->a, s, k);
         if (!c)
             break;
         s = c + 1;
@@ -499,19 +503,19 @@ entry_begin(struct xp *p)
     memset(p->es, 0, sizeof(p->es));
     p->entry_depth = p->depth;
     p->has_content = 0;
-    p->cats.n = 0;
-    p->encls.n = 0;
+    p->cats->n = 0;
+    p->encls->n = 0;
 }
 
 static void
 entry_end(struct xp *p)
 {
-    struct feed_entry *items = p->entries.items;
+    struct feed_entry *items = p->entries->items;
     struct feed_entry *e;
 
-    ALLOC_GROW(items, p->entries.n + 1, p->entries.alloc);
-    p->entries.items = items;
-    e = &items[p->entries.n++];
+    ALLOC_GROW(items, p->entries->n + 1, p->entries->alloc);
+    p->entries->items = items;
+    e = &items[p->entries->n++];
     memset(e, 0, sizeof(*e));
     e->id = p->es[F_ID].s;
     e->title = p->es[F_TITLE].s;
@@ -522,10 +526,10 @@ entry_end(struct xp *p)
     e->image = p->es[F_IMAGE].s;
     e->published = p->es[F_PUBLISHED].t;
     e->updated = p->es[F_UPDATED].t;
-    e->categories = feed_list_copy(p->a, &p->cats, sizeof(const char *));
-    e->ncategories = p->cats.n;
-    e->enclosures = feed_list_copy(p->a, &p->encls, sizeof(struct feed_enclosure));
-    e->nenclosures = p->encls.n;
+    e->categories = feed_list_copy(p->a, p->cats, sizeof(const char *));
+    e->ncategories = p->cats->n;
+    e->enclosures = feed_list_copy(p->a, p->encls, sizeof(struct feed_enclosure));
+    e->nenclosures = p->encls->n;
     if (!e->image) {
         for (size_t i = 0; i < e->nenclosures; i++) {
             if (e->enclosures[i].type && !str_ncasecmp(e->enclosures[i].type, "image/", 6)) {
@@ -625,7 +629,7 @@ static void
 serialize_start(struct xp *p, const xmlChar *local, const xmlChar *uri, int nb_attrs,
                 const xmlChar **attrs)
 {
-    struct buf *b = &p->text;
+    struct buf *b = p->text;
 
     buf_addc(b, '<');
     buf_adds(b, (const char *)local);
@@ -700,26 +704,26 @@ language_tag(struct xp *p, const char *v)
 static void
 finish_text(struct xp *p, struct frame *f)
 {
-    struct str raw = {p->text.p + f->text_start, p->text.len - f->text_start};
+    struct str raw = {p->text->p + f->text_start, p->text->len - f->text_start};
     struct slot *sl = slots(p, f->in_entry);
     enum feed_ctype ct = (enum feed_ctype)f->ctype;
     const char *v;
 
     raw = str_trim(raw);
     if (f->base64) {
-        buf_reset(&p->scratch2);
-        if (!feed_base64_decode(&p->scratch2, raw.p, raw.len) &&
-            str_utf8_valid_prefix(p->scratch2.p, p->scratch2.len) == p->scratch2.len)
-            raw = (struct str){p->scratch2.p, p->scratch2.len};
+        buf_reset(p->scratch2);
+        if (!feed_base64_decode(p->scratch2, raw.p, raw.len) &&
+            str_utf8_valid_prefix(p->scratch2->p, p->scratch2->len) == p->scratch2->len)
+            raw = (struct str){p->scratch2->p, p->scratch2->len};
     }
     if (ct == CT_XHTML && p->feed->format == FEED_ATOM10)
         raw = strip_div(raw);
     if (ct == CT_TEXT && !is_atom(p) && feed_looks_like_html(raw.p, raw.len))
         ct = CT_HTML;
     if (f->html_field)
-        v = feed_html(p->a, &p->scratch, raw.p, raw.len, ct, f->base);
+        v = feed_html(p->a, p->scratch, raw.p, raw.len, ct, f->base);
     else
-        v = feed_text(p->a, &p->scratch, raw.p, raw.len, ct);
+        v = feed_text(p->a, p->scratch, raw.p, raw.len, ct);
     if (f->field == F_CONTENT && f->in_entry && (f->rule->flags & TF_CONTENT))
         p->has_content = 1;
     if (v)
@@ -729,8 +733,8 @@ finish_text(struct xp *p, struct frame *f)
 static void
 finish_value(struct xp *p, struct frame *f)
 {
-    struct str raw = str_trim((struct str){p->text.p + f->text_start,
-                                           p->text.len - f->text_start});
+    struct str raw = str_trim((struct str){p->text->p + f->text_start,
+                                           p->text->len - f->text_start});
     struct slot *sl = slots(p, f->in_entry);
     const char *v;
     int64_t t;
@@ -764,13 +768,13 @@ finish_value(struct xp *p, struct frame *f)
     case R_AUTHOR:
         v = p->author_name ? p->author_name : p->author_email;
         if (!v)
-            v = feed_text(p->a, &p->scratch, raw.p, raw.len, CT_TEXT);
+            v = feed_text(p->a, p->scratch, raw.p, raw.len, CT_TEXT);
         if (v)
             slot_set(&sl[F_AUTHOR], v, 0, f->prio, p->depth);
         break;
     case R_NAME:
     case R_EMAIL:
-        v = feed_text(p->a, &p->scratch, raw.p, raw.len, CT_TEXT);
+        v = feed_text(p->a, p->scratch, raw.p, raw.len, CT_TEXT);
         if (f->rule->role == R_NAME)
             p->author_name = v;
         else
@@ -778,14 +782,14 @@ finish_value(struct xp *p, struct frame *f)
         break;
     case R_CATEGORY:
         if (f->in_entry)
-            feed_add_category(&p->cats, p->a, raw.p, raw.len);
+            feed_add_category(p->cats, p->a, raw.p, raw.len);
         break;
     case R_KEYWORDS:
         if (f->in_entry)
             add_keywords(p, raw.p, raw.len);
         break;
     case R_VALUE:
-        v = feed_text(p->a, &p->scratch, raw.p, raw.len, CT_TEXT);
+        v = feed_text(p->a, p->scratch, raw.p, raw.len, CT_TEXT);
         if (v && f->field == F_LANGUAGE)
             v = language_tag(p, v);
         if (v && f->field)
@@ -811,6 +815,7 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
 
     (void)nb_defaulted;
     p->depth++;
+
     if (p->depth > XP_MAX_DEPTH || p->not_feed)
         return;
     f = &p->stack[p->depth - 1];
@@ -869,7 +874,7 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
         p->sink = -1;
         return;
     case R_ENTRY:
-        if (entry || p->entries.n >= FEED_MAX_ENTRIES) {
+        if (entry || p->entries->n >= FEED_MAX_ENTRIES) {
             f->skip = 1;
             return;
         }
@@ -937,14 +942,14 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
         const char *t = attr_get(p, nb_attrs, attrs, "text", NULL);
 
         if (t && entry)
-            feed_add_category(&p->cats, p->a, t, strlen(t));
+            feed_add_category(p->cats, p->a, t, strlen(t));
         return;
     }
     case R_CATEGORY: {
         const char *t = attr_get(p, nb_attrs, attrs, "term", NULL);
 
         if (t && entry)
-            feed_add_category(&p->cats, p->a, t, strlen(t));
+            feed_add_category(p->cats, p->a, t, strlen(t));
         break;
     }
     case R_AUTHOR:
@@ -1002,7 +1007,7 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
 
         f->prio = !rel || !*rel || !str_casecmp(rel, "alternate") ? 3 : 1;
     }
-    f->text_start = p->text.len;
+    f->text_start = p->text->len;
     p->sink = p->depth - 1;
 }
 
@@ -1020,9 +1025,9 @@ on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *ur
     }
     f = &p->stack[p->depth - 1];
     if (f->serialize) {
-        buf_add(&p->text, "</", 2);
-        buf_adds(&p->text, (const char *)local);
-        buf_addc(&p->text, '>');
+        buf_add(p->text, "</", 2);
+        buf_adds(p->text, (const char *)local);
+        buf_addc(p->text, '>');
         p->depth--;
         return;
     }
@@ -1035,7 +1040,7 @@ on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *ur
             finish_text(p, f);
         else
             finish_value(p, f);
-        buf_setlen(&p->text, f->text_start);
+        buf_setlen(p->text, f->text_start);
     }
     if (f->rule && f->rule->role == R_ENTRY && p->entry_depth == p->depth && !f->skip)
         entry_end(p);
@@ -1051,9 +1056,9 @@ on_chars(void *ctx, const xmlChar *s, int n)
     if (p->sink < 0 || p->depth > XP_MAX_DEPTH)
         return;
     if (p->stack[p->sink].ctype == CT_XHTML && p->stack[p->sink].rule->role == R_TEXT)
-        esc_into(&p->text, (const char *)s, (size_t)n, 0);
+        esc_into(p->text, (const char *)s, (size_t)n, 0);
     else
-        buf_add(&p->text, s, (size_t)n);
+        buf_add(p->text, s, (size_t)n);
 }
 
 static void
@@ -1063,48 +1068,95 @@ on_error(void *ctx, xmlErrorPtr e)
     (void)e; /* broken XML is recovered, not reported */
 }
 
-int
-feed_parse_xml(const char *data, size_t len, const char *url, const char *http_charset,
-               struct arena *a, struct feed **out, struct gz_err *err)
+/*
+ * A push parser context for fp: the one it keeps, reset, while its
+ * dictionary stays small.  The document is pushed in chunks, so libxml2's
+ * own buffer stays small and warm however large the document is.
+ */
+static xmlParserCtxtPtr
+get_ctxt(struct feed_parser *fp)
 {
-    struct buf doc = BUF_INIT;
+    static const int max_dict = 20000; /* names: a hostile feed must not grow it forever */
+    xmlParserCtxtPtr ctxt = fp->ctxt;
+
+    if (ctxt && ctxt->dict && xmlDictSize(ctxt->dict) > max_dict) {
+        xmlFreeParserCtxt(ctxt);
+        ctxt = NULL;
+    }
+    if (ctxt)
+        xmlFreeParserCtxt(ctxt);
+    ctxt = xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, NULL);
+    fp->ctxt = ctxt;
+    return ctxt;
+}
+
+void
+feed_xml_release(struct feed_parser *fp)
+{
+    if (fp->ctxt)
+        xmlFreeParserCtxt(fp->ctxt);
+    fp->ctxt = NULL;
+    free(fp->xp);
+    fp->xp = NULL;
+}
+
+int
+feed_parse_xml(struct feed_parser *fp, const char *data, size_t len, const char *url,
+               const char *http_charset, struct arena *a, struct feed **out, struct gz_err *err)
+{
     struct xp *p;
-    xmlSAXHandler sax;
     xmlParserCtxtPtr ctxt;
     int rc = 0;
 
-    if (feed_xml_prepare(&doc, data, len, http_charset, NULL, err))
+    buf_reset(&fp->doc);
+    if (feed_xml_prepare(&fp->doc, data, len, http_charset, NULL, err))
         return GZ_ELIMIT;
-    if (doc.len > INT32_MAX) {
-        buf_release(&doc);
+    if (fp->doc.len > INT32_MAX)
         return gz_errf(err, GZ_ELIMIT, "feed is too large");
-    }
-    p = xcalloc(1, sizeof(*p));
+    if (!fp->xp)
+        fp->xp = xmalloc(sizeof(*fp->xp));
+    p = fp->xp;
+    memset(p, 0, offsetof(struct xp, stack));
     p->a = a;
     p->feed = ARENA_NEW(a, struct feed);
     p->sink = -1;
     p->doc_base = url && url_is_http(url) ? url : NULL;
-    memset(&sax, 0, sizeof(sax));
-    sax.initialized = XML_SAX2_MAGIC;
-    sax.startElementNs = on_start;
-    sax.endElementNs = on_end;
-    sax.characters = on_chars;
-    sax.cdataBlock = on_chars;
-    sax.serror = on_error;
-    ctxt = xmlCreatePushParserCtxt(&sax, p, NULL, 0, url);
-    if (!ctxt) {
-        free(p);
-        buf_release(&doc);
+    p->text = &fp->text;
+    p->scratch = &fp->scratch;
+    p->scratch2 = &fp->scratch2;
+    p->entries = &fp->entries;
+    p->cats = &fp->cats;
+    p->encls = &fp->encls;
+    buf_reset(p->text);
+    p->entries->n = 0;
+    p->cats->n = 0;
+    p->encls->n = 0;
+
+    ctxt = get_ctxt(fp);
+    if (!ctxt)
         return gz_errf(err, GZ_ENOMEM, "out of memory");
-    }
     p->ctxt = ctxt;
+    memset(ctxt->sax, 0, sizeof(*ctxt->sax));
+    ctxt->sax->initialized = XML_SAX2_MAGIC;
+    ctxt->sax->startElementNs = on_start;
+    ctxt->sax->endElementNs = on_end;
+    ctxt->sax->characters = on_chars;
+    ctxt->sax->cdataBlock = on_chars;
+    ctxt->sax->serror = on_error;
+    ctxt->userData = p;
     xmlCtxtUseOptions(ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
                                 XML_PARSE_NOWARNING | XML_PARSE_IGNORE_ENC);
-    xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
-    (void)xmlParseChunk(ctxt, doc.p, (int)doc.len, 1); /* errors are recovered from */
-    xmlFreeParserCtxt(ctxt);
-    buf_release(&doc);
+    for (size_t off = 0;;) {
+        size_t n = fp->doc.len - off < XP_CHUNK ? fp->doc.len - off : XP_CHUNK;
+        int last = off + n == fp->doc.len;
 
+        /* errors are recovered from, not reported; a stop ends the loop */
+        if (xmlParseChunk(ctxt, fp->doc.p + off, (int)n, last) && ctxt->disableSAX)
+            break;
+        off += n;
+        if (last || p->not_feed)
+            break;
+    }
     if (p->not_feed || p->feed->format == FEED_UNKNOWN) {
         rc = gz_errf(err, GZ_EPARSE, "not a feed (no rss, rdf:RDF or feed root element)");
     } else {
@@ -1116,16 +1168,14 @@ feed_parse_xml(const char *data, size_t len, const char *url, const char *http_c
         f->language = p->fs[F_LANGUAGE].s;
         f->author = p->fs[F_AUTHOR].s;
         f->updated = p->fs[F_UPDATED].t ? p->fs[F_UPDATED].t : p->fs[F_PUBLISHED].t;
-        f->entries = feed_list_copy(a, &p->entries, sizeof(struct feed_entry));
-        f->nentries = p->entries.n;
+        f->entries = feed_list_copy(a, p->entries, sizeof(struct feed_entry));
+        f->nentries = p->entries->n;
         *out = f;
     }
-    feed_list_release(&p->entries);
-    feed_list_release(&p->cats);
-    feed_list_release(&p->encls);
-    buf_release(&p->text);
-    buf_release(&p->scratch);
-    buf_release(&p->scratch2);
-    free(p);
+    /* the document's buffers stay in fp for the next one; big ones are let go */
+    if (fp->doc.cap > (8u << 20))
+        buf_release(&fp->doc);
+    if (fp->text.cap > (8u << 20))
+        buf_release(&fp->text);
     return rc;
 }

@@ -355,6 +355,12 @@ struct prep_entity {
     size_t val_len;
 };
 
+/* An open element: its name as written in the output (offsets: out may move). */
+struct open_el {
+    size_t off;
+    size_t len;
+};
+
 struct prep {
     struct buf *out;
     const char *in;
@@ -362,6 +368,9 @@ struct prep {
     size_t expanded;
     int nents;
     struct prep_entity ents[PREP_MAX_ENTITIES];
+    struct open_el *open; /* the elements open at this point of the output */
+    size_t nopen;
+    size_t aopen;
 };
 
 /* Byte classes in text: what stops a run of bytes that are copied as they are. */
@@ -401,6 +410,33 @@ static const unsigned char cls[256] = {
     C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH,
     C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH,
 };
+
+/* The first index from i on (before end) whose class is in [lo, lo + n). */
+static size_t
+scan(const char *in, size_t i, size_t end, unsigned lo, unsigned n)
+{
+#define STOP(k) ((unsigned)(cls[(unsigned char)in[k]] - lo) < n)
+    while (i + 4 <= end) {
+        if (STOP(i))
+            return i;
+        if (STOP(i + 1))
+            return i + 1;
+        if (STOP(i + 2))
+            return i + 2;
+        if (STOP(i + 3))
+            return i + 3;
+        i += 4;
+    }
+    while (i < end && !STOP(i))
+        i++;
+    return i;
+#undef STOP
+}
+
+/* Text stops at '<', '&', controls and bytes beyond ASCII (classes 1 to 4). */
+#define SCAN_TEXT(in, i, end) scan((in), (i), (end), C_LT, 4)
+/* Character data (CDATA) stops at controls and bytes beyond ASCII (classes 3 and 4). */
+#define SCAN_CHARS(in, i, end) scan((in), (i), (end), C_CTRL, 2)
 
 static int
 is_name_start(unsigned char c)
@@ -467,8 +503,7 @@ copy_chars(struct prep *pp, size_t i, size_t end)
     while (i < end) {
         size_t j = i;
 
-        while (j < end && cls[(unsigned char)in[j]] != C_CTRL && cls[(unsigned char)in[j]] != C_HIGH)
-            j++;
+        j = SCAN_CHARS(in, j, end);
         buf_add(pp->out, in + i, j - i);
         if (j >= end)
             break;
@@ -503,13 +538,30 @@ find_entity(const struct prep *pp, const char *name, size_t n)
     return NULL;
 }
 
+/*
+ * A character a reference stands for, written as itself (libxml2 reads
+ * text faster than references) unless it is markup.
+ */
 static void
-add_numeric_ref(struct prep *pp, uint32_t cp)
+add_char(struct prep *pp, uint32_t cp)
 {
-    char num[16];
-    int k = snprintf(num, sizeof(num), "&#%u;", (unsigned)cp);
-
-    buf_add(pp->out, num, (size_t)k);
+    switch (cp) {
+    case '<':
+        buf_add(pp->out, "&lt;", 4);
+        break;
+    case '&':
+        buf_add(pp->out, "&amp;", 5);
+        break;
+    case '"':
+        buf_add(pp->out, "&quot;", 6);
+        break;
+    case '>':
+        buf_add(pp->out, "&gt;", 4);
+        break;
+    default:
+        add_cp(pp->out, cp);
+        break;
+    }
 }
 
 /* A plain-text value escaped for XML character data. */
@@ -564,7 +616,7 @@ do_ref(struct prep *pp, size_t i, size_t end)
         if (j > start && j < end && in[j] == ';') {
             cp = entity_cp1252(cp);
             if (xml_char_ok(cp))
-                add_numeric_ref(pp, cp);
+                add_char(pp, cp);
             return j + 1;
         }
         buf_add(pp->out, "&amp;", 5);
@@ -579,9 +631,22 @@ do_ref(struct prep *pp, size_t i, size_t end)
             const struct prep_entity *d;
             const struct entity *e;
 
-            if ((n == 2 && (!memcmp(name, "lt", 2) || !memcmp(name, "gt", 2))) ||
-                (n == 3 && !memcmp(name, "amp", 3)) ||
-                (n == 4 && (!memcmp(name, "quot", 4) || !memcmp(name, "apos", 4)))) {
+            if (n == 2 && !memcmp(name, "gt", 2)) {
+                struct buf *o = pp->out;
+
+                /* '>' is text, except after "]]" */
+                if (o->len >= 2 && o->p[o->len - 1] == ']' && o->p[o->len - 2] == ']')
+                    buf_add(o, "&gt;", 4);
+                else
+                    buf_addc(o, '>');
+                return j + 1;
+            }
+            if (n == 4 && !memcmp(name, "apos", 4)) {
+                buf_addc(pp->out, '\'');
+                return j + 1;
+            }
+            if ((n == 2 && !memcmp(name, "lt", 2)) || (n == 3 && !memcmp(name, "amp", 3)) ||
+                (n == 4 && !memcmp(name, "quot", 4))) {
                 buf_add(pp->out, in + i, n + 2);
                 return j + 1;
             }
@@ -604,14 +669,14 @@ do_ref(struct prep *pp, size_t i, size_t end)
             }
             /* feeds predate HTML5, which moved these two (feedparser keeps HTML 4's) */
             if (n == 4 && (!memcmp(name, "lang", 4) || !memcmp(name, "rang", 4))) {
-                add_numeric_ref(pp, name[0] == 'l' ? 0x2329 : 0x232a);
+                add_char(pp, name[0] == 'l' ? 0x2329 : 0x232a);
                 return j + 1;
             }
             e = entity_find(name, n);
             if (e) {
-                add_numeric_ref(pp, e->cp1);
+                add_char(pp, e->cp1);
                 if (e->cp2)
-                    add_numeric_ref(pp, e->cp2);
+                    add_char(pp, e->cp2);
                 return j + 1;
             }
         }
@@ -787,44 +852,82 @@ copy_attr_value(struct prep *pp, size_t i, size_t end, char q)
     return i;
 }
 
+/* Write the end tag of the open element k. */
+static void
+close_open(struct prep *pp, size_t k)
+{
+    struct open_el *o = &pp->open[k];
+
+    if (buf_grow(pp->out, o->len + 3))
+        return;
+    buf_add(pp->out, "</", 2);
+    buf_add(pp->out, pp->out->p + o->off, o->len); /* no reallocation: grown above */
+    buf_addc(pp->out, '>');
+}
+
+/*
+ * An end tag whose name was written at out[name_off..name_off+len) (after
+ * the tag's start at start_out): it closes the innermost open element of
+ * that name and every element opened inside it; one that closes nothing
+ * is dropped.  So the output always nests, as HTML parsers repair it.
+ */
+static void
+end_tag(struct prep *pp, size_t start_out, size_t name_off, size_t len)
+{
+    size_t k = pp->nopen;
+
+    while (k > 0) {
+        const struct open_el *o = &pp->open[k - 1];
+
+        if (o->len == len && !memcmp(pp->out->p + o->off, pp->out->p + name_off, len))
+            break;
+        k--;
+    }
+    buf_setlen(pp->out, start_out);
+    if (!k)
+        return;
+    while (pp->nopen >= k) {
+        close_open(pp, pp->nopen - 1);
+        pp->nopen--;
+    }
+}
+
 /* A start or end tag at in[i] == '<'; returns the index after it. */
 static size_t
 copy_tag(struct prep *pp, size_t i, size_t end)
 {
     const char *in = pp->in;
-    int end_tag = in[i + 1] == '/';
-    size_t j = i + (end_tag ? 2 : 1);
+    int is_end = in[i + 1] == '/';
+    size_t j = i + (is_end ? 2 : 1);
     int after_name = 0; /* just read an attribute name: it needs a value */
+    int self_closing = 0;
+    size_t start_out = pp->out->len;
+    size_t name_off;
+    size_t name_len;
 
     buf_add(pp->out, in + i, j - i);
+    name_off = pp->out->len;
     while (j < end && is_name_char((unsigned char)in[j])) {
         if (cls[(unsigned char)in[j]] == C_HIGH)
             j = copy_high(pp, j, end);
         else
             buf_addc(pp->out, in[j++]);
     }
+    name_len = pp->out->len - name_off;
     while (j < end) {
         unsigned char c = (unsigned char)in[j];
 
         if (c == '>') {
-            if (after_name)
-                buf_add(pp->out, "=\"\"", 3);
-            buf_addc(pp->out, '>');
-            return j + 1;
+            j++;
+            break;
         }
         if (c == '/' && j + 1 < end && in[j + 1] == '>') {
-            if (after_name)
-                buf_add(pp->out, "=\"\"", 3);
-            buf_add(pp->out, "/>", 2);
-            return j + 2;
+            self_closing = 1;
+            j += 2;
+            break;
         }
-        if (c == '<') {
-            /* a tag left open: close it here and read on */
-            if (after_name)
-                buf_add(pp->out, "=\"\"", 3);
-            buf_addc(pp->out, '>');
-            return j;
-        }
+        if (c == '<')
+            break; /* a tag left open: it ends here */
         if (is_ws(c)) {
             size_t k = j;
 
@@ -837,11 +940,12 @@ copy_tag(struct prep *pp, size_t i, size_t end)
             if (after_name)
                 buf_add(pp->out, "=\"\"", 3);
             after_name = 0;
-            buf_addc(pp->out, ' ');
+            if (!is_end)
+                buf_addc(pp->out, ' ');
             j = k;
             continue;
         }
-        if (end_tag) {
+        if (is_end) {
             j++; /* an end tag has no attributes: skip junk */
             continue;
         }
@@ -884,10 +988,26 @@ copy_tag(struct prep *pp, size_t i, size_t end)
         }
         j++; /* a stray character in a tag */
     }
+    if (is_end) {
+        end_tag(pp, start_out, name_off, name_len);
+        return j;
+    }
     if (after_name)
         buf_add(pp->out, "=\"\"", 3);
+    if (self_closing) {
+        buf_add(pp->out, "/>", 2);
+        return j;
+    }
+    if (pp->nopen >= PREP_MAX_DEPTH) {
+        buf_setlen(pp->out, start_out); /* too deep: the tag goes, its text stays */
+        return j;
+    }
     buf_addc(pp->out, '>');
-    return end;
+    ALLOC_GROW(pp->open, pp->nopen + 1, pp->aopen);
+    pp->open[pp->nopen].off = name_off;
+    pp->open[pp->nopen].len = name_len;
+    pp->nopen++;
+    return j;
 }
 
 /* Markup at in[i] == '<'; returns the index after it. */
@@ -956,9 +1076,7 @@ feed_xml_prepare(struct buf *out, const char *data, size_t len, const char *http
     while (i < n && !out->overflow) {
         size_t j = i;
 
-        while (j < n && cls[(unsigned char)p[j]] != C_LT && cls[(unsigned char)p[j]] != C_AMP &&
-               cls[(unsigned char)p[j]] != C_CTRL && cls[(unsigned char)p[j]] != C_HIGH)
-            j++;
+        j = SCAN_TEXT(p, j, n);
         buf_add(out, p + i, j - i);
         if (j >= n)
             break;
@@ -977,6 +1095,9 @@ feed_xml_prepare(struct buf *out, const char *data, size_t len, const char *http
             break;
         }
     }
+    while (pp->nopen && !out->overflow)
+        close_open(pp, --pp->nopen);
+    free(pp->open);
     free(pp);
     buf_release(&tmp);
     if (out->overflow)

@@ -28,6 +28,11 @@
  *     dropped; C1 controls and numeric references to 0x80-0x9F are read
  *     as windows-1252; a '<' that starts no markup becomes "&lt;";
  *     attributes without quotes or without a value get them.
+ *   - Tags are made to nest: an end tag closes the innermost open element
+ *     of its name and everything opened inside it, an end tag that
+ *     closes nothing is dropped, elements still open at the end are
+ *     closed, and nesting deeper than PREP_MAX_DEPTH loses its tags (so
+ *     libxml2's own depth limit is never reached).
  *
  * Thread-safety: reentrant (iconv handles are per call).
  */
@@ -41,6 +46,8 @@ struct gz_err;
 
 /* Most bytes that internal entity expansion may add to one document. */
 #define PREP_MAX_EXPANSION (1u << 20)
+/* Deepest element nesting kept; deeper tags are dropped (their text stays). */
+#define PREP_MAX_DEPTH 200
 
 /*
  * Append the cleaned UTF-8 document for data[0..len) to out.  http_charset

@@ -100,6 +100,13 @@ buf_add(struct buf *b, const void *p, size_t n)
 {
     int rc;
 
+    if (b->len + n < b->cap && (!b->max || b->len + n <= b->max)) {
+        /* fast path: it fits (cap > 0 here, so p is ours) */
+        memcpy(b->p + b->len, p, n);
+        b->len += n;
+        b->p[b->len] = '\0';
+        return 0;
+    }
     if (!n)
         return 0;
     rc = buf_grow(b, n);
@@ -122,6 +129,11 @@ buf_addc(struct buf *b, int c)
 {
     char ch = (char)c;
 
+    if (b->len + 1 < b->cap && (!b->max || b->len < b->max)) {
+        b->p[b->len++] = ch;
+        b->p[b->len] = '\0';
+        return 0;
+    }
     return buf_add(b, &ch, 1);
 }
 
