@@ -1,13 +1,17 @@
 /*
  * cmd_add.c - `gazette add URL`: follow a new feed.
  *
- * The URL is fetched once: when it is a feed, the source is added (named
+ * The URL is fetched once.  When it is a feed, the source is added (named
  * after the feed unless --title says otherwise) and that same response is
  * stored through the scheduler's path, so the first entries are there at
- * once and the next fetch is a conditional one.
+ * once and the next fetch is a conditional one.  When it is a web page,
+ * the feeds it announces and then the usual feed paths of its site
+ * (feed/discover.h) are tried one after the other, and the first that
+ * answers with a feed is added.
  */
 #include "cli/cli.h"
 
+#include "feed/discover.h"
 #include "feed/feed.h"
 #include "fetch/fetch.h"
 #include "fetch/scheduler.h"
@@ -27,7 +31,7 @@ static const struct cli_opt opts[] = {
     {"title", OPT_STR, "NAME", "the publisher's name (default: the feed's title)"},
     {"category", OPT_STR, "NAME", "a grouping for the source"},
     {"interval", OPT_INT, "SECONDS", "seconds between fetches (default: fetch-interval)"},
-    {"no-fetch", OPT_BOOL, NULL, "add the source without fetching it now"},
+    {"no-fetch", OPT_BOOL, NULL, "add the URL as it is, without fetching it now"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -35,9 +39,16 @@ const struct cli_spec cmd_add_spec = {
     "gazette add URL [--title NAME] [--category NAME] [--interval SECONDS] [--no-fetch]", opts, 1,
     1};
 
+/* Most feed candidates of a page tried before giving up. */
+#define ADD_MAX_TRIES 12
+
 struct add {
     struct cli_ctx *ctx;
-    const char *url;
+    struct fetcher *f;
+    const char *url; /* as given (normalized) */
+    struct feed_candidate *cand;
+    size_t ncand;
+    size_t next; /* the candidate being tried */
     int rc;
 };
 
@@ -60,41 +71,23 @@ add_source(struct add *ad, const char *url, const struct feed *feed, int64_t *id
     return 0;
 }
 
-/* The one response: a feed is added and stored; anything else is explained. */
+/* res holds the feed at url: add it and store this response's entries. */
 static void
-on_fetched(struct fetch_result *res, void *arg)
+accept_feed(struct add *ad, struct fetch_result *res, const char *url, const struct feed *feed)
 {
-    struct add *ad = arg;
     struct cli_ctx *ctx = ad->ctx;
-    struct feed *feed = NULL;
     struct gz_err err = GZ_ERR_INIT;
     struct store_source src;
     struct sched *s = NULL;
     struct sched_outcome out;
-    const char *url = res->moved_to ? res->moved_to : ad->url;
     int64_t id;
-    int rc;
 
-    if (res->code) {
-        ad->rc = cli_error("cannot fetch '%s': %s", ad->url, res->error);
-        return;
-    }
-    if (res->status < 200 || res->status >= 300) {
-        ad->rc = cli_error("cannot fetch '%s': HTTP %d", ad->url, res->status);
-        return;
-    }
-    rc = feed_parse(res->body.p, res->body.len, res->final_url, res->charset, ctx->arena, &feed,
-                    &err);
-    if (rc) {
-        if (res->content_type && str_has_prefix(res->content_type, "text/html"))
-            ad->rc = cli_error("'%s' is an HTML page, not a feed; give the feed's own URL "
-                               "(finding feeds in pages is not supported yet)",
-                               ad->url);
-        else
-            ad->rc = cli_error("'%s' is not a feed: %s", ad->url, err.msg);
-        return;
-    }
+    cli_progress_done(ctx);
     url = arena_strdup(ctx->arena, url);
+    if (ad->cand && store_source_by_url(ctx->store, url, ctx->arena, &src, &err) == 0) {
+        printf("already a source: %lld %s (found in %s)\n", (long long)src.id, url, ad->url);
+        return;
+    }
     ad->rc = add_source(ad, url, feed, &id);
     if (ad->rc)
         return;
@@ -105,12 +98,71 @@ on_fetched(struct fetch_result *res, void *arg)
         ad->rc = cli_error("%s", err.msg);
         return;
     }
-    printf("added source %lld: %s <%s>: %zu entries, %zu new articles\n", (long long)id,
-           src.title && *src.title ? src.title : (feed->title ? feed->title : "(untitled)"), url,
-           out.entries, out.new_articles);
+    printf("added source %lld: %s <%s>", (long long)id,
+           src.title && *src.title ? src.title : "(untitled)", url);
+    if (ad->cand)
+        printf(" (found in %s)", ad->url);
+    printf(": %zu entries, %zu new articles\n", out.entries, out.new_articles);
     if (out.error)
         ad->rc = cli_error("%s: %s", url, out.error);
     sched_free(s);
+}
+
+/* Fetch the next candidate feed of the page, or give up. */
+static void
+try_next(struct add *ad)
+{
+    struct fetch_request rq;
+
+    if (ad->next >= ad->ncand || ad->next >= ADD_MAX_TRIES) {
+        cli_progress_done(ad->ctx);
+        ad->rc = cli_error("no feed found in '%s': it is a web page, and none of the %zu feed "
+                           "addresses it names or that sites usually use answered with a feed",
+                           ad->url, ad->next);
+        return;
+    }
+    rq = (struct fetch_request){ad->cand[ad->next].url, NULL, NULL, &ad->cand[ad->next]};
+    cli_progress(ad->ctx, "trying %s", rq.url);
+    fetch_add(ad->f, &rq);
+}
+
+static void
+on_fetched(struct fetch_result *res, void *arg)
+{
+    struct add *ad = arg;
+    struct cli_ctx *ctx = ad->ctx;
+    struct feed *feed = NULL;
+    struct gz_err err = GZ_ERR_INIT;
+    int is_page = res->user == NULL;
+    int ok = !res->code && res->status >= 200 && res->status < 300;
+
+    if (ok && feed_parse(res->body.p, res->body.len, res->final_url, res->charset, ctx->arena,
+                         &feed, &err) == 0) {
+        accept_feed(ad, res, res->moved_to ? res->moved_to : res->url, feed);
+        return;
+    }
+    if (!is_page) {
+        /* that candidate was not a feed: the next one */
+        ad->next++;
+        try_next(ad);
+        return;
+    }
+    cli_progress_done(ctx);
+    if (res->code) {
+        ad->rc = cli_error("cannot fetch '%s': %s", ad->url, res->error);
+        return;
+    }
+    if (!ok) {
+        ad->rc = cli_error("cannot fetch '%s': HTTP %d", ad->url, res->status);
+        return;
+    }
+    if (feed_discover(res->body.p, res->body.len, res->final_url, ctx->arena, &ad->cand, &ad->ncand,
+                      NULL) ||
+        !ad->ncand) {
+        ad->rc = cli_error("'%s' is not a feed, and names none: %s", ad->url, err.msg);
+        return;
+    }
+    try_next(ad);
 }
 
 int
@@ -120,7 +172,6 @@ cmd_add(struct cli_ctx *ctx)
     struct buf u = BUF_INIT;
     struct store_source existing;
     struct gz_err err = GZ_ERR_INIT;
-    struct fetcher *f = NULL;
     struct fetch_request rq;
     int64_t id;
 
@@ -144,14 +195,14 @@ cmd_add(struct cli_ctx *ctx)
         printf("added source %lld: %s\n", (long long)id, ad.url);
         return 0;
     }
-    if (fetch_new(&f, NULL, &err))
+    if (fetch_new(&ad.f, NULL, &err))
         return cli_error("%s", err.msg);
     rq = (struct fetch_request){ad.url, NULL, NULL, NULL};
-    fetch_add(f, &rq);
+    fetch_add(ad.f, &rq);
     cli_progress(ctx, "fetching %s", ad.url);
-    if (fetch_run(f, on_fetched, &ad))
+    if (fetch_run(ad.f, on_fetched, &ad))
         ad.rc = cli_error("cannot fetch '%s'", ad.url);
     cli_progress_done(ctx);
-    fetch_free(f);
+    fetch_free(ad.f);
     return ad.rc;
 }

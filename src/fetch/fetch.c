@@ -1040,6 +1040,7 @@ fetch_run(struct fetcher *f, fetch_done_fn done, void *ctx)
         CURLMsg *m;
         int left;
         CURLMcode mc;
+        size_t finished = 0;
 
         report_failed(f, done, ctx);
         if (atomic_load(&f->cancelled)) {
@@ -1062,10 +1063,12 @@ fetch_run(struct fetcher *f, fetch_done_fn done, void *ctx)
                 continue;
             curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
             complete(f, x, m->data.result, done, ctx);
+            finished++;
         }
         if (!f->inflight && !f->nready && !f->failed)
             break;
-        if (f->failed)
+        /* a finished transfer frees a slot, and its callback may have added more: admit now */
+        if (f->failed || finished)
             continue;
         mc = curl_multi_poll(f->multi, NULL, 0, wait > 0 ? (int)wait : 1000, NULL);
         if (mc != CURLM_OK) {

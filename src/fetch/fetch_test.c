@@ -945,6 +945,45 @@ test_fetch_politeness(void)
     pthread_mutex_unlock(&server.mu);
 }
 
+/* Each callback adds the next request, as `gazette add` does when it tries a page's feeds. */
+struct chain {
+    struct fetcher *f;
+    int left;
+    int done;
+};
+
+static void
+on_chain(struct fetch_result *r, void *ctx)
+{
+    struct chain *c = ctx;
+
+    (void)r;
+    c->done++;
+    if (c->left-- > 0) {
+        struct fetch_request rq = {url("/feed"), NULL, NULL, NULL};
+
+        fetch_add(c->f, &rq);
+    }
+}
+
+static void
+test_fetch_chain(void)
+{
+    struct fetch_options o;
+    struct chain c = {NULL, 4, 0};
+    struct fetch_request rq = {url("/feed"), NULL, NULL, NULL};
+    int64_t t0 = time_mono_ms();
+
+    options(&o, 1);
+    CHECK_INT(fetch_new(&c.f, &o, NULL), 0);
+    fetch_add(c.f, &rq);
+    CHECK_INT(fetch_run(c.f, on_chain, &c), 0);
+    fetch_free(c.f);
+    CHECK_INT(c.done, 5);
+    /* a request added from a callback starts at once, not at the next idle wake-up (1 s) */
+    CHECK(time_mono_ms() - t0 < 2500);
+}
+
 struct cancel_arg {
     struct fetcher *f;
 };
@@ -1001,6 +1040,7 @@ test_fetch_server(void)
     test_fetch_refusals();
     test_fetch_limits();
     test_fetch_politeness();
+    test_fetch_chain();
     test_fetch_cancel();
     server_stop();
     curl_global_cleanup();

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """End to end: `gazette fetch`, `gazette add` and the scheduler inside
-`gazette serve` against an HTTP server on 127.0.0.1 run by this test.
+`gazette serve` against HTTP servers on 127.0.0.1 run by this test.
 
 Checks: entries stored on the first fetch; a conditional second fetch (the
 server sees If-None-Match and If-Modified-Since and answers 304) stores
@@ -9,7 +9,8 @@ URL; a 500, a timeout, an over-size body, a redirect to another scheme and
 an HTML page mark their sources with clear errors while the other sources
 of the same run succeed; a 429's Retry-After is honoured while a plain
 error backs off and is retried; without --allow-private a loopback URL is
-refused before any connection; `serve` fetches due sources in the
+refused before any connection; `add` finds the feed of a web page;
+`serve` fetches due sources in the
 background and stops promptly with a transfer in flight."""
 import gzip
 import http.server
@@ -132,6 +133,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(200, b"<!doctype html><html><head><title>Home</title></head>"
                              b"<body><p>Hello</p></body></html>",
                              [("Content-Type", "text/html; charset=utf-8")])
+        if p == "/home.html":
+            return self.send(200, b'<!doctype html><html><head><title>Home</title>'
+                             b'<link rel="alternate" type="application/rss+xml" href="other2.xml">'
+                             b"</head><body>Welcome</body></html>",
+                             [("Content-Type", "text/html")])
+        if p == "/other2.xml":
+            return self.send(200, rss("Other Two", [("t1", "Second wire story")]).encode(),
+                             [("Content-Type", "application/rss+xml")])
         if p == "/latin1.xml":
             body = rss("Caf\u00e9 Gazette", [("l1", "Caf\u00e9 cr\u00e8me prices rise")],
                        encoding_decl=False).encode("iso-8859-1")
@@ -148,6 +157,29 @@ srv = Server(("127.0.0.1", 0), Handler)
 port = srv.server_address[1]
 threading.Thread(target=srv.serve_forever, daemon=True).start()
 base = "http://127.0.0.1:%d" % port
+
+lonely_hits = []
+
+
+class Lonely(http.server.BaseHTTPRequestHandler):
+    """A site with one page and no feed anywhere."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        lonely_hits.append(self.path)
+        body = b"<!doctype html><html><body>No feeds here</body></html>"
+        self.send_response(200 if self.path == "/lonely.html" else 404)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+srv2 = Server(("127.0.0.1", 0), Lonely)
+threading.Thread(target=srv2.serve_forever, daemon=True).start()
+base2 = "http://127.0.0.1:%d" % srv2.server_address[1]
 
 
 def u(path):
@@ -285,8 +317,18 @@ try:
     rc, out, err = gz("add", u("/feed.xml") + "?via=add")
     check(rc == 0 and re.search(r"added source \d+: Daily Fetch <", out) and
           "1 entries, 1 new articles" in out, "add fetches and stores a feed: " + out + err)
+    # feed discovery: a page's announced feed, then the usual paths of its site
+    rc, out, err = gz("add", u("/home.html"))
+    check(rc == 0 and re.search(r"added source \d+: Other Two <%s> \(found in %s\): 1 entries"
+                                % (re.escape(u("/other2.xml")), re.escape(u("/home.html"))), out),
+          "add finds the feed a page announces: " + out + err)
     rc, out, err = gz("add", u("/page.html") + "?x=1")
-    check(rc == 1 and "is an HTML page, not a feed" in err, "add explains an HTML page: " + err)
+    check(rc == 0 and "already a source" in out and u("/feed.xml") in out,
+          "add guesses /feed.xml for a page that names no feed: " + out + err)
+    rc, out, err = gz("add", base2 + "/lonely.html")
+    check(rc == 1 and "no feed found in" in err, "add explains a page without feeds: " + err)
+    check(len(lonely_hits) > 1 and "/feed.xml" in lonely_hits,
+          "the usual feed paths were tried: %s" % lonely_hits)
     rc, out, err = gz("add", "ftp://127.0.0.1/feed.xml")
     check(rc == 2 and "not an http or https URL" in err, "add refuses other schemes: " + err)
 
@@ -330,6 +372,7 @@ try:
           "a transfer cut by shutdown is not held against the source: %s" % (row,))
 finally:
     srv.shutdown()
+    srv2.shutdown()
 
 if failures:
     print("%d failures" % len(failures), file=sys.stderr)
