@@ -132,7 +132,7 @@ sched_process(struct sched *s, const struct store_source *src, struct fetch_resu
 
         if (rc) {
             if (rc == GZ_EPARSE && is_html(res->content_type))
-                error = "an HTML page, not a feed";
+                error = "an HTML page, not a feed ('gazette add' finds a page's feeds)";
             else if (str_has_prefix(perr.msg, "not a feed"))
                 error = arena_strdup(s->a, perr.msg);
             else
