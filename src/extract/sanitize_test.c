@@ -63,6 +63,78 @@ test_removes_active_content(void)
 }
 
 static void
+test_svg_mathml(void)
+{
+    /* static drawings and formulas stay, namespaced as HTML parsers expect */
+    CHECK_STR(clean("<svg viewbox=\"0 0 9 9\"><circle cx=\"1\" r=\"2\" fill=\"#f00\"/></svg>",
+                    NULL),
+              "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 9 9\"><circle cx=\"1\" "
+              "r=\"2\" fill=\"#f00\"></circle></svg>");
+    CHECK_STR(clean("<math><mi>a</mi><mo>+</mo></math>", NULL),
+              "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mi>a</mi><mo>+</mo></math>");
+    CHECK_STR(clean("<svg><a xlink:href=\"http://ok.example/\"><text>t</text></a></svg>", NULL),
+              "<svg xmlns=\"http://www.w3.org/2000/svg\"><a xlink:href=\"http://ok.example/\" "
+              "xmlns:xlink=\"http://www.w3.org/1999/xlink\"><text>t</text></a></svg>");
+    /* nothing that runs, fetches or styles */
+    CHECK_NOT_CONTAINS(clean("<svg><script>alert(1)</script></svg>", NULL), "alert");
+    CHECK_NOT_CONTAINS(clean("<svg><foreignObject><iframe src=\"javascript:alert(1)\"></iframe>"
+                             "</foreignObject></svg>",
+                             NULL),
+                       "javascript");
+    CHECK_NOT_CONTAINS(clean("<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>",
+                             NULL),
+                       "javascript");
+    CHECK_NOT_CONTAINS(clean("<svg><a href=\" jav&#x09;ascript:alert(1)\">x</a></svg>", NULL),
+                       "script");
+    CHECK_NOT_CONTAINS(clean("<svg><animate attributeName=\"href\" values=\"javascript:alert(1)\"/>"
+                             "<set attributeName=\"onload\" to=\"alert(1)\"/></svg>",
+                             NULL),
+                       "alert");
+    CHECK_NOT_CONTAINS(clean("<svg><use href=\"data:image/svg+xml,x#a\"/></svg>", NULL), "data:");
+    CHECK_NOT_CONTAINS(clean("<svg><image xlink:href=\"http://tracker/x.png\"/></svg>", NULL),
+                       "tracker");
+    CHECK_STR(clean("<svg><rect fill=\"url(http://tracker/x)\" stroke=\"url( #g)\" "
+                    "style=\"x\" onclick=\"y\" id=\"i\" class=\"c\"/></svg>",
+                    NULL),
+              "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect stroke=\"url( #g)\"></rect></svg>");
+    CHECK_NOT_CONTAINS(clean("<svg><style>@import url(http://x/)</style></svg>", NULL), "import");
+    CHECK_NOT_CONTAINS(clean("<math><mi xlink:href=\"javascript:alert(1)\">x</mi></math>", NULL),
+                       "javascript");
+    /* mutation XSS shapes: text stays text whatever the namespace games */
+    CHECK_NOT_CONTAINS(
+        clean("<svg></p><style><a id=\"</style><img src=1 onerror=alert(1)>\"></svg>", NULL),
+        "onerror");
+    CHECK_NOT_CONTAINS(
+        clean("<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>", NULL), "onerror");
+    CHECK_NOT_CONTAINS(clean("<svg><title><img src=x onerror=alert(1)></title></svg>", NULL),
+                       "onerror");
+    CHECK_STR(clean("<svg><text>&lt;script&gt;</text></svg>", NULL),
+              "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>&lt;script&gt;</text></svg>");
+    CHECK_NOT_CONTAINS(clean("<svg><![CDATA[<img src=x onerror=alert(1)>]]></svg>", NULL),
+                       "onerror");
+}
+
+static void
+test_feed_quirks(void)
+{
+    /* feedparser's choices where HTML differs: what is inside an unknown
+       element is kept (object fallback, iframe text, blink) */
+    CHECK_STR(clean("safe<object data=\"x\"> <b>description</b>", NULL),
+              "safe <b>description</b>");
+    CHECK_STR(clean("<blink>safe</blink> description", NULL), "safe description");
+    CHECK_STR(clean("sa<!-- -- nonwhitespace >fe<script>alert(1);</script>", NULL), "safe");
+    CHECK_STR(clean("safe<!--", NULL), "safe");
+    CHECK_STR(clean("<![CDATA[<script></script>]]&gt;", NULL), "&lt;![CDATA[]]&gt;");
+    CHECK_STR(clean("&lt;!' <a href=\"foo\">x</a>", NULL), "&lt;!' <a href=\"foo\">x</a>");
+    CHECK_STR(clean("<p>a<div>b</div>", NULL), "<p>a</p><div>b</div>");
+    CHECK_STR(clean("<a href=\"/x\">1<a href=\"/y\">2</a>", NULL),
+              "<a href=\"/x\">1</a><a href=\"/y\">2</a>");
+    CHECK_STR(clean("<table><tr><td>1<td>2<tr><td>3</table>", NULL),
+              "<table><tr><td>1</td><td>2</td></tr><tr><td>3</td></tr></table>");
+    CHECK_STR(clean("x\xff\xc3y", NULL), "x\xef\xbf\xbd\xef\xbf\xbdy");
+}
+
+static void
 test_deep_nesting(void)
 {
     struct buf in = BUF_INIT;
@@ -115,6 +187,8 @@ test_text(void)
 static const struct unit_test tests[] = {
     {"keeps_structure", test_keeps_structure},
     {"removes_active_content", test_removes_active_content},
+    {"svg_mathml", test_svg_mathml},
+    {"feed_quirks", test_feed_quirks},
     {"deep_nesting", test_deep_nesting},
     {"limit", test_limit},
     {"text", test_text},

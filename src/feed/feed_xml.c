@@ -1090,6 +1090,18 @@ get_ctxt(struct feed_parser *fp)
     return ctxt;
 }
 
+int
+feed_xml_tables_ok(void)
+{
+    for (size_t i = 1; i < sizeof(tag_rules) / sizeof(tag_rules[0]); i++)
+        if (strcmp(tag_rules[i - 1].key, tag_rules[i].key) >= 0)
+            return 0;
+    for (size_t i = 1; i < sizeof(ns_rules) / sizeof(ns_rules[0]); i++)
+        if (strcmp(ns_rules[i - 1].uri, ns_rules[i].uri) >= 0)
+            return 0;
+    return 1;
+}
+
 void
 feed_xml_release(struct feed_parser *fp)
 {

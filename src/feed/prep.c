@@ -558,6 +558,15 @@ add_char(struct prep *pp, uint32_t cp)
     case '>':
         buf_add(pp->out, "&gt;", 4);
         break;
+    case '\t':
+    case '\n':
+    case '\r': {
+        /* as themselves they would be normalized (to spaces in attributes) */
+        char num[8];
+
+        buf_add(pp->out, num, (size_t)snprintf(num, sizeof(num), "&#%u;", (unsigned)cp));
+        break;
+    }
     default:
         add_cp(pp->out, cp);
         break;

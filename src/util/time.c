@@ -100,7 +100,8 @@ valid_civil(int y, int mo, int d, int h, int mi, int se)
 {
     static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
-    (void)y;
+    if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 0;
     return mo >= 1 && mo <= 12 && d >= 1 && d <= mdays[mo - 1] && h >= 0 && h <= 24 && mi >= 0 &&
            mi <= 59 && se >= 0 && se <= 60;
 }
@@ -142,8 +143,12 @@ parse_iso(const char *s, size_t len, int64_t *out)
     if (s[i] != 'T' && s[i] != 't' && s[i] != ' ')
         return -1;
     i++;
-    if (digits(s, len, &i, 2, &h))
+    if (i + 1 < len && s[i] >= '0' && s[i] <= '9' && s[i + 1] == ':') {
+        h = s[i] - '0'; /* "T9:48": a one-digit hour, as some feeds write it */
+        i++;
+    } else if (digits(s, len, &i, 2, &h)) {
         return -1;
+    }
     if (i < len && s[i] == ':')
         i++;
     if (digits(s, len, &i, 2, &mi))
@@ -189,7 +194,7 @@ parse_iso(const char *s, size_t len, int64_t *out)
         return -1;
 done:
     if (!valid_civil(y, mo, d, h, mi, se))
-        return -1;
+        return -2; /* the shape of a date, but no such day: no second guess */
     *out = time_from_civil(y, mo, d, h, mi, se) - off;
     return 0;
 }
@@ -409,7 +414,7 @@ parse_rfc822(const char *s, size_t len, int64_t *out)
         return -1;
 done:
     if (!valid_civil(y, mo, d, h, mi, se))
-        return -1;
+        return -2; /* the shape of a date, but no such day: no second guess */
     *out = time_from_civil(y, mo, d, h, mi, se) - off;
     return 0;
 }
@@ -425,8 +430,14 @@ time_parse(const char *s, size_t len, int64_t *out)
         return GZ_EPARSE;
     if (!parse_iso(t.p, t.len, out))
         return 0;
-    if (!parse_rfc822(t.p, t.len, out))
+    switch (parse_rfc822(t.p, t.len, out)) {
+    case 0:
         return 0;
+    case -2:
+        return GZ_EPARSE;
+    default:
+        break;
+    }
     memcpy(tmp, t.p, t.len);
     tmp[t.len] = '\0';
     ct = curl_getdate(tmp, NULL);
