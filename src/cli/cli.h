@@ -108,6 +108,8 @@ CLI_COMMAND(cluster);
 CLI_COMMAND(copy);
 CLI_COMMAND(enrich);
 CLI_COMMAND(help);
+CLI_COMMAND(add);
+CLI_COMMAND(fetch);
 CLI_COMMAND(migrate);
 CLI_COMMAND(related);
 CLI_COMMAND(import);

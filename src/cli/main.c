@@ -20,6 +20,9 @@
 #include <unistd.h>
 
 const struct cli_cmd cli_cmds[] = {
+    {"add", cmd_add, CMD_STORE, "follow a new feed", &cmd_add_spec},
+    {"fetch", cmd_fetch, CMD_STORE, "fetch due feeds (or the ones named) and store new entries",
+     &cmd_fetch_spec},
     {"cluster", cmd_cluster, 0, "group a JSON-lines file of articles into stories",
      &cmd_cluster_spec},
     {"copy", cmd_copy, 0, "copy a whole database into an empty one (SQLite to PostgreSQL)",
