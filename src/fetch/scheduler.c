@@ -146,6 +146,7 @@ sched_process(struct sched *s, const struct store_source *src, struct fetch_resu
             memset(&ist, 0, sizeof(ist));
             ingest_items_from_feed(feed, s->a, &items, &n);
             out->entries = n;
+            (void)ingest_fetch_pages(s->ig, src->id, items, n, s->a); /* notes say why */
             if (ingest_batch(s->ig, src->id, items, n, &ist, &ierr)) {
                 error = arena_printf(s->a, "entries not stored: %s", ierr.msg);
             } else {
