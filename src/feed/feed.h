@@ -5,9 +5,22 @@
  * returns the normalized feed: text fields as plain UTF-8 text, HTML fields
  * (summary, content) sanitized by extract/sanitize.h, dates as Unix
  * seconds UTC, links absolute where xml:base or the document URL allow.
- * XML is read as a stream (libxml2's reader), never as a whole DOM; broken
- * XML is recovered where possible; external entities and DTDs are never
- * loaded and entity expansion is bounded.
+ * XML is read as a stream (libxml2's SAX2 interface), never as a whole
+ * DOM, after a cleaning pass (feed/prep.h) that settles the charset,
+ * repairs what browsers would (undeclared HTML entities, bare '&', bytes
+ * that are not UTF-8, tags that do not nest) and removes every DOCTYPE, so
+ * external entities and DTDs are never loaded and entity expansion is
+ * bounded; libxml2's recover mode handles the rest.  Which element fills
+ * which field is a sorted table (feed/feed_xml.c), feedparser's semantics.
+ *
+ * Text fields come from RSS elements as plain text unless they look like
+ * HTML (feedparser's test), from Atom as their type says; dates of every
+ * RFC 822 and ISO 8601 variant go through util/time.h's time_parse() (a
+ * date that cannot be read is left 0).  published: pubDate, published,
+ * issued, dcterms:issued, else dc:date; updated: updated, modified,
+ * lastBuildDate, dc:date, dcterms:modified.  A permalink guid serves as
+ * the link when there is none; the feed's updated falls back to its
+ * pubDate.
  *
  * Memory: the struct feed and everything it points to is allocated from
  * the caller's arena and lives as long as the arena.

@@ -1234,9 +1234,25 @@ add_text(struct prep *pp, const char *p, size_t off, size_t len)
 
     if (!len)
         return;
+    size_t k = sizeof(pi);
+    size_t v;
+
     ALLOC_GROW(t->items, t->n + 1, t->alloc);
     t->items[t->n] = (struct prep_text){p, off, len};
-    buf_add(pp->out, pi, (size_t)snprintf(pi, sizeof(pi), "<?" PREP_TEXT_PI " %zu?>", t->n));
+    /* "<?gz N?>", the number written by hand: this runs once per text */
+    pi[--k] = '>';
+    pi[--k] = '?';
+    v = t->n;
+    do {
+        pi[--k] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    pi[--k] = ' ';
+    k -= sizeof(PREP_TEXT_PI) - 1;
+    memcpy(pi + k, PREP_TEXT_PI, sizeof(PREP_TEXT_PI) - 1);
+    pi[--k] = '?';
+    pi[--k] = '<';
+    buf_add(pp->out, pi + k, sizeof(pi) - k);
     t->n++;
 }
 

@@ -88,9 +88,8 @@ page_done(struct fetch_result *res, void *ctx)
     }
     have = feed_words(it, job->a);
     if (!x.text || x.n_words < have + PAGE_MIN_GAIN || (double)x.n_words < have * PAGE_MIN_RATIO) {
-        it->extract_note = arena_printf(job->a,
-                                        "feed content kept: the page gave %zu words, the feed %zu",
-                                        x.n_words, have);
+        it->extract_note = arena_printf(
+            job->a, "feed content kept: the page gave %zu words, the feed %zu", x.n_words, have);
     } else {
         it->text = x.text;
         it->html = x.html;
