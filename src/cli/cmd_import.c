@@ -12,8 +12,10 @@
  * records with the same label become one story, as a labelled corpus has
  * them, instead of the story clustering would choose.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "cli/cli.h"
 
+#include "feed/feed.h"
 #include "ingest/ingest.h"
 #include "store/store.h"
 #include "util/arena.h"
@@ -28,6 +30,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,6 +336,46 @@ import_jsonl(struct import *im, const char *path)
     im->files++;
 }
 
+static void
+import_feed(struct import *im, const char *path)
+{
+    struct gz_err err = GZ_ERR_INIT;
+    struct buf data;
+    struct arena *a = arena_new();
+    struct feed *feed;
+    struct store_source src;
+    struct ingest_item *items;
+    size_t n;
+    int64_t sid;
+    char abs[PATH_MAX];
+
+    buf_init(&data, FEED_MAX_BYTES);
+    if (buf_read_file(&data, path, &err) ||
+        feed_parse(data.p, data.len, NULL, NULL, a, &feed, &err)) {
+        fprintf(stderr, "error: %s\n", err.msg);
+        im->failures++;
+        goto out;
+    }
+    memset(&src, 0, sizeof(src));
+    src.url = arena_printf(a, "file:%s", realpath(path, abs) ? abs : path);
+    src.title = feed->title ? feed->title : cli_str(im->ctx, "source", path);
+    src.site_url = feed->link;
+    if (store_source_add(im->ctx->store, &src, &sid, &err)) {
+        fprintf(stderr, "error: %s: %s\n", path, err.msg);
+        im->failures++;
+        goto out;
+    }
+    ingest_items_from_feed(feed, a, &items, &n);
+    if (ingest_batch(im->ig, sid, items, n, &im->stats, &err)) {
+        fprintf(stderr, "error: %s: not imported: %s\n", path, err.msg);
+        im->failures++;
+    }
+    im->files++;
+out:
+    buf_release(&data);
+    arena_free(a);
+}
+
 static int
 cmp_names(const void *a, const void *b)
 {
@@ -400,10 +443,8 @@ import_path(struct import *im, const char *path, int depth)
     }
     if (str_has_suffix(path, ".jsonl") || str_has_suffix(path, ".ndjson"))
         import_jsonl(im, path);
-    else if (depth == 0 || is_feed_name(path)) {
-        fprintf(stderr, "error: '%s': only JSON-lines files can be imported so far\n", path);
-        im->failures++;
-    }
+    else if (depth == 0 || is_feed_name(path))
+        import_feed(im, path);
     /* inside folders, other files (HTML pages, READMEs) are not feeds */
 }
 

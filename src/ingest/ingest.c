@@ -220,6 +220,12 @@ ingest_free(struct ingest *ig)
     free(ig);
 }
 
+struct store *
+ingest_store(struct ingest *ig)
+{
+    return ig->st;
+}
+
 /* ---- one entry ---- */
 
 /*
@@ -445,6 +451,7 @@ ingest_one(struct ingest *ig, int64_t source_id, const struct ingest_item *it,
     art.fetched = time_now();
     art.published = it->published ? it->published : art.fetched;
     art.updated = it->updated;
+    art.extract_note = it->extract_note;
     text_content_hash(text.p, text.len, hash);
     memset(&mh, 0, sizeof(mh)); /* no stray padding bytes in the stored blob */
     text_minhash_init(&mh);

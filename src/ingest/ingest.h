@@ -57,8 +57,9 @@ struct ingest_item {
     int64_t updated;
     const char **categories; /* the publisher's own tags */
     size_t ncategories;
-    const char *story_label; /* a labelled corpus's story key: the item joins that
-                                story instead of the one clustering would choose */
+    const char *story_label;  /* a labelled corpus's story key: the item joins that
+                                 story instead of the one clustering would choose */
+    const char *extract_note; /* why the page's text was or was not used (stored) */
 };
 
 struct ingest_stats {
@@ -74,6 +75,8 @@ struct ingest_stats {
  */
 int ingest_new(struct ingest **out, struct store *st, struct gz_err *err);
 void ingest_free(struct ingest *ig);
+/* The store the pipeline writes to (borrowed). */
+struct store *ingest_store(struct ingest *ig);
 
 /*
  * Store the new items of one source (or of one imported file, whose items
@@ -86,8 +89,23 @@ void ingest_free(struct ingest *ig);
 int ingest_batch(struct ingest *ig, int64_t source_id, const struct ingest_item *items, size_t n,
                  struct ingest_stats *stats, struct gz_err *err);
 
-/* The entries of a parsed feed as items (borrowing the feed's strings). */
+/*
+ * The full-text stage, for items that came from a feed: fetch the page of
+ * every item that is not stored yet (the fetcher's politeness and address
+ * checks apply), extract its article (extract/extract.h), and use the
+ * page's text and sanitized HTML when it gives more than the feed does;
+ * otherwise the feed's content stays.  Either way the item's
+ * extract_note says what happened ("text from the page", "feed content
+ * kept: the page gave less", "page not fetched: HTTP 404").  Byline, lead
+ * image and time fill what the feed left empty.  Runs outside any
+ * transaction (network); strings live in a.  Does nothing when the
+ * fetch-pages setting is off.  Returns the number of pages used.
+ */
 struct arena;
+size_t ingest_fetch_pages(struct ingest *ig, int64_t source_id, struct ingest_item *items, size_t n,
+                          struct arena *a);
+
+/* The entries of a parsed feed as items (borrowing the feed's strings). */
 void ingest_items_from_feed(const struct feed *f, struct arena *a, struct ingest_item **out,
                             size_t *n);
 
