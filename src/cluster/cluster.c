@@ -45,6 +45,8 @@
 #define MEMBER_SCAN 4
 /* Features found in more than this share of the articles are not looked up. */
 #define CLUSTER_DF_STOP 0.2
+/* Neighbours kept per article from the last refinement (for related lists). */
+#define CLUSTER_NB 8
 /* Fewer shingles than this and an article takes no part in duplicate detection. */
 #define DUP_MIN_SHINGLES 8
 
@@ -66,6 +68,12 @@ struct art {
     uint64_t *df;     /* distinct feature ids counted in ci->df */
     uint32_t *mh;     /* TEXT_MINHASH_K truncated slots, or NULL */
     char *title;
+    /* nearest neighbours at the last cluster_refine(), density-corrected score */
+    struct {
+        int64_t id;
+        float s;
+    } nb[CLUSTER_NB];
+    uint32_t nnb;
 };
 
 struct story {
@@ -165,6 +173,7 @@ cluster_params_default(struct cluster_params *p)
     p->merge = 0.30;
     p->max_weight = 0.3;
     p->related = 0.12;
+    p->refine = -0.05;
     p->dup_jaccard = 0.6;
     p->time_scale = 24 * 3600;
     p->time_penalty = 1.0;
@@ -419,7 +428,7 @@ cluster_index_new(const struct cluster_params *p, struct gz_err *err)
     }
     if (p->window <= 0 || !(p->title_boost >= 1) || !(p->phrase_boost >= 0) ||
         !(p->join > 0 && p->join <= 1) || !(p->merge > 0 && p->merge <= 1) ||
-        !(p->related >= 0 && p->related <= 1) || !(p->dup_jaccard > 0 && p->dup_jaccard <= 1) ||
+        !(p->related >= 0 && p->related <= 1) || !(p->refine >= -1 && p->refine <= 1) || !(p->dup_jaccard > 0 && p->dup_jaccard <= 1) ||
         !(p->time_scale > 0) || !(p->time_penalty >= 0) || !(p->time_grace >= 0)) {
         gz_errf(err, GZ_EINVAL, "cluster parameter out of range");
         return NULL;
@@ -1393,6 +1402,569 @@ cluster_merge(struct cluster_index *ci, int64_t from, int64_t into, struct gz_er
     f->nmem = 0;
     story_free(ci, fs);
     return 0;
+}
+
+/* ---- refinement ---- */
+
+/*
+ * cluster_refine() re-clusters the whole window at once:
+ *
+ *  1. every vector is weighted again with the current idf;
+ *  2. each article gets its REFINE_K nearest neighbours: candidates from
+ *     an inverted index over all features but the commonest, the
+ *     REFINE_EXACT best by partial score rescored exactly, similarity
+ *     s = max(0, cosine - time cost);
+ *  3. its density r is the mean s of its REFINE_DENSITY nearest ones;
+ *  4. average-link agglomeration on the density-corrected similarity
+ *     2 s(a, b) - r(a) - r(b) (cross-domain similarity local scaling):
+ *     two groups A and B merge while
+ *
+ *         2 W(A, B) / (|A| |B|) - R(A) / |A| - R(B) / |B| >= params.refine
+ *
+ *     with W the sum of s over the neighbour pairs between them (a pair
+ *     that is not a neighbour pair counts 0, as a cosine without a shared
+ *     feature is) and R the sum of r over a group;
+ *  5. each new group takes the label of the story most of its members
+ *     had (one group per label, the largest overlaps first), or a new one.
+ */
+#define REFINE_K 16
+#define REFINE_EXACT 48
+#define REFINE_DENSITY 5
+/* Features in more than this share of the window (and more than 50 articles) are not looked up. */
+#define REFINE_DF_STOP 0.2
+
+struct rcand {
+    uint32_t j;
+    float s;
+};
+
+static int
+rcand_better(const struct rcand *x, const struct rcand *y)
+{
+    return x->s > y->s || (x->s == y->s && x->j < y->j);
+}
+
+/* Keep the best k of c[0..n) in c[0..k), best first (selection; k is small). */
+static size_t
+rcand_top(struct rcand *c, size_t n, size_t k)
+{
+    if (k > n)
+        k = n;
+    for (size_t r = 0; r < k; r++) {
+        size_t b = r;
+
+        for (size_t j = r + 1; j < n; j++)
+            if (rcand_better(&c[j], &c[b]))
+                b = j;
+        if (b != r) {
+            struct rcand t = c[r];
+
+            c[r] = c[b];
+            c[b] = t;
+        }
+    }
+    return k;
+}
+
+struct redge {
+    double l; /* linkage */
+    uint32_t a, b;
+    uint32_t sa, sb; /* stamps of a and b when pushed */
+};
+
+static int
+redge_above(const struct redge *x, const struct redge *y)
+{
+    if (x->l != y->l)
+        return x->l > y->l;
+    if (x->a != y->a)
+        return x->a < y->a;
+    return x->b < y->b;
+}
+
+struct rheap {
+    struct redge *e;
+    size_t n, cap;
+};
+
+static void
+rheap_push(struct rheap *h, struct redge x)
+{
+    size_t i;
+
+    ALLOC_GROW(h->e, h->n + 1, h->cap);
+    i = h->n++;
+    while (i > 0 && redge_above(&x, &h->e[(i - 1) / 2])) {
+        h->e[i] = h->e[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h->e[i] = x;
+}
+
+static struct redge
+rheap_pop(struct rheap *h)
+{
+    struct redge top = h->e[0], x = h->e[--h->n];
+    size_t i = 0;
+
+    for (;;) {
+        size_t l = 2 * i + 1, b = i;
+        const struct redge *bp = &x;
+
+        if (l < h->n && redge_above(&h->e[l], bp)) {
+            b = l;
+            bp = &h->e[l];
+        }
+        if (l + 1 < h->n && redge_above(&h->e[l + 1], bp))
+            b = l + 1;
+        if (b == i)
+            break;
+        h->e[i] = h->e[b];
+        i = b;
+    }
+    if (h->n)
+        h->e[i] = x;
+    return top;
+}
+
+static uint64_t
+pair_key(uint32_t a, uint32_t b)
+{
+    return a < b ? (uint64_t)a << 32 | b : (uint64_t)b << 32 | a;
+}
+
+static double
+u2d(uint64_t u)
+{
+    double d;
+
+    memcpy(&d, &u, sizeof(d));
+    return d;
+}
+
+static uint64_t
+d2u(double d)
+{
+    uint64_t u;
+
+    memcpy(&u, &d, sizeof(u));
+    return u;
+}
+
+struct rgroup {
+    uint32_t size, stamp;
+    int dead;
+    double r;      /* sum of member densities */
+    uint32_t *adj; /* neighbour groups (may hold dead or repeated ones) */
+    uint32_t nadj, cadj;
+};
+
+static double
+linkage(const struct rgroup *g, uint32_t a, uint32_t b, double w)
+{
+    return 2 * w / ((double)g[a].size * g[b].size) - g[a].r / g[a].size - g[b].r / g[b].size;
+}
+
+/* Nearest neighbours of every article of loc[0..n): knn[i * REFINE_K ...], nk[i] of them. */
+static void
+refine_neighbours(struct cluster_index *ci, const uint32_t *loc, size_t n, struct rcand *knn,
+                  uint32_t *nk)
+{
+    struct hmap fl;
+    uint32_t *off, *post, *cnt;
+    size_t nfeat = 0, total = 0;
+    uint64_t key;
+    uint64_t val;
+    size_t it = 0;
+    float *acc = xcalloc(n + 1, sizeof(*acc));
+    uint32_t *touched = xmalloc((n + 1) * sizeof(*touched));
+    struct rcand *cand = xmalloc((n + 1) * sizeof(*cand));
+    double stop = n > 50 ? REFINE_DF_STOP * (double)n : (double)n + 1;
+
+    /* feature -> list of local indexes, ascending, by counting */
+    hmap_init(&fl, 4096);
+    for (size_t i = 0; i < n; i++) {
+        const struct art *a = &ci->arts[loc[i]];
+
+        for (uint32_t k = 0; k < a->nvec; k++)
+            (*hmap_put(&fl, a->vec[k].id, NULL))++;
+        total += a->nvec;
+    }
+    off = xmalloc((hmap_len(&fl) + 1) * sizeof(*off));
+    cnt = xcalloc(hmap_len(&fl) + 1, sizeof(*cnt));
+    post = xmalloc((total + 1) * sizeof(*post));
+    {
+        uint32_t o = 0;
+
+        while (hmap_next(&fl, &it, &key, &val)) {
+            uint32_t c = (uint32_t)val;
+
+            off[nfeat] = o;
+            o += c;
+            *hmap_get(&fl, key) = (uint64_t)nfeat << 32 | c;
+            nfeat++;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct art *a = &ci->arts[loc[i]];
+
+        for (uint32_t k = 0; k < a->nvec; k++) {
+            uint32_t f = (uint32_t)(*hmap_get(&fl, a->vec[k].id) >> 32);
+
+            post[off[f] + cnt[f]++] = (uint32_t)i;
+        }
+    }
+
+    for (size_t i = 0; i < n; i++) {
+        const struct art *a = &ci->arts[loc[i]];
+        size_t nt = 0, nc;
+
+        for (uint32_t k = 0; k < a->nvec; k++) {
+            uint64_t v = *hmap_get(&fl, a->vec[k].id);
+            uint32_t f = (uint32_t)(v >> 32), c = (uint32_t)v;
+            float w = a->vec[k].w;
+
+            if ((double)c > stop)
+                continue;
+            for (uint32_t p = 0; p < c; p++) {
+                uint32_t j = post[off[f] + p];
+                const struct art *b;
+
+                if (j == i)
+                    continue;
+                b = &ci->arts[loc[j]];
+                if (acc[j] == 0)
+                    touched[nt++] = j;
+                /* the exact weight of the feature in b comes with the rescoring */
+                (void)b;
+                acc[j] += w;
+            }
+        }
+        for (size_t t = 0; t < nt; t++) {
+            cand[t].j = touched[t];
+            cand[t].s = acc[touched[t]];
+            acc[touched[t]] = 0;
+        }
+        nc = rcand_top(cand, nt, REFINE_EXACT);
+        for (size_t t = 0; t < nc; t++) {
+            const struct art *b = &ci->arts[loc[cand[t].j]];
+            double s = dot(a->vec, a->nvec, b->vec, b->nvec) -
+                       time_cost(ci, a->time, b->time, b->time);
+
+            cand[t].s = s > 0 ? (float)s : 0;
+        }
+        nc = rcand_top(cand, nc, REFINE_K);
+        while (nc && cand[nc - 1].s <= 0)
+            nc--;
+        memcpy(knn + i * REFINE_K, cand, nc * sizeof(*cand));
+        nk[i] = (uint32_t)nc;
+    }
+    hmap_release(&fl);
+    free(off);
+    free(cnt);
+    free(post);
+    free(acc);
+    free(touched);
+    free(cand);
+}
+
+/* Group the articles loc[0..n) by average link; writes each one's group root into root[]. */
+static void
+refine_groups(struct cluster_index *ci, size_t n, const struct rcand *knn, const uint32_t *nk,
+              uint32_t *root)
+{
+    struct rgroup *g = xcalloc(n + 1, sizeof(*g));
+    struct hmap w;
+    struct rheap h = {NULL, 0, 0};
+    uint32_t *up = xmalloc((n + 1) * sizeof(*up));
+
+    hmap_init(&w, n * 8 + 16);
+    for (size_t i = 0; i < n; i++) {
+        double r = 0;
+
+        for (uint32_t k = 0; k < nk[i] && k < REFINE_DENSITY; k++)
+            r += knn[i * REFINE_K + k].s;
+        g[i].size = 1;
+        g[i].r = r / REFINE_DENSITY;
+        up[i] = (uint32_t)i;
+    }
+    for (size_t i = 0; i < n; i++) {
+        for (uint32_t k = 0; k < nk[i]; k++) {
+            uint32_t j = knn[i * REFINE_K + k].j;
+            int inserted;
+            uint64_t *v = hmap_put(&w, pair_key((uint32_t)i, j), &inserted);
+
+            if (!inserted)
+                continue;
+            *v = d2u(knn[i * REFINE_K + k].s);
+            ALLOC_GROW(g[i].adj, g[i].nadj + 1, g[i].cadj);
+            g[i].adj[g[i].nadj++] = j;
+            ALLOC_GROW(g[j].adj, g[j].nadj + 1, g[j].cadj);
+            g[j].adj[g[j].nadj++] = (uint32_t)i;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        for (uint32_t k = 0; k < g[i].nadj; k++) {
+            uint32_t j = g[i].adj[k];
+
+            if (j > i) {
+                struct redge e = {linkage(g, (uint32_t)i, j, u2d(*hmap_get(&w, pair_key((uint32_t)i, j)))),
+                                  (uint32_t)i, j, 0, 0};
+
+                if (e.l >= ci->p.refine)
+                    rheap_push(&h, e);
+            }
+        }
+    while (h.n) {
+        struct redge e = rheap_pop(&h);
+        uint32_t a, b;
+
+        if (g[e.a].dead || g[e.b].dead || g[e.a].stamp != e.sa || g[e.b].stamp != e.sb)
+            continue;
+        /* merge the one with fewer neighbours into the other */
+        a = e.a;
+        b = e.b;
+        if (g[b].nadj > g[a].nadj) {
+            a = e.b;
+            b = e.a;
+        }
+        hmap_del(&w, pair_key(a, b), NULL);
+        for (uint32_t k = 0; k < g[b].nadj; k++) {
+            uint32_t c = g[b].adj[k];
+            uint64_t old, *v;
+            int inserted;
+
+            if (c == a || g[c].dead || !hmap_del(&w, pair_key(b, c), &old))
+                continue;
+            v = hmap_put(&w, pair_key(a, c), &inserted);
+            *v = d2u((inserted ? 0 : u2d(*v)) + u2d(old));
+            if (inserted) {
+                ALLOC_GROW(g[a].adj, g[a].nadj + 1, g[a].cadj);
+                g[a].adj[g[a].nadj++] = c;
+                ALLOC_GROW(g[c].adj, g[c].nadj + 1, g[c].cadj);
+                g[c].adj[g[c].nadj++] = a;
+            }
+        }
+        g[a].size += g[b].size;
+        g[a].r += g[b].r;
+        g[a].stamp++;
+        g[b].dead = 1;
+        free(g[b].adj);
+        g[b].adj = NULL;
+        g[b].nadj = 0;
+        up[b] = a;
+        /* new linkages of a; drop dead and repeated neighbours on the way */
+        {
+            uint32_t kk = 0;
+
+            for (uint32_t k = 0; k < g[a].nadj; k++) {
+                uint32_t c = g[a].adj[k];
+                uint64_t *v;
+
+                if (g[c].dead || !(v = hmap_get(&w, pair_key(a, c))))
+                    continue;
+                g[a].adj[kk++] = c;
+                {
+                    struct redge x = {linkage(g, a, c, u2d(*v)), a < c ? a : c, a < c ? c : a, 0,
+                                      0};
+
+                    x.sa = g[x.a].stamp;
+                    x.sb = g[x.b].stamp;
+                    if (x.l >= ci->p.refine)
+                        rheap_push(&h, x);
+                }
+            }
+            g[a].nadj = kk;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t r = (uint32_t)i;
+
+        while (up[r] != r)
+            r = up[r];
+        root[i] = r;
+    }
+    for (size_t i = 0; i < n; i++)
+        free(g[i].adj);
+    free(g);
+    free(up);
+    free(h.e);
+    hmap_release(&w);
+}
+
+struct rshare {
+    uint32_t group, story; /* group root, story slot */
+    uint32_t count;
+    int64_t first; /* the story's first member time */
+    int64_t label;
+};
+
+static int
+cmp_rshare(const void *x, const void *y)
+{
+    const struct rshare *a = x, *b = y;
+
+    if (a->count != b->count)
+        return a->count > b->count ? -1 : 1;
+    if (a->first != b->first)
+        return a->first < b->first ? -1 : 1;
+    if (a->label != b->label)
+        return a->label < b->label ? -1 : 1;
+    return a->group < b->group ? -1 : a->group > b->group;
+}
+
+/* Move the article in slot to story slot ss (a member of another story now). */
+static void
+art_move(struct cluster_index *ci, uint32_t slot, uint32_t ss)
+{
+    struct art *a = &ci->arts[slot];
+    uint32_t from = a->story;
+    struct story *t;
+
+    story_remove_member(ci, &ci->stories[from], slot);
+    a = &ci->arts[slot];
+    a->story = ss;
+    ci->slot_story[slot] = ss;
+    t = &ci->stories[ss];
+    ALLOC_GROW(t->mem, t->nmem + 1, t->cmem);
+    t->mem[t->nmem++] = slot;
+    cen_update(ci, t, a->vec, a->nvec, 1);
+    if (t->nmem == 1) {
+        t->first = t->last = a->time;
+        hours_note(ci, t, 1);
+    } else {
+        story_times(ci, t);
+    }
+    if (ci->stories[from].nmem == 0)
+        story_free(ci, from);
+}
+
+int
+cluster_refine(struct cluster_index *ci, cluster_label_fn new_label, void *ctx,
+               struct cluster_move **moves, size_t *nmoves, struct gz_err *err)
+{
+    uint32_t *loc, *nk, *root, *label_of;
+    struct rcand *knn;
+    struct rshare *sh = NULL;
+    size_t n = 0, nsh = 0, csh = 0, nm = 0, cm = 0;
+    struct cluster_move *mv = NULL;
+    int64_t *chosen;
+    int rc = 0;
+
+    *moves = NULL;
+    *nmoves = 0;
+    if (ci->live_arts < 2)
+        return 0;
+    reweight(ci);
+    loc = xmalloc(ci->live_arts * sizeof(*loc));
+    for (size_t q = 0; q < ci->qlen; q++) {
+        uint64_t ref = ci->queue[ci->qhead + q];
+
+        if (ref_art(ci, ref) && n < ci->live_arts)
+            loc[n++] = (uint32_t)ref;
+    }
+    knn = xmalloc(n * REFINE_K * sizeof(*knn));
+    nk = xmalloc(n * sizeof(*nk));
+    root = xmalloc(n * sizeof(*root));
+    refine_neighbours(ci, loc, n, knn, nk);
+    refine_groups(ci, n, knn, nk, root);
+
+    /* the density-corrected neighbours stay with each article for related lists */
+    {
+        double *r = xmalloc(n * sizeof(*r));
+
+        for (size_t i = 0; i < n; i++) {
+            r[i] = 0;
+            for (uint32_t k = 0; k < nk[i] && k < REFINE_DENSITY; k++)
+                r[i] += knn[i * REFINE_K + k].s;
+            r[i] /= REFINE_DENSITY;
+        }
+        for (size_t i = 0; i < n; i++) {
+            struct art *a = &ci->arts[loc[i]];
+            struct rcand c[REFINE_K];
+            size_t nc = nk[i];
+
+            for (size_t k = 0; k < nc; k++) {
+                c[k].j = knn[i * REFINE_K + k].j;
+                c[k].s = (float)(2 * knn[i * REFINE_K + k].s - r[i] - r[c[k].j]);
+            }
+            nc = rcand_top(c, nc, CLUSTER_NB);
+            a->nnb = (uint32_t)nc;
+            for (size_t k = 0; k < nc; k++) {
+                a->nb[k].id = ci->arts[loc[c[k].j]].id;
+                a->nb[k].s = c[k].s;
+            }
+        }
+        free(r);
+    }
+
+    /* overlaps of new groups with old stories */
+    {
+        struct hmap cnt;
+        size_t it = 0;
+        uint64_t key, val;
+
+        hmap_init(&cnt, n + 16);
+        for (size_t i = 0; i < n; i++)
+            (*hmap_put(&cnt, (uint64_t)root[i] << 32 | ci->arts[loc[i]].story, NULL))++;
+        while (hmap_next(&cnt, &it, &key, &val)) {
+            const struct story *s = &ci->stories[(uint32_t)key];
+
+            ALLOC_GROW(sh, nsh + 1, csh);
+            sh[nsh].group = (uint32_t)(key >> 32);
+            sh[nsh].story = (uint32_t)key;
+            sh[nsh].count = (uint32_t)val;
+            sh[nsh].first = s->first;
+            sh[nsh].label = s->label;
+            nsh++;
+        }
+        hmap_release(&cnt);
+    }
+    if (nsh)
+        qsort(sh, nsh, sizeof(*sh), cmp_rshare);
+    chosen = xcalloc(n, sizeof(*chosen)); /* by group root: the label it takes */
+    label_of = xcalloc(ci->nstories + 1, sizeof(*label_of)); /* story slot taken */
+    for (size_t k = 0; k < nsh; k++) {
+        if (chosen[sh[k].group] || label_of[sh[k].story])
+            continue;
+        chosen[sh[k].group] = sh[k].label;
+        label_of[sh[k].story] = 1;
+    }
+    /* groups left without a label get new ones, in article order */
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (chosen[root[i]])
+            continue;
+        chosen[root[i]] = new_label ? new_label(ctx) : 0;
+        if (!chosen[root[i]] || story_by_label(ci, chosen[root[i]]))
+            rc = gz_errf(err, GZ_EINVAL, "no new story label for a refined group");
+    }
+    if (rc == 0) {
+        for (size_t i = 0; i < n; i++) {
+            struct art *a = &ci->arts[loc[i]];
+            int64_t from = ci->stories[a->story].label, to = chosen[root[i]];
+            uint64_t *sv;
+
+            if (from == to)
+                continue;
+            ALLOC_GROW(mv, nm + 1, cm);
+            mv[nm].doc_id = a->id;
+            mv[nm].from = from;
+            mv[nm].to = to;
+            nm++;
+            sv = hmap_get(&ci->by_label, (uint64_t)to);
+            art_move(ci, loc[i], sv ? (uint32_t)*sv : story_new(ci, to));
+        }
+    }
+    free(loc);
+    free(knn);
+    free(nk);
+    free(root);
+    free(sh);
+    free(chosen);
+    free(label_of);
+    *moves = mv;
+    *nmoves = nm;
+    return rc;
 }
 
 /* ---- related ---- */

@@ -136,6 +136,7 @@ struct cluster_params {
     double time_grace; /* seconds apart that cost nothing */
     double density;    /* thresholds grow by density * ln(stories running at the time) */
     double max_weight; /* story score: (1 - w) * mean member similarity + w * best member */
+    double refine;     /* cluster_refine(): least density-corrected average link to group */
 };
 
 /* The defaults (the documented configuration). */
@@ -257,6 +258,31 @@ size_t cluster_size(const struct cluster_index *ci, size_t *stories);
  */
 typedef void (*cluster_expire_fn)(int64_t doc_id, void *ctx);
 void cluster_on_expire(struct cluster_index *ci, cluster_expire_fn fn, void *ctx);
+
+/* A label for a new story (nonzero, unknown to the index), from the caller. */
+typedef int64_t (*cluster_label_fn)(void *ctx);
+
+struct cluster_move {
+    int64_t doc_id; /* the article ... */
+    int64_t from;   /* ... leaves this story ... */
+    int64_t to;     /* ... for this one (an existing story, or a new label) */
+};
+
+/*
+ * Re-cluster every article the index holds, at once (see "Refinement"
+ * above), and apply the result: articles change stories, a story whose
+ * members all left is forgotten, and a group that keeps no old story's
+ * label gets one from new_label(ctx).  *moves gets the array of what
+ * moved (caller frees it with free(); NULL when nothing moved) and
+ * *nmoves its length, so the caller can record it.  Deterministic.
+ * Costs about O(n) memory and O(n log n) time for n held articles plus
+ * the neighbour search; not for every article: at the end of a batch,
+ * or now and then on a stream.  0, or GZ_EINVAL (nothing changed) when
+ * new_label is NULL or gives 0 or a label the index knows while a new
+ * one is needed.
+ */
+int cluster_refine(struct cluster_index *ci, cluster_label_fn new_label, void *ctx,
+                   struct cluster_move **moves, size_t *nmoves, struct gz_err *err);
 
 /* ---- story fields from members, without an index ---- */
 
