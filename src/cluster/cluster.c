@@ -71,7 +71,8 @@ struct art {
     /* nearest neighbours at the last cluster_refine(), density-corrected score */
     struct {
         int64_t id;
-        float s;
+        float s;   /* density-corrected */
+        float raw; /* similarity (cosine less time cost) */
     } nb[CLUSTER_NB];
     uint32_t nnb;
 };
@@ -214,6 +215,48 @@ cmp_feat_w_desc(const void *a, const void *b)
     if (x->w != y->w)
         return x->w > y->w ? -1 : 1;
     return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void
+feat_swap(struct feat *v, size_t i, size_t j)
+{
+    struct feat t = v[i];
+
+    v[i] = v[j];
+    v[j] = t;
+}
+
+/*
+ * Put the k heaviest of v[0..n) (ties: smaller id; a total order, so the
+ * set is unique) in v[0..k), in no particular order: quickselect, in
+ * place, no allocation (glibc's qsort() allocates).
+ */
+static void
+select_heaviest(struct feat *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n;
+
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2, st = lo;
+
+        /* median of three as pivot, moved to hi - 1 */
+        if (cmp_feat_w_desc(&v[mid], &v[lo]) < 0)
+            feat_swap(v, mid, lo);
+        if (cmp_feat_w_desc(&v[hi - 1], &v[lo]) < 0)
+            feat_swap(v, hi - 1, lo);
+        if (cmp_feat_w_desc(&v[mid], &v[hi - 1]) < 0)
+            feat_swap(v, mid, hi - 1);
+        for (size_t i = lo; i < hi - 1; i++)
+            if (cmp_feat_w_desc(&v[i], &v[hi - 1]) < 0)
+                feat_swap(v, i, st++);
+        feat_swap(v, st, hi - 1);
+        if (st == k || st + 1 == k)
+            return;
+        if (st > k)
+            hi = st;
+        else
+            lo = st + 1;
+    }
 }
 
 /* Insertion sort by id: vectors are short, and glibc's qsort() allocates. */
@@ -462,10 +505,7 @@ art_release(struct art *a)
 {
     uint32_t gen = a->gen;
 
-    free(a->vec);
-    free(a->df);
-    free(a->mh);
-    free(a->title);
+    free(a->vec); /* the article's one block (cluster_insert()) */
     memset(a, 0, sizeof(*a));
     a->gen = gen + 1;
 }
@@ -600,7 +640,7 @@ prep_doc(struct cluster_index *ci, const struct cluster_doc *doc, struct prep *p
     /* Keep the heaviest CLUSTER_VEC_TERMS, then order by id (and add up
      * the rare phrase id that equals a term id). */
     if (pr->nvec > CLUSTER_VEC_TERMS) {
-        qsort(pr->vec, pr->nvec, sizeof(*pr->vec), cmp_feat_w_desc);
+        select_heaviest(pr->vec, pr->nvec, CLUSTER_VEC_TERMS);
         pr->nvec = CLUSTER_VEC_TERMS;
     }
     sort_by_id(pr->vec, pr->nvec);
@@ -830,27 +870,87 @@ span_cost(const struct cluster_index *ci, int64_t af, int64_t al, int64_t bf, in
 }
 
 /*
- * How well the vector v of an article at time t fits story s: the mean
- * cosine with its members, which is the dot product with the members'
- * sum divided by their number (vectors have unit norm), blended with the
- * best cosine among its MEMBER_SCAN most recent members.
+ * An article's vector as an open-addressing table, so that its dot
+ * product with a stored vector is one probe per stored entry, with no
+ * data-dependent merge: what scoring candidates does dozens of times.
  */
-static double
-story_score(struct cluster_index *ci, const struct feat *v, size_t nv, int64_t t,
-            const struct story *s)
+#define QUERY_BITS 7
+#define QUERY_SLOTS (1u << QUERY_BITS)
+
+struct query {
+    uint64_t id[QUERY_SLOTS];
+    float w[QUERY_SLOTS]; /* 0: empty slot */
+};
+
+static uint32_t
+query_slot(uint64_t id)
 {
-    uint32_t from = s->nmem > MEMBER_SCAN ? s->nmem - MEMBER_SCAN : 0;
-    double mean = s->nmem ? dot(v, nv, s->cen, s->ncen) / s->nmem : 0, mx = 0;
+    return (uint32_t)((id * 0x9e3779b97f4a7c15ULL) >> (64 - QUERY_BITS));
+}
 
-    if (ci->p.max_weight > 0) {
-        for (uint32_t i = from; i < s->nmem; i++) {
-            const struct art *m = &ci->arts[s->mem[i]];
-            double d = dot(v, nv, m->vec, m->nvec);
+/* v[0..nv) (nv <= CLUSTER_VEC_TERMS, weights nonzero) into q. */
+static void
+query_init(struct query *q, const struct feat *v, size_t nv)
+{
+    memset(q->w, 0, sizeof(q->w));
+    for (size_t i = 0; i < nv; i++) {
+        uint32_t h = query_slot(v[i].id);
 
-            if (d > mx)
-                mx = d;
+        while (q->w[h] != 0)
+            h = (h + 1) & (QUERY_SLOTS - 1);
+        q->id[h] = v[i].id;
+        q->w[h] = v[i].w != 0 ? v[i].w : 1e-30f;
+    }
+}
+
+static double
+query_dot(const struct query *q, const struct feat *v, size_t nv)
+{
+    double s = 0;
+
+    for (size_t i = 0; i < nv; i++) {
+        uint32_t h = query_slot(v[i].id);
+
+        while (q->w[h] != 0) {
+            if (q->id[h] == v[i].id) {
+                s += (double)q->w[h] * v[i].w;
+                break;
+            }
+            h = (h + 1) & (QUERY_SLOTS - 1);
         }
     }
+    return s;
+}
+
+/*
+ * How well the vector v of an article at time t fits story s: the mean
+ * cosine with its members, blended with the best cosine among its
+ * MEMBER_SCAN most recent members.  A story of at most MEMBER_SCAN
+ * members has both from its members' dot products; a larger one takes
+ * the mean from the members' sum (vectors have unit norm, so the dot
+ * product with the sum over their number is the mean).  q is v as a query.
+ */
+static double
+story_score(struct cluster_index *ci, const struct query *q, const struct feat *v, size_t nv,
+            int64_t t, const struct story *s)
+{
+    uint32_t from = s->nmem > MEMBER_SCAN ? s->nmem - MEMBER_SCAN : 0;
+    double sum = 0, mx = 0, mean;
+
+    for (uint32_t i = from; i < s->nmem; i++) {
+        const struct art *m = &ci->arts[s->mem[i]];
+        double d = query_dot(q, m->vec, m->nvec);
+
+        sum += d;
+        if (d > mx)
+            mx = d;
+    }
+    if (!s->nmem)
+        mean = 0;
+    else if (from == 0)
+        mean = sum / s->nmem;
+    else
+        mean = dot(v, nv, s->cen, s->ncen) / s->nmem;
     return (1 - ci->p.max_weight) * mean + ci->p.max_weight * mx -
            time_cost(ci, t, s->first, s->last);
 }
@@ -1021,6 +1121,7 @@ cluster_assign(struct cluster_index *ci, const struct cluster_doc *doc, struct c
     struct prep *pr = &ci->prep;
     uint32_t cand[NCAND];
     float candw[NCAND];
+    struct query q;
     size_t nc;
     int64_t t;
     uint32_t b1 = UINT32_MAX, b2 = UINT32_MAX;
@@ -1061,13 +1162,15 @@ cluster_assign(struct cluster_index *ci, const struct cluster_doc *doc, struct c
     }
 
     nc = candidates(ci, pr->vec, pr->nvec, UINT32_MAX, cand, candw, NCAND);
+    if (nc)
+        query_init(&q, pr->vec, pr->nvec);
     for (size_t i = 0; i < nc; i++) {
         double s;
 
         /* shares too little of what the best candidate shares to matter */
         if (candw[i] < CAND_PRUNE * candw[0])
             break;
-        s = story_score(ci, pr->vec, pr->nvec, t, &ci->stories[cand[i]]);
+        s = story_score(ci, &q, pr->vec, pr->nvec, t, &ci->stories[cand[i]]);
 
         if (s > s1 || (s == s1 && cand[i] < b1)) {
             s2 = s1;
@@ -1310,23 +1413,30 @@ cluster_insert(struct cluster_index *ci, const struct cluster_doc *doc, int64_t 
     a->source = doc->source;
     a->chash = pr->chash;
     a->live = 1;
-    a->nvec = pr->nvec;
-    a->vec = xmalloc((pr->nvec + 1) * sizeof(*a->vec));
-    memcpy(a->vec, pr->vec, pr->nvec * sizeof(*a->vec));
-    a->ndf = pr->ndf;
-    a->df = xmalloc((pr->ndf + 1) * sizeof(*a->df));
-    memcpy(a->df, pr->df, pr->ndf * sizeof(*a->df));
-    if (pr->has_mh) {
-        a->mh = xmalloc(TEXT_MINHASH_K * sizeof(*a->mh));
-        sig_trunc(&pr->mh, a->mh);
-    }
     {
+        /* one block per article: vector, df ids, signature, title */
         const char *ti = doc->title ? doc->title : "";
         size_t tl = doc->title ? doc->title_len : 0;
+        size_t vb = pr->nvec * sizeof(*a->vec), db = pr->ndf * sizeof(*a->df);
+        size_t mb = pr->has_mh ? TEXT_MINHASH_K * sizeof(*a->mh) : 0;
+        char *blk;
 
         if (tl > CLUSTER_TITLE_MAX)
             tl = str_utf8_cut(ti, tl, CLUSTER_TITLE_MAX);
-        a->title = xstrndup(ti, tl);
+        blk = xmalloc(vb + db + mb + tl + 1);
+        a->nvec = pr->nvec;
+        a->vec = (struct feat *)blk;
+        memcpy(a->vec, pr->vec, vb);
+        a->ndf = pr->ndf;
+        a->df = (uint64_t *)(blk + vb);
+        memcpy(a->df, pr->df, db);
+        if (pr->has_mh) {
+            a->mh = (uint32_t *)(blk + vb + db);
+            sig_trunc(&pr->mh, a->mh);
+        }
+        a->title = blk + vb + db + mb;
+        memcpy(a->title, ti, tl);
+        a->title[tl] = '\0';
     }
     hmap_set(&ci->by_id, (uint64_t)doc->id, slot);
     ci->live_arts++;
@@ -1436,6 +1546,7 @@ cluster_merge(struct cluster_index *ci, int64_t from, int64_t into, struct gz_er
 struct rcand {
     uint32_t j;
     float s;
+    float raw; /* for the neighbours kept: s before the density correction */
 };
 
 static int
@@ -1559,9 +1670,37 @@ struct rgroup {
     uint32_t nadj, cadj;
 };
 
+#ifndef REFINE_PRIOR
+#define REFINE_PRIOR 0.1
+#endif
+
+/*
+ * An article's density: the mean similarity of its REFINE_DENSITY
+ * nearest neighbours; in a window too small or too spread in time to
+ * have that many, the missing ones count REFINE_PRIOR (about what the
+ * fifth neighbour scores in a full window), not 0, or a lone weak link
+ * would look strong there.
+ */
+static double
+density(const struct rcand *nb, uint32_t n)
+{
+    double r = 0;
+
+    for (uint32_t k = 0; k < REFINE_DENSITY; k++)
+        r += k < n ? nb[k].s : REFINE_PRIOR;
+    return r / REFINE_DENSITY;
+}
+
+#ifndef REFINE_FLOOR
+#define REFINE_FLOOR 0.05
+#endif
+
 static double
 linkage(const struct rgroup *g, uint32_t a, uint32_t b, double w)
 {
+    /* a link too weak in itself stays out, however sparse the neighbourhood */
+    if (w / ((double)g[a].size * g[b].size) < REFINE_FLOOR)
+        return -1e9;
     return 2 * w / ((double)g[a].size * g[b].size) - g[a].r / g[a].size - g[b].r / g[b].size;
 }
 
@@ -1680,12 +1819,8 @@ refine_groups(struct cluster_index *ci, size_t n, const struct rcand *knn, const
 
     hmap_init(&w, n * 8 + 16);
     for (size_t i = 0; i < n; i++) {
-        double r = 0;
-
-        for (uint32_t k = 0; k < nk[i] && k < REFINE_DENSITY; k++)
-            r += knn[i * REFINE_K + k].s;
         g[i].size = 1;
-        g[i].r = r / REFINE_DENSITY;
+        g[i].r = density(knn + i * REFINE_K, nk[i]);
         up[i] = (uint32_t)i;
     }
     for (size_t i = 0; i < n; i++) {
@@ -1873,12 +2008,8 @@ cluster_refine(struct cluster_index *ci, cluster_label_fn new_label, void *ctx,
     {
         double *r = xmalloc(n * sizeof(*r));
 
-        for (size_t i = 0; i < n; i++) {
-            r[i] = 0;
-            for (uint32_t k = 0; k < nk[i] && k < REFINE_DENSITY; k++)
-                r[i] += knn[i * REFINE_K + k].s;
-            r[i] /= REFINE_DENSITY;
-        }
+        for (size_t i = 0; i < n; i++)
+            r[i] = density(knn + i * REFINE_K, nk[i]);
         for (size_t i = 0; i < n; i++) {
             struct art *a = &ci->arts[loc[i]];
             struct rcand c[REFINE_K];
@@ -1886,6 +2017,7 @@ cluster_refine(struct cluster_index *ci, cluster_label_fn new_label, void *ctx,
 
             for (size_t k = 0; k < nc; k++) {
                 c[k].j = knn[i * REFINE_K + k].j;
+                c[k].raw = knn[i * REFINE_K + k].s;
                 c[k].s = (float)(2 * knn[i * REFINE_K + k].s - r[i] - r[c[k].j]);
             }
             nc = rcand_top(c, nc, CLUSTER_NB);
@@ -1893,6 +2025,7 @@ cluster_refine(struct cluster_index *ci, cluster_label_fn new_label, void *ctx,
             for (size_t k = 0; k < nc; k++) {
                 a->nb[k].id = ci->arts[loc[c[k].j]].id;
                 a->nb[k].s = c[k].s;
+                a->nb[k].raw = c[k].raw;
             }
         }
         free(r);
@@ -1969,6 +2102,10 @@ cluster_refine(struct cluster_index *ci, cluster_label_fn new_label, void *ctx,
 
 /* ---- related ---- */
 
+/* Least density-corrected score of a refined neighbour in a related list. */
+#ifndef REL_NB_MIN
+#define REL_NB_MIN -0.3
+#endif
 #ifndef REL_SELF
 #define REL_SELF 0.5
 #endif
@@ -1976,7 +2113,7 @@ cluster_refine(struct cluster_index *ci, cluster_label_fn new_label, void *ctx,
 struct rel {
     int64_t id;
     double score;
-    int group; /* 0 other publisher, 1 same publisher, 2 a copy, 3 another story */
+    int group; /* 0 other publisher, 1 same publisher, 2 a copy, 3 a refined neighbour, 4 another story */
 };
 
 static int
@@ -1989,6 +2126,16 @@ cmp_rel(const void *a, const void *b)
     if (x->score != y->score)
         return x->score > y->score ? -1 : 1;
     return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Whether id is among r[0..n). */
+static int
+listed(const struct rel *r, size_t n, int64_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (r[i].id == id)
+            return 1;
+    return 0;
 }
 
 static int
@@ -2005,6 +2152,7 @@ cluster_related(struct cluster_index *ci, int64_t doc_id, size_t k, int64_t *ids
     struct rel *r = NULL;
     size_t nr = 0, cr = 0;
     uint32_t cand[NCAND_RELATED];
+    struct query q;
     size_t nc;
     const struct story *s;
 
@@ -2027,12 +2175,26 @@ cluster_related(struct cluster_index *ci, int64_t doc_id, size_t k, int64_t *ids
         r[nr].group = is_copy(a, m) ? 2 : (a->source && a->source == m->source) ? 1 : 0;
         nr++;
     }
+    /* then its nearest neighbours of the last refinement, in other stories */
+    for (uint32_t i = 0; i < a->nnb && nr < k + s->nmem; i++) {
+        const struct art *m = art_by_id(ci, a->nb[i].id);
+
+        if (!m || m->story == a->story || a->nb[i].s < REL_NB_MIN ||
+            a->nb[i].raw < ci->p.related)
+            continue;
+        ALLOC_GROW(r, nr + 1, cr);
+        r[nr].id = m->id;
+        r[nr].score = a->nb[i].s;
+        r[nr].group = 3;
+        nr++;
+    }
     if (nr < k) {
         nc = candidates(ci, a->vec, a->nvec, a->story, cand, NULL, NCAND_RELATED);
+        query_init(&q, a->vec, a->nvec);
         for (size_t c = 0; c < nc; c++) {
             const struct story *o = &ci->stories[cand[c]];
             uint32_t from = o->nmem > MEMBER_SCAN ? o->nmem - MEMBER_SCAN : 0;
-            double so = story_score(ci, a->vec, a->nvec, a->time, o);
+            double so = story_score(ci, &q, a->vec, a->nvec, a->time, o);
 
             for (uint32_t i = from; i < o->nmem; i++) {
                 const struct art *m = &ci->arts[o->mem[i]];
@@ -2042,12 +2204,12 @@ cluster_related(struct cluster_index *ci, int64_t doc_id, size_t k, int64_t *ids
                 /* An article whose story mates are close too is the surer match. */
                 sc = REL_SELF * sc + (1 - REL_SELF) * so;
 
-                if (sc < ci->p.related)
+                if (sc < ci->p.related || listed(r, nr, m->id))
                     continue;
                 ALLOC_GROW(r, nr + 1, cr);
                 r[nr].id = m->id;
                 r[nr].score = sc;
-                r[nr].group = 3;
+                r[nr].group = 4;
                 nr++;
             }
         }
