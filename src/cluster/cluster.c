@@ -34,7 +34,7 @@
 /* A posting list keeps at most this many entries (the oldest half goes). */
 #define PLIST_KEEP (4 * CLUSTER_POSTINGS)
 /* Candidate stories scored exactly per article. */
-#define NCAND 8
+#define NCAND 4
 /* Candidates sharing less than this share of the best one's weight are not scored. */
 #ifndef CAND_PRUNE
 #define CAND_PRUNE 0.25
@@ -1540,6 +1540,14 @@ cluster_merge(struct cluster_index *ci, int64_t from, int64_t into, struct gz_er
 #define REFINE_K 16
 #define REFINE_EXACT 48
 #define REFINE_DENSITY 5
+/* Neighbours whose vectors are added to an article's (pseudo-relevance feedback) ... */
+#ifndef REFINE_PRF
+#define REFINE_PRF 3
+#endif
+/* ... weighted this much times their similarity over REFINE_PRF. */
+#ifndef REFINE_PRF_WEIGHT
+#define REFINE_PRF_WEIGHT 0.6
+#endif
 /* Features in more than this share of the window (and more than 50 articles) are not looked up. */
 #define REFINE_DF_STOP 0.2
 
@@ -1704,6 +1712,58 @@ linkage(const struct rgroup *g, uint32_t a, uint32_t b, double w)
     return 2 * w / ((double)g[a].size * g[b].size) - g[a].r / g[a].size - g[b].r / g[b].size;
 }
 
+/* out = a + c * b, for id-sorted vectors; returns out's length (at most na + nb). */
+static size_t
+feat_axpy(const struct feat *a, size_t na, double c, const struct feat *b, size_t nb,
+          struct feat *out)
+{
+    size_t i = 0, j = 0, k = 0;
+
+    while (i < na || j < nb) {
+        if (j >= nb || (i < na && a[i].id < b[j].id)) {
+            out[k++] = a[i++];
+        } else if (i >= na || b[j].id < a[i].id) {
+            out[k] = b[j++];
+            out[k].w = (float)(c * out[k].w);
+            k++;
+        } else {
+            out[k] = a[i];
+            out[k].w = (float)(a[i].w + c * b[j].w);
+            k++;
+            i++;
+            j++;
+        }
+    }
+    return k;
+}
+
+/*
+ * Score article i (vector v) against the candidates c[0..nc) (their .j
+ * set): cosine with their vectors (xv + xoff[j] when xv, else their own),
+ * less the time cost, at least 0; the REFINE_K best with s > 0 go to knn.
+ */
+static void
+score_top(struct cluster_index *ci, const uint32_t *loc, size_t i, struct rcand *c, size_t nc,
+          const struct feat *v, size_t nv, const struct feat *xv, const size_t *xoff,
+          struct rcand *knn, uint32_t *nk)
+{
+    const struct art *a = &ci->arts[loc[i]];
+
+    for (size_t t = 0; t < nc; t++) {
+        const struct art *b = &ci->arts[loc[c[t].j]];
+        double s = xv ? dot(v, nv, xv + xoff[c[t].j], xoff[c[t].j + 1] - xoff[c[t].j])
+                      : dot(v, nv, b->vec, b->nvec);
+
+        s -= time_cost(ci, a->time, b->time, b->time);
+        c[t].s = s > 0 ? (float)s : 0;
+    }
+    nc = rcand_top(c, nc, REFINE_K);
+    while (nc && c[nc - 1].s <= 0)
+        nc--;
+    memcpy(knn + i * REFINE_K, c, nc * sizeof(*c));
+    nk[i] = (uint32_t)nc;
+}
+
 /* Nearest neighbours of every article of loc[0..n): knn[i * REFINE_K ...], nk[i] of them. */
 static void
 refine_neighbours(struct cluster_index *ci, const uint32_t *loc, size_t n, struct rcand *knn,
@@ -1717,6 +1777,9 @@ refine_neighbours(struct cluster_index *ci, const uint32_t *loc, size_t n, struc
     size_t it = 0;
     float *acc = xcalloc(n + 1, sizeof(*acc));
     uint32_t *touched = xmalloc((n + 1) * sizeof(*touched));
+    uint32_t *ex = xmalloc((n * REFINE_EXACT + 1) * sizeof(*ex)), *nex = xmalloc((n + 1) * sizeof(*nex));
+    struct feat *xv = NULL;
+    size_t *xoff = NULL;
     struct rcand *cand = xmalloc((n + 1) * sizeof(*cand));
     double stop = n > 50 ? REFINE_DF_STOP * (double)n : (double)n + 1;
 
@@ -1785,19 +1848,58 @@ refine_neighbours(struct cluster_index *ci, const uint32_t *loc, size_t n, struc
             acc[touched[t]] = 0;
         }
         nc = rcand_top(cand, nt, REFINE_EXACT);
-        for (size_t t = 0; t < nc; t++) {
-            const struct art *b = &ci->arts[loc[cand[t].j]];
-            double s = dot(a->vec, a->nvec, b->vec, b->nvec) -
-                       time_cost(ci, a->time, b->time, b->time);
-
-            cand[t].s = s > 0 ? (float)s : 0;
-        }
-        nc = rcand_top(cand, nc, REFINE_K);
-        while (nc && cand[nc - 1].s <= 0)
-            nc--;
-        memcpy(knn + i * REFINE_K, cand, nc * sizeof(*cand));
-        nk[i] = (uint32_t)nc;
+        for (size_t t = 0; t < nc; t++)
+            ex[i * REFINE_EXACT + t] = cand[t].j;
+        nex[i] = (uint32_t)nc;
+        score_top(ci, loc, i, cand, nc, a->vec, a->nvec, NULL, NULL, knn, nk);
     }
+
+    /* pseudo-relevance feedback: each vector plus its nearest neighbours' */
+    {
+        size_t cap = 0, used = 0;
+        struct feat *t1 = xmalloc((CLUSTER_VEC_TERMS * (REFINE_PRF + 1) + 1) * sizeof(*t1));
+        struct feat *t2 = xmalloc((CLUSTER_VEC_TERMS * (REFINE_PRF + 1) + 1) * sizeof(*t2));
+
+        xoff = xmalloc((n + 1) * sizeof(*xoff));
+        for (size_t i = 0; i < n; i++) {
+            const struct art *a = &ci->arts[loc[i]];
+            size_t len = a->nvec;
+            double nn;
+
+            memcpy(t1, a->vec, a->nvec * sizeof(*t1));
+            for (uint32_t k = 0; k < nk[i] && k < REFINE_PRF; k++) {
+                const struct rcand *c = &knn[i * REFINE_K + k];
+                const struct art *b = &ci->arts[loc[c->j]];
+                struct feat *sw;
+
+                len = feat_axpy(t1, len, REFINE_PRF_WEIGHT * c->s / REFINE_PRF, b->vec, b->nvec,
+                                t2);
+                sw = t1;
+                t1 = t2;
+                t2 = sw;
+            }
+            nn = norm(t1, len);
+            for (size_t k = 0; k < len && nn > 0; k++)
+                t1[k].w = (float)(t1[k].w / nn);
+            ALLOC_GROW(xv, used + len + 1, cap);
+            memcpy(xv + used, t1, len * sizeof(*t1));
+            xoff[i] = used;
+            used += len;
+        }
+        xoff[n] = used;
+        free(t1);
+        free(t2);
+    }
+    for (size_t i = 0; i < n; i++) {
+        for (uint32_t t = 0; t < nex[i]; t++)
+            cand[t].j = ex[i * REFINE_EXACT + t];
+        score_top(ci, loc, i, cand, nex[i], xv + xoff[i], xoff[i + 1] - xoff[i], xv, xoff, knn,
+                  nk);
+    }
+    free(xv);
+    free(xoff);
+    free(ex);
+    free(nex);
     hmap_release(&fl);
     free(off);
     free(cnt);

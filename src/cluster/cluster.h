@@ -115,7 +115,7 @@ struct text_stemmer;
 /* Heaviest features of an article put in (and looked up in) the inverted index. */
 #define CLUSTER_INDEX_TERMS 16
 /* Most recent postings scanned per feature. */
-#define CLUSTER_POSTINGS 64
+#define CLUSTER_POSTINGS 32
 /* Largest forward step of the index clock made by one article, seconds. */
 #define CLUSTER_MAX_JUMP (24 * 3600)
 /* Longest title kept, bytes. */
