@@ -1550,6 +1550,10 @@ cluster_merge(struct cluster_index *ci, int64_t from, int64_t into, struct gz_er
 #endif
 /* Features in more than this share of the window (and more than 50 articles) are not looked up. */
 #define REFINE_DF_STOP 0.2
+/* ... nor in more than this many. */
+#ifndef REFINE_DF_MAX
+#define REFINE_DF_MAX 100
+#endif
 
 struct rcand {
     uint32_t j;
@@ -1563,24 +1567,50 @@ rcand_better(const struct rcand *x, const struct rcand *y)
     return x->s > y->s || (x->s == y->s && x->j < y->j);
 }
 
-/* Keep the best k of c[0..n) in c[0..k), best first (selection; k is small). */
+/* Sift c[i] down a heap of n whose root is the worst. */
+static void
+rcand_sift(struct rcand *c, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, w = i;
+
+        if (l < n && rcand_better(&c[w], &c[l]))
+            w = l;
+        if (l + 1 < n && rcand_better(&c[w], &c[l + 1]))
+            w = l + 1;
+        if (w == i)
+            return;
+        struct rcand t = c[i];
+
+        c[i] = c[w];
+        c[w] = t;
+        i = w;
+    }
+}
+
+/* Keep the best k of c[0..n) in c[0..k), best first: a heap of k, O(n log k). */
 static size_t
 rcand_top(struct rcand *c, size_t n, size_t k)
 {
     if (k > n)
         k = n;
-    for (size_t r = 0; r < k; r++) {
-        size_t b = r;
-
-        for (size_t j = r + 1; j < n; j++)
-            if (rcand_better(&c[j], &c[b]))
-                b = j;
-        if (b != r) {
-            struct rcand t = c[r];
-
-            c[r] = c[b];
-            c[b] = t;
+    if (!k)
+        return 0;
+    for (size_t i = k / 2; i-- > 0;)
+        rcand_sift(c, k, i);
+    for (size_t j = k; j < n; j++) {
+        if (rcand_better(&c[j], &c[0])) {
+            c[0] = c[j];
+            rcand_sift(c, k, 0);
         }
+    }
+    /* heap sort: the worst goes last */
+    for (size_t m = k; m > 1; m--) {
+        struct rcand t = c[0];
+
+        c[0] = c[m - 1];
+        c[m - 1] = t;
+        rcand_sift(c, m - 1, 0);
     }
     return k;
 }
@@ -1782,6 +1812,9 @@ refine_neighbours(struct cluster_index *ci, const uint32_t *loc, size_t n, struc
     size_t *xoff = NULL;
     struct rcand *cand = xmalloc((n + 1) * sizeof(*cand));
     double stop = n > 50 ? REFINE_DF_STOP * (double)n : (double)n + 1;
+
+    if (stop > REFINE_DF_MAX)
+        stop = REFINE_DF_MAX;
 
     /* feature -> list of local indexes, ascending, by counting */
     hmap_init(&fl, 4096);
