@@ -108,6 +108,8 @@ CLI_COMMAND(cluster);
 CLI_COMMAND(copy);
 CLI_COMMAND(enrich);
 CLI_COMMAND(help);
+CLI_COMMAND(add);
+CLI_COMMAND(fetch);
 CLI_COMMAND(migrate);
 CLI_COMMAND(related);
 CLI_COMMAND(import);
@@ -115,5 +117,9 @@ CLI_COMMAND(serve);
 CLI_COMMAND(sources);
 CLI_COMMAND(extract);
 CLI_COMMAND(user);
+CLI_COMMAND(parse);
+CLI_COMMAND(discover);
+CLI_COMMAND(import_opml);
+CLI_COMMAND(export_opml);
 
 #endif

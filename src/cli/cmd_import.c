@@ -9,12 +9,13 @@
  * name order).
  *
  * A JSON-lines record may carry a `story` key (a string or a number):
- * records with the same label become one story (import_story.h), as a
- * labelled corpus has them.
+ * records with the same label become one story, as a labelled corpus has
+ * them, instead of the story clustering would choose.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "cli/cli.h"
 
-#include "cli/import_story.h"
+#include "feed/feed.h"
 #include "ingest/ingest.h"
 #include "store/store.h"
 #include "util/arena.h"
@@ -29,6 +30,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +61,6 @@ struct import {
     struct source_cache sources;
     struct ingest *ig;
     struct ingest_stats stats;
-    struct import_story *stories; /* the `story` labels seen */
     size_t files;
     int failures; /* files or batches that failed as a whole */
     int stop;     /* a failure that later work cannot get past */
@@ -166,7 +167,6 @@ jsonl_source(struct import *im, const char *name, const char *article_url, int64
 struct pending {
     struct ingest_item items[IMPORT_BATCH];
     json_t *objs[IMPORT_BATCH];
-    const char *labels[IMPORT_BATCH]; /* `story` of each record, or NULL */
     struct arena *a;
     size_t n;
     size_t first_line;
@@ -183,11 +183,6 @@ flush(struct import *im, struct pending *p, const char *path)
         im->failures++;
         if (err.code == GZ_EIO)
             im->stop = 1; /* the disk is full or failing: later batches would fail too */
-    } else if (p->n && import_story_assign(im->stories, im->ctx->store, 0, p->items, p->labels,
-                                           p->n, &err)) {
-        fprintf(stderr, "error: %s: lines %zu-%zu: stories not recorded: %s\n", path, p->first_line,
-                p->first_line + p->n - 1, err.msg);
-        im->failures++;
     }
     for (size_t i = 0; i < p->n; i++)
         json_decref(p->objs[i]);
@@ -322,7 +317,7 @@ import_jsonl(struct import *im, const char *path)
         if (!it->published)
             it->published = jtime(o, "time");
         jcategories(o, p->a, it);
-        p->labels[p->n] = jlabel(o, p->a);
+        it->story_label = jlabel(o, p->a);
         p->objs[p->n++] = o;
         if (p->n == IMPORT_BATCH)
             flush(im, p, path);
@@ -339,6 +334,46 @@ import_jsonl(struct import *im, const char *path)
     arena_free(p->a);
     free(p);
     im->files++;
+}
+
+static void
+import_feed(struct import *im, const char *path)
+{
+    struct gz_err err = GZ_ERR_INIT;
+    struct buf data;
+    struct arena *a = arena_new();
+    struct feed *feed;
+    struct store_source src;
+    struct ingest_item *items;
+    size_t n;
+    int64_t sid;
+    char abs[PATH_MAX];
+
+    buf_init(&data, FEED_MAX_BYTES);
+    if (buf_read_file(&data, path, &err) ||
+        feed_parse(data.p, data.len, NULL, NULL, a, &feed, &err)) {
+        fprintf(stderr, "error: %s\n", err.msg);
+        im->failures++;
+        goto out;
+    }
+    memset(&src, 0, sizeof(src));
+    src.url = arena_printf(a, "file:%s", realpath(path, abs) ? abs : path);
+    src.title = feed->title ? feed->title : cli_str(im->ctx, "source", path);
+    src.site_url = feed->link;
+    if (store_source_add(im->ctx->store, &src, &sid, &err)) {
+        fprintf(stderr, "error: %s: %s\n", path, err.msg);
+        im->failures++;
+        goto out;
+    }
+    ingest_items_from_feed(feed, a, &items, &n);
+    if (ingest_batch(im->ig, sid, items, n, &im->stats, &err)) {
+        fprintf(stderr, "error: %s: not imported: %s\n", path, err.msg);
+        im->failures++;
+    }
+    im->files++;
+out:
+    buf_release(&data);
+    arena_free(a);
 }
 
 static int
@@ -408,10 +443,8 @@ import_path(struct import *im, const char *path, int depth)
     }
     if (str_has_suffix(path, ".jsonl") || str_has_suffix(path, ".ndjson"))
         import_jsonl(im, path);
-    else if (depth == 0 || is_feed_name(path)) {
-        fprintf(stderr, "error: '%s': only JSON-lines files can be imported so far\n", path);
-        im->failures++;
-    }
+    else if (depth == 0 || is_feed_name(path))
+        import_feed(im, path);
     /* inside folders, other files (HTML pages, READMEs) are not feeds */
 }
 
@@ -420,13 +453,11 @@ cmd_import(struct cli_ctx *ctx)
 {
     struct import im;
     struct gz_err err = GZ_ERR_INIT;
-    size_t nstories = 0;
 
     memset(&im, 0, sizeof(im));
     im.ctx = ctx;
     if (ingest_new(&im.ig, ctx->store, &err))
         return cli_error("%s", err.msg);
-    im.stories = import_story_new();
     for (int i = 0; i < ctx->argc && !im.stop; i++)
         import_path(&im, ctx->argv[i], 0);
     if (im.stop)
@@ -435,15 +466,7 @@ cmd_import(struct cli_ctx *ctx)
     cli_progress_done(ctx);
     ingest_free(im.ig);
     cache_release(&im.sources);
-    if (import_story_finish(im.stories, ctx->store, &nstories, &err)) {
-        fprintf(stderr, "error: stories not ranked: %s\n", err.msg);
-        im.failures++;
-    }
-    import_story_free(im.stories);
-    printf("imported %zu files: %zu new articles, %zu already stored, %zu failed", im.files,
+    printf("imported %zu files: %zu new articles, %zu already stored, %zu failed\n", im.files,
            im.stats.added, im.stats.duplicates, im.stats.failed);
-    if (nstories)
-        printf("; %zu stories", nstories);
-    printf("\n");
     return im.failures || im.stats.failed ? 1 : 0;
 }

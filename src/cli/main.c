@@ -20,6 +20,9 @@
 #include <unistd.h>
 
 const struct cli_cmd cli_cmds[] = {
+    {"add", cmd_add, CMD_STORE, "follow a new feed", &cmd_add_spec},
+    {"fetch", cmd_fetch, CMD_STORE, "fetch due feeds (or the ones named) and store new entries",
+     &cmd_fetch_spec},
     {"cluster", cmd_cluster, 0, "group a JSON-lines file of articles into stories",
      &cmd_cluster_spec},
     {"copy", cmd_copy, 0, "copy a whole database into an empty one (SQLite to PostgreSQL)",
@@ -37,6 +40,12 @@ const struct cli_cmd cli_cmds[] = {
     {"extract", cmd_extract, 0, "extract an article's text and metadata from a saved page",
      &cmd_extract_spec},
     {"user", cmd_user, CMD_STORE, "add users, set passwords, list users", &cmd_user_spec},
+    {"parse", cmd_parse, 0, "parse a feed file (RSS, Atom, JSON Feed)", &cmd_parse_spec},
+    {"discover", cmd_discover, 0, "list the feed URLs a saved web page offers", &cmd_discover_spec},
+    {"import-opml", cmd_import_opml, CMD_STORE, "add the feeds of an OPML file as sources",
+     &cmd_import_opml_spec},
+    {"export-opml", cmd_export_opml, CMD_STORE, "write every source as OPML 2.0 to stdout",
+     &cmd_export_opml_spec},
     {NULL, NULL, 0, NULL, NULL},
 };
 

@@ -14,9 +14,11 @@
  * Methods, in brief (the .c files say more):
  *   keyphrases  candidates are stemmed words and 2-4 word phrases of one
  *               sentence without stop words at either end; each is scored
- *               from frequency, IDF (the corpus table when given), position
- *               of first use, spread over sentences, casing, title use and,
- *               for phrases, cohesion (how often the words occur together
+ *               by a log-linear model fitted on a keyphrase dev set, from
+ *               frequency, IDF (the corpus table when given), spread over
+ *               sentences, word length, use inside longer names, context
+ *               (after a determiner, next to other words) and, for
+ *               phrases, cohesion (how often the words occur together
  *               rather than apart), in the spirit of YAKE and TopicRank.
  *   entities    capitalized phrases (analyze.h) typed as person, place or
  *               organization by a gazetteer (countries and subdivisions of
@@ -31,7 +33,7 @@
  *               document's centroid and to the title), position and length,
  *               picked greedily without near-repeats; a story ranks the
  *               sentences of all its articles by how much of what they say
- *               the other sources share.
+ *               the other sources share, and keeps to a word budget.
  *   source diff a sentence is shared when another source has a sentence
  *               saying much the same (TF-IDF cosine and term overlap), and
  *               added by its source when no other source covers its content
@@ -78,7 +80,9 @@ const char *enrich_kind_name(int kind);
 
 /* Settings of a handle; zero fields take the defaults in brackets. */
 struct enrich_opts {
-    int summary_sentences;     /* sentences in a summary [3], at most ENRICH_MAX_SENTENCES */
+    int summary_sentences;     /* sentences in a summary [3], at most ENRICH_MAX_SENTENCES;
+                                  a story's summary stops early once it holds 20 words for
+                                  each sentence asked (long sentences leave room for fewer) */
     int max_keyphrases;        /* keyphrases returned [15], at most 64 */
     int max_tags;              /* tags returned [8], at most 32 */
     int max_key_points;        /* key points returned [4], at most 16 */

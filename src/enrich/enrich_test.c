@@ -250,6 +250,43 @@ test_keyphrases_df(void)
     arena_free(a);
 }
 
+/* The rank of keyphrase text in r, or -1. */
+static int
+kp_rank(const struct enrich_result *r, const char *text)
+{
+    for (size_t i = 0; i < r->nkeyphrases; i++)
+        if (!strcmp(r->keyphrases[i].text, text))
+            return (int)i;
+    return -1;
+}
+
+static void
+test_keyphrases_context(void)
+{
+    struct enrich *e = handle();
+    struct arena *a = arena_new();
+    struct enrich_result r;
+    /*
+     * "castle" and "garden": same length, three uses in three sentences
+     * each; "castle" stands as a noun phrase of its own ("the castle"),
+     * "garden" only ever inside a longer run of words; "garden" comes
+     * first, which would win a tie.
+     */
+    const char *text = "Volunteers planted rose garden beds. Critics praised rose garden "
+                       "design. Ticket sales for rose garden tours rose. Visitors reached the "
+                       "castle before noon. Guards closed the castle early. Tourists "
+                       "photographed the castle at dusk.";
+    int castle, garden;
+
+    enrich_article(e, NULL, text, "en", NULL, a, &r);
+    castle = kp_rank(&r, "castle");
+    garden = kp_rank(&r, "garden");
+    CHECK(castle >= 0);
+    CHECK(garden < 0 || garden > castle);
+    enrich_free(e);
+    arena_free(a);
+}
+
 static void
 test_empty_and_bad(void)
 {
@@ -296,6 +333,63 @@ test_summary_sentences(void)
     for (const char *p = r.summary; *p; p++)
         stops += (*p == '.' && (p[1] == ' ' || !p[1]));
     CHECK_INT(stops, 1);
+    enrich_free(e);
+    arena_free(a);
+}
+
+/* Sentences in a summary: full stops followed by a space or the end. */
+static size_t
+count_sentences(const char *p)
+{
+    size_t n = 0;
+
+    for (; *p; p++)
+        n += (*p == '.' && (p[1] == ' ' || !p[1]));
+    return n;
+}
+
+static void
+test_story_budget(void)
+{
+    struct enrich *e = handle();
+    struct arena *a = arena_new();
+    struct enrich_result r;
+    /* two articles of long sentences: two of them fill the 60-word budget of three */
+    struct enrich_story_article longs[2] = {
+        {"Council approves harbour plan",
+         "The city council approved on Monday a long-debated plan to rebuild the old harbour "
+         "district with new housing, a ferry terminal, a public park along the water and a "
+         "flood wall that engineers say will protect thousands of homes from storm surges for "
+         "decades. The harbour plan, which will cost about four hundred million dollars over "
+         "ten years, is to be paid for by the city, the regional government and private "
+         "developers who will build most of the housing on land leased from the port.",
+         "en", "A", 1},
+        {"Harbour district to be rebuilt",
+         "Councillors voted by a wide margin on Monday to rebuild the harbour district with "
+         "housing, a ferry terminal, a waterfront park and a flood wall meant to protect "
+         "thousands of homes from the storm surges that have flooded the area three times in "
+         "the past decade. Residents who opposed the harbour plan said the new housing would "
+         "be too expensive for the families who live there now and that the ferry terminal "
+         "would bring heavy traffic to narrow streets.",
+         "en", "B", 2},
+    };
+    /* short sentences: three fit */
+    struct enrich_story_article shorts[2] = {
+        {"Council approves harbour plan",
+         "The council approved the harbour plan on Monday. The harbour plan adds housing and a "
+         "park. A flood wall will protect the harbour homes. The ferry terminal opens next "
+         "year.",
+         "en", "A", 1},
+        {"Harbour plan approved",
+         "Councillors approved the harbour plan on Monday. The harbour plan adds new housing. "
+         "The flood wall protects harbour homes from storms. Residents fear more traffic.",
+         "en", "B", 2},
+    };
+
+    enrich_story(e, longs, 2, NULL, a, &r);
+    CHECK_INT(count_sentences(r.summary), 2);
+    enrich_story(e, shorts, 2, NULL, a, &r);
+    CHECK_INT(count_sentences(r.summary), 3);
     enrich_free(e);
     arena_free(a);
 }
@@ -366,8 +460,10 @@ static const struct unit_test tests[] = {
     {"words", test_words},
     {"entities_cues", test_entities_cues},
     {"keyphrases_df", test_keyphrases_df},
+    {"keyphrases_context", test_keyphrases_context},
     {"empty_and_bad", test_empty_and_bad},
     {"summary_sentences", test_summary_sentences},
+    {"story_budget", test_story_budget},
     {"story_diff", test_story_diff},
     {NULL, NULL},
 };

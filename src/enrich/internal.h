@@ -42,6 +42,7 @@ enum enrich_word_class {
     EW_SPEECH = 1 << 6,
     EW_NOTNAME = 1 << 7,
     EW_CONNECTOR = 1 << 8,
+    EW_DET = 1 << 9,
 };
 
 /* Fill m with every listed word: text_word_hash(word) -> its classes. */

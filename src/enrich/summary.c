@@ -20,7 +20,12 @@
  * multiplied by the share of the story's articles that use it, so a
  * sentence scores by how much of what it says the other sources say too
  * (its coverage), plus its article's lead bonus; the same greedy pick
- * without repeats then covers what the sources share.
+ * without repeats then covers what the sources share, and stops once the
+ * summary holds st_words (20) words for each sentence asked: sentences of
+ * news leads run from 10 to 50 words, and a fixed count made a story
+ * summary as long as its longest sentences (on the NeuS dev set 76 words
+ * on average against the editors' 66; with the budget 66, and ROUGE-1/2/L
+ * rose on both halves of the set).
  *
  * Source diff: a sentence is "shared" when another article has a sentence
  * within cosine SHARED of it, and "added" by its article when no other
@@ -48,6 +53,7 @@ struct sm_params {
     double st_long;      /* story sentences longer than this many words weigh less */
     double st_order;     /* 1: story summary in score order, 0: in text order */
     double st_redundant; /* story sentences closer than this to one taken are repeats */
+    double st_words;     /* a story summary stops once it has this many words a sentence asked */
 };
 
 static const struct sm_params sm_default = {
@@ -68,6 +74,7 @@ static const struct sm_params sm_default = {
     .st_long = 100,
     .st_order = 1,
     .st_redundant = 0.25,
+    .st_words = 20,
 };
 
 #ifdef GZ_ENRICH_TUNE
@@ -84,7 +91,8 @@ sm_params(void)
                &p.st_lead, &p.st_len, &p.shared, &p.unique, &p.novel);
     s = getenv("GZ_SM2");
     if (s)
-        sscanf(s, "%lf,%lf,%lf,%lf", &p.graph, &p.st_long, &p.st_order, &p.st_redundant);
+        sscanf(s, "%lf,%lf,%lf,%lf,%lf", &p.graph, &p.st_long, &p.st_order, &p.st_redundant,
+               &p.st_words);
     return p;
 }
 #else
@@ -682,6 +690,20 @@ enrich_story_summarize(struct enrich *e, const struct enrich_doc *docs0,
     qsort(rank, total, sizeof(*rank), cmp_sent_score);
     picked = arena_alloc(a, (want + 1) * sizeof(*picked));
     np = pick(&P, P.st_redundant, rank, total, want, picked);
+    if (P.st_words > 0) {
+        /* a word budget: long sentences leave room for fewer */
+        double words = 0, budget = P.st_words * (double)want;
+
+        for (size_t i = 0; i < np; i++) {
+            if (i && words >= budget) {
+                for (size_t j = i; j < np; j++)
+                    picked[j]->taken = 0;
+                np = i;
+                break;
+            }
+            words += picked[i]->words;
+        }
+    }
     if (!P.st_order)
         qsort(picked, np, sizeof(*picked), cmp_sent_order);
     parts = arena_alloc(a, (np + 1) * sizeof(*parts));

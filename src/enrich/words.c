@@ -41,6 +41,12 @@ static const char *const weak_words[] = {
     "yesterday", "yet", "young",
 };
 
+/* Words that open a noun phrase: what follows them is (part of) a noun phrase. */
+static const char *const det_words[] = {
+    "a", "an", "any", "each", "every", "her", "his", "its", "my", "no", "our", "some", "that",
+    "the", "their", "these", "this", "those", "your",
+};
+
 static const char *const title_words[] = {
     "admiral", "ambassador", "archbishop", "attorney", "ayatollah", "bishop", "capt", "captain",
     "cardinal", "ceo", "chair", "chairman", "chairwoman", "chancellor", "chief", "coach", "col",
@@ -221,6 +227,7 @@ enrich_words_load(struct hmap *m)
         {speech_words, ARRAY_SIZE(speech_words), EW_SPEECH},
         {notname_words, ARRAY_SIZE(notname_words), EW_NOTNAME},
         {connector_words, ARRAY_SIZE(connector_words), EW_CONNECTOR},
+        {det_words, ARRAY_SIZE(det_words), EW_DET},
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
@@ -239,11 +246,17 @@ enrich_words_sorted(void)
         const char *const *w;
         size_t n;
     } lists[] = {
-        {weak_words, ARRAY_SIZE(weak_words)},           {title_words, ARRAY_SIZE(title_words)},
-        {role_words, ARRAY_SIZE(role_words)},           {org_words, ARRAY_SIZE(org_words)},
-        {orgcue_words, ARRAY_SIZE(orgcue_words)},       {place_words, ARRAY_SIZE(place_words)},
-        {speech_words, ARRAY_SIZE(speech_words)},       {notname_words, ARRAY_SIZE(notname_words)},
-        {connector_words, ARRAY_SIZE(connector_words)}, {extra_places, ARRAY_SIZE(extra_places)},
+        {weak_words, ARRAY_SIZE(weak_words)},
+        {title_words, ARRAY_SIZE(title_words)},
+        {role_words, ARRAY_SIZE(role_words)},
+        {org_words, ARRAY_SIZE(org_words)},
+        {orgcue_words, ARRAY_SIZE(orgcue_words)},
+        {place_words, ARRAY_SIZE(place_words)},
+        {speech_words, ARRAY_SIZE(speech_words)},
+        {notname_words, ARRAY_SIZE(notname_words)},
+        {connector_words, ARRAY_SIZE(connector_words)},
+        {extra_places, ARRAY_SIZE(extra_places)},
+        {det_words, ARRAY_SIZE(det_words)},
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(lists); i++)

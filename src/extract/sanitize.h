@@ -38,6 +38,13 @@ enum sanitize_flags {
     SANITIZE_LINK_REL = 1 << 0,
     /* keep img elements (off: drop them, for snippets) */
     SANITIZE_NO_IMAGES = 1 << 1,
+    /*
+     * keep inline SVG and MathML through their own allowlists, as feed
+     * readers do (gazette parse); without it they go with their content,
+     * which is what pages get: the site never shows inline SVG or MathML
+     * from a publisher
+     */
+    SANITIZE_FOREIGN = 1 << 2,
 };
 
 /*

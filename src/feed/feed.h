@@ -5,9 +5,22 @@
  * returns the normalized feed: text fields as plain UTF-8 text, HTML fields
  * (summary, content) sanitized by extract/sanitize.h, dates as Unix
  * seconds UTC, links absolute where xml:base or the document URL allow.
- * XML is read as a stream (libxml2's reader), never as a whole DOM; broken
- * XML is recovered where possible; external entities and DTDs are never
- * loaded and entity expansion is bounded.
+ * XML is read as a stream (libxml2's SAX2 interface), never as a whole
+ * DOM, after a cleaning pass (feed/prep.h) that settles the charset,
+ * repairs what browsers would (undeclared HTML entities, bare '&', bytes
+ * that are not UTF-8, tags that do not nest) and removes every DOCTYPE, so
+ * external entities and DTDs are never loaded and entity expansion is
+ * bounded; libxml2's recover mode handles the rest.  Which element fills
+ * which field is a sorted table (feed/feed_xml.c), feedparser's semantics.
+ *
+ * Text fields come from RSS elements as plain text unless they look like
+ * HTML (feedparser's test), from Atom as their type says; dates of every
+ * RFC 822 and ISO 8601 variant go through util/time.h's time_parse() (a
+ * date that cannot be read is left 0).  published: pubDate, published,
+ * issued, dcterms:issued, else dc:date; updated: updated, modified,
+ * lastBuildDate, dc:date, dcterms:modified.  A permalink guid serves as
+ * the link when there is none; the feed's updated falls back to its
+ * pubDate.
  *
  * Memory: the struct feed and everything it points to is allocated from
  * the caller's arena and lives as long as the arena.
@@ -38,6 +51,9 @@ enum feed_format {
 #define FEED_MAX_BYTES (32u << 20)
 /* Most entries kept from one document (the rest are dropped, not an error). */
 #define FEED_MAX_ENTRIES 5000
+/* Most categories and enclosures kept for one entry (likewise). */
+#define FEED_MAX_CATEGORIES 100
+#define FEED_MAX_ENCLOSURES 50
 
 struct feed_enclosure {
     const char *url;
@@ -84,7 +100,37 @@ struct feed {
 int feed_parse(const char *data, size_t len, const char *url, const char *http_charset,
                struct arena *a, struct feed **out, struct gz_err *err);
 
+/*
+ * A parser that keeps its work buffers from one document to the next, for
+ * a thread that parses many feeds (feed_parse() makes one per call).
+ * Owned by the caller: free it with feed_parser_free() (NULL is a no-op).
+ * One thread at a time; the documents' models live in their arenas, not
+ * in the parser.
+ */
+struct feed_parser;
+struct feed_parser *feed_parser_new(void);
+void feed_parser_free(struct feed_parser *fp);
+/* feed_parse() with fp's buffers; same arguments, results and errors. */
+int feed_parser_parse(struct feed_parser *fp, const char *data, size_t len, const char *url,
+                      const char *http_charset, struct arena *a, struct feed **out,
+                      struct gz_err *err);
+
 /* "rss2", "atom10", ... for a format; "unknown" for FEED_UNKNOWN. */
 const char *feed_format_name(enum feed_format f);
+
+struct buf;
+/*
+ * Append f as one JSON object, the output of `gazette parse --json`:
+ *
+ *   {"format": "rss2", "feed": {"title", "link", "subtitle", "language",
+ *    "updated", "author"}, "entries": [{"id", "title", "link", "author",
+ *    "published", "updated", "summary", "content", "image",
+ *    "categories": [...], "enclosures": [{"url", "type", "length"}]}]}
+ *
+ * on one line, ending with a newline.  Absent strings and dates are null;
+ * dates are ISO 8601 in UTC ("2025-08-07T14:03:00Z").  0, or GZ_ELIMIT
+ * when out's limit is crossed.
+ */
+int feed_write_json(struct buf *out, const struct feed *f);
 
 #endif

@@ -1,13 +1,22 @@
 /*
- * ingest.c - the pipeline: dedup, sanitize, text, store, one batch at a time.
+ * ingest.c - the pipeline: dedup, sanitize, text, stories, enrichment,
+ * related lists, one transaction per batch.
  */
 #include "ingest/ingest.h"
 
+#include "cluster/cluster.h"
+#include "enrich/enrich.h"
 #include "extract/sanitize.h"
 #include "feed/feed.h"
 #include "store/store.h"
+#include "text/analyze.h"
+#include "text/lang.h"
+#include "text/sig.h"
+#include "text/text.h"
+#include "text/tfidf.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/config.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -15,6 +24,8 @@
 #include "util/time.h"
 #include "util/url.h"
 
+#include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,20 +34,173 @@
 #define INGEST_MAX_TEXT (2u << 20)
 /* Length of the plain-text snippet shown in listings. */
 #define INGEST_EXCERPT 280
+/* Most articles of the active window replayed into the index on start. */
+#define INGEST_REPLAY_MAX 50000
+/* Related articles kept per article. */
+#define INGEST_RELATED 12
+/* Members of a story whose related lists are refreshed when it grows. */
+#define INGEST_SIBLINGS 24
+
+/* The stories a batch touched, refreshed once at its end. */
+struct idset {
+    int64_t *v;
+    size_t n;
+    size_t alloc;
+};
 
 struct ingest {
     struct store *st;
-    struct arena *a; /* per batch */
+    struct arena *a;           /* per batch */
+    struct cluster_index *ci;  /* stories of the active window */
+    struct enrich *en;         /* tags, entities, summaries */
+    struct text_stemmer *stem; /* for document frequencies */
+    struct text_df df;         /* of the articles in the index */
+    int64_t synced;            /* highest article id the index has seen */
+    struct idset stories;      /* touched by the current batch */
+    struct idset fresh;        /* articles added by the current batch */
 };
+
+static void
+idset_add(struct idset *s, int64_t id)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i] == id)
+            return;
+    ALLOC_GROW(s->v, s->n + 1, s->alloc);
+    s->v[s->n++] = id;
+}
+
+/* ---- the story index ---- */
+
+/* An article as the story index reads it (strings borrowed from a). */
+static void
+doc_of(const struct store_article *a, struct cluster_doc *d)
+{
+    memset(d, 0, sizeof(*d));
+    d->id = a->id;
+    d->time = a->published;
+    d->source = (uint64_t)a->source_id;
+    d->title = a->title;
+    d->title_len = a->title ? strlen(a->title) : 0;
+    d->text = a->text;
+    d->text_len = a->text ? strlen(a->text) : 0;
+    d->lang = a->lang;
+    d->content_hash = a->content_hash;
+    if (a->signature && a->signature_len == sizeof(struct text_minhash))
+        d->minhash = (const struct text_minhash *)a->signature;
+}
+
+/* Count an article's terms in the window's document frequencies. */
+static void
+df_add(struct ingest *ig, const char *title, const char *text, const char *lang)
+{
+    struct arena *a = arena_new();
+    struct text_doc doc;
+
+    text_analyze(ig->stem, a, title, title ? strlen(title) : 0, text, text ? strlen(text) : 0, lang,
+                 TEXT_AN_NO_PHRASES, &doc);
+    text_df_add_doc(&ig->df, &doc);
+    arena_free(a);
+}
+
+/* Put a stored article into the index under its stored story. */
+static void
+index_stored(struct ingest *ig, const struct store_article *a)
+{
+    struct cluster_doc d;
+    struct gz_err err = GZ_ERR_INIT;
+    int rc;
+
+    if (a->id > ig->synced)
+        ig->synced = a->id;
+    if (!a->story_id)
+        return;
+    doc_of(a, &d);
+    rc = cluster_insert(ig->ci, &d, a->story_id, a->dup_of, &err);
+    if (rc && rc != GZ_EEXIST)
+        log_warn("msg=\"article not indexed\" id=%lld err=\"%s\"", (long long)a->id, err.msg);
+    if (!rc)
+        df_add(ig, a->title, a->text, a->lang);
+}
+
+/* Drop the index and rebuild it from the store's active window. */
+static int
+index_rebuild(struct ingest *ig, struct gz_err *err)
+{
+    struct cluster_params p;
+    struct store_article *arts;
+    struct arena *a = arena_new();
+    int64_t max_id;
+    int64_t newest;
+    size_t n;
+    int rc;
+
+    cluster_index_free(ig->ci);
+    text_df_release(&ig->df);
+    text_df_init(&ig->df);
+    ig->synced = 0;
+    cluster_params_default(&p);
+    ig->ci = cluster_index_new(&p, err);
+    if (!ig->ci) {
+        arena_free(a);
+        return GZ_EINVAL;
+    }
+    rc = store_article_newest(ig->st, &max_id, &newest, err);
+    if (!rc && max_id)
+        rc = store_article_recent(ig->st, newest - p.window, INGEST_REPLAY_MAX, a, &arts, &n, err);
+    else
+        n = 0;
+    for (size_t i = 0; !rc && i < n; i++)
+        index_stored(ig, &arts[i]);
+    if (!rc && max_id > ig->synced)
+        ig->synced = max_id; /* older articles stay out of the window */
+    arena_free(a);
+    return rc;
+}
+
+/* Take in what other processes stored since the index last looked. */
+static int
+index_catch_up(struct ingest *ig, struct gz_err *err)
+{
+    for (;;) {
+        struct arena *a = arena_new();
+        struct store_article *arts;
+        size_t n;
+        int rc = store_article_after(ig->st, ig->synced, 500, a, &arts, &n, err);
+
+        for (size_t i = 0; !rc && i < n; i++)
+            index_stored(ig, &arts[i]);
+        arena_free(a);
+        if (rc || n < 500)
+            return rc;
+    }
+}
 
 int
 ingest_new(struct ingest **out, struct store *st, struct gz_err *err)
 {
     struct ingest *ig = xcalloc(1, sizeof(*ig));
+    struct enrich_opts eo = {0};
+    int rc;
 
-    (void)err;
     ig->st = st;
     ig->a = arena_new();
+    ig->stem = text_stemmer_new();
+    text_df_init(&ig->df);
+    if (gz_config && gz_config->summary_sentences > 0)
+        eo.summary_sentences = (int)gz_config->summary_sentences;
+    if (eo.summary_sentences > ENRICH_MAX_SENTENCES)
+        eo.summary_sentences = ENRICH_MAX_SENTENCES;
+    ig->en = enrich_new(&eo, err);
+    if (!ig->en) {
+        ingest_free(ig);
+        return GZ_EINVAL;
+    }
+    rc = index_rebuild(ig, err);
+    if (rc) {
+        ingest_free(ig);
+        return rc;
+    }
     *out = ig;
     return 0;
 }
@@ -46,9 +210,23 @@ ingest_free(struct ingest *ig)
 {
     if (!ig)
         return;
+    cluster_index_free(ig->ci);
+    enrich_free(ig->en);
+    text_stemmer_free(ig->stem);
+    text_df_release(&ig->df);
     arena_free(ig->a);
+    free(ig->stories.v);
+    free(ig->fresh.v);
     free(ig);
 }
+
+struct store *
+ingest_store(struct ingest *ig)
+{
+    return ig->st;
+}
+
+/* ---- one entry ---- */
 
 /*
  * A clean snippet: the text's first paragraphs, whitespace collapsed, cut
@@ -89,6 +267,115 @@ make_excerpt(struct arena *a, const char *text, size_t max)
     return s;
 }
 
+/* The tags of an enrichment: hashtags first (score > 0), then entities (score 0). */
+static int
+store_tags(struct ingest *ig, int64_t article_id, int64_t story_id, const struct enrich_result *er,
+           struct gz_err *err)
+{
+    size_t cap = er->ntags + er->nentities;
+    int64_t *ids = ARENA_NEWN(ig->a, int64_t, cap ? cap : 1);
+    double *scores = ARENA_NEWN(ig->a, double, cap ? cap : 1);
+    size_t n = 0;
+    int rc = 0;
+
+    for (size_t i = 0; !rc && i < er->ntags; i++) {
+        const struct enrich_tag *t = &er->tags[i];
+
+        rc = store_tag_upsert(ig->st, t->slug, t->name, t->kind, &ids[n], err);
+        scores[n++] = t->score > 0 ? t->score : 1e-6;
+    }
+    for (size_t i = 0; !rc && i < er->nentities; i++) {
+        const struct enrich_entity *e = &er->entities[i];
+        char slug[256];
+        int64_t id;
+        int seen = 0;
+
+        if (!enrich_slug(e->name, strlen(e->name), slug, sizeof(slug)))
+            continue;
+        rc = store_tag_upsert(ig->st, slug, e->name, e->kind, &id, err);
+        for (size_t k = 0; k < n; k++)
+            seen |= ids[k] == id;
+        if (!rc && !seen) {
+            ids[n] = id;
+            scores[n++] = 0.0;
+        }
+    }
+    if (rc)
+        return rc;
+    if (story_id)
+        return store_story_tags_set(ig->st, story_id, ids, scores, n, err);
+    return store_article_tags_set(ig->st, article_id, ids, scores, n, err);
+}
+
+/* A JSON array of strings, in the arena. */
+static char *
+json_strings(struct arena *a, const char *const *v, size_t n)
+{
+    json_t *arr = json_array();
+    char *s;
+    char *out;
+
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, json_string(v[i]));
+    s = json_dumps(arr, JSON_COMPACT);
+    json_decref(arr);
+    out = arena_strdup(a, s ? s : "[]");
+    free(s);
+    return out;
+}
+
+/* The story of a new article: a labelled one, the one clustering picks, or a new one. */
+static int
+place_article(struct ingest *ig, const struct ingest_item *it, struct store_article *art,
+              struct gz_err *err)
+{
+    struct cluster_doc d;
+    struct cluster_result res;
+    int64_t story = 0;
+    int rc;
+
+    doc_of(art, &d);
+    memset(&res, 0, sizeof(res));
+    if (it->story_label && *it->story_label) {
+        rc = store_story_for_label(ig->st, it->story_label, &story, NULL, err);
+    } else {
+        rc = cluster_assign(ig->ci, &d, &res, err);
+        story = res.story;
+        if (!rc && !story) {
+            struct store_story s = {0};
+
+            s.title = art->title;
+            s.first_seen = art->published;
+            s.last_updated = art->published;
+            rc = store_story_add(ig->st, &s, err);
+            story = s.id;
+        }
+    }
+    if (rc)
+        return rc;
+    rc = cluster_insert(ig->ci, &d, story, res.dup_of, err);
+    if (rc == GZ_EEXIST)
+        rc = 0;
+    if (rc)
+        return rc;
+    if (res.merge_from && res.merge_into && res.merge_from != res.merge_into) {
+        rc = store_story_merge(ig->st, res.merge_from, res.merge_into, err);
+        if (!rc)
+            rc = cluster_merge(ig->ci, res.merge_from, res.merge_into, err);
+        if (rc == GZ_ENOTFOUND)
+            rc = 0;
+        if (rc)
+            return rc;
+        story = cluster_story_of(ig->ci, art->id);
+    }
+    art->story_id = story;
+    art->dup_of = res.dup_of;
+    rc = store_article_set_story(ig->st, art->id, story, res.dup_of, err);
+    if (!rc)
+        idset_add(&ig->stories, story);
+    return rc;
+}
+
 static int
 ingest_one(struct ingest *ig, int64_t source_id, const struct ingest_item *it,
            struct ingest_stats *stats, struct gz_err *err)
@@ -97,6 +384,10 @@ ingest_one(struct ingest *ig, int64_t source_id, const struct ingest_item *it,
     struct buf canon = BUF_INIT;
     struct buf html = BUF_INIT;
     struct buf text = BUF_INIT;
+    struct enrich_result er;
+    struct text_minhash mh;
+    unsigned char hash[TEXT_CONTENT_HASH_LEN];
+    char lang[TEXT_LANG_MAX];
     const char *guid = it->guid && *it->guid ? it->guid : it->url;
     int64_t existing = 0;
     int rc;
@@ -151,7 +442,8 @@ ingest_one(struct ingest *ig, int64_t source_id, const struct ingest_item *it,
     art.url = it->url;
     art.title = it->title && *it->title ? it->title : "";
     art.author = it->author && *it->author ? it->author : NULL;
-    art.lang = it->lang;
+    enrich_detect_lang(ig->en, it->lang, art.title, text.p, lang);
+    art.lang = *lang ? lang : NULL;
     art.image = it->image;
     art.text = text.p;
     art.html = html.len ? html.p : NULL;
@@ -159,16 +451,161 @@ ingest_one(struct ingest *ig, int64_t source_id, const struct ingest_item *it,
     art.fetched = time_now();
     art.published = it->published ? it->published : art.fetched;
     art.updated = it->updated;
+    art.extract_note = it->extract_note;
+    text_content_hash(text.p, text.len, hash);
+    memset(&mh, 0, sizeof(mh)); /* no stray padding bytes in the stored blob */
+    text_minhash_init(&mh);
+    text_minhash_text(&mh, text.p, text.len < CLUSTER_DUP_BYTES ? text.len : CLUSTER_DUP_BYTES, 3);
+    art.content_hash = hash;
+    art.signature = (const unsigned char *)&mh;
+    art.signature_len = sizeof(mh);
     rc = store_article_add(ig->st, &art, err);
-    if (!rc)
-        stats->added++;
-    else if (rc == GZ_EEXIST) {
+    if (rc == GZ_EEXIST) {
         stats->duplicates++; /* raced with a copy in the same batch */
         rc = 0;
+        goto out;
+    }
+    if (!rc)
+        rc = place_article(ig, it, &art, err);
+    if (!rc) {
+        enrich_article(ig->en, art.title, art.text, art.lang, &ig->df, ig->a, &er);
+        rc = store_tags(ig, art.id, 0, &er, err);
+        if (!rc)
+            rc = store_article_set_summary(
+                ig->st, art.id, er.summary && *er.summary ? er.summary : NULL,
+                er.nkey_points ? json_strings(ig->a, er.key_points, er.nkey_points) : NULL, err);
+    }
+    if (!rc) {
+        df_add(ig, art.title, art.text, art.lang);
+        idset_add(&ig->fresh, art.id);
+        stats->added++;
     }
 out:
     buf_release(&html);
     buf_release(&text);
+    return rc;
+}
+
+/* ---- what changes per batch ---- */
+
+/* The related list of one article, from the index. */
+static int
+refresh_related(struct ingest *ig, int64_t id, struct gz_err *err)
+{
+    int64_t ids[INGEST_RELATED];
+    double scores[INGEST_RELATED];
+    size_t n = 0;
+    int rc = cluster_related(ig->ci, id, INGEST_RELATED, ids, scores, &n, err);
+
+    if (rc == GZ_ENOTFOUND)
+        return 0; /* already out of the window */
+    if (rc)
+        return rc;
+    return store_related_set(ig->st, id, ids, scores, n, err);
+}
+
+/* New articles, and the other members of their stories, get fresh related lists. */
+static int
+refresh_related_all(struct ingest *ig, struct gz_err *err)
+{
+    struct idset done = {0};
+    int rc = 0;
+
+    for (size_t i = 0; !rc && i < ig->fresh.n; i++) {
+        int64_t id = ig->fresh.v[i];
+        int64_t story = cluster_story_of(ig->ci, id);
+        int64_t ids[INGEST_SIBLINGS];
+        size_t n = 0;
+
+        idset_add(&done, id);
+        rc = refresh_related(ig, id, err);
+        if (rc || !story)
+            continue;
+        rc = cluster_related(ig->ci, id, INGEST_SIBLINGS, ids, NULL, &n, err);
+        if (rc == GZ_ENOTFOUND)
+            rc = 0;
+        for (size_t k = 0; !rc && k < n; k++) {
+            size_t before = done.n;
+
+            if (cluster_story_of(ig->ci, ids[k]) != story)
+                break; /* members come first: the rest are other stories */
+            idset_add(&done, ids[k]);
+            if (done.n > before)
+                rc = refresh_related(ig, ids[k], err);
+        }
+    }
+    free(done.v);
+    return rc;
+}
+
+/*
+ * A story's ranking key.  Its hotness (cluster_hotness()) halves every 12
+ * hours since its newest article; stored as log2 of the hotness at that
+ * newest time plus the newest time in units of 12 hours, the key orders
+ * stories exactly as their hotness would at any later moment, so it never
+ * needs recomputing as time passes.
+ */
+static double
+rank_key(double hotness_at_newest, int64_t newest)
+{
+    return log2(hotness_at_newest > 1e-9 ? hotness_at_newest : 1e-9) + (double)newest / 43200.0;
+}
+
+/* Headline, counts, ranking, summary, source diff and tags of one story. */
+static int
+refresh_story(struct ingest *ig, int64_t id, struct gz_err *err)
+{
+    struct store_story s;
+    struct store_article *arts;
+    struct store_article_query q = {0};
+    struct enrich_story_article *ea;
+    struct cluster_member *m;
+    struct cluster_story_info info;
+    struct enrich_result er;
+    size_t n;
+    int rc = store_story_recount(ig->st, id, err);
+
+    if (!rc)
+        rc = store_story_get(ig->st, id, ig->a, &s, err);
+    if (rc)
+        return rc;
+    if (s.merged_into)
+        return 0;
+    q.story_id = id;
+    q.limit = ENRICH_STORY_MAX;
+    q.with_text = 1;
+    rc = store_article_list(ig->st, &q, ig->a, &arts, &n, err);
+    if (rc)
+        return rc;
+    if (!n)
+        return 0;
+    /* the list is newest first; a story reads oldest first */
+    ea = ARENA_NEWN(ig->a, struct enrich_story_article, n);
+    m = ARENA_NEWN(ig->a, struct cluster_member, n);
+    for (size_t i = 0; i < n; i++) {
+        const struct store_article *a = &arts[n - 1 - i];
+
+        ea[i].title = a->title;
+        ea[i].text = a->text;
+        ea[i].lang = a->lang;
+        ea[i].source = a->source_title;
+        ea[i].article_id = a->id;
+        m[i].time = a->published;
+        m[i].source = (uint64_t)a->source_id;
+        m[i].dup = a->dup_of != 0;
+    }
+    if (!cluster_story_info(ig->ci, id, &info, NULL) && info.headline && *info.headline)
+        s.title = arena_strdup(ig->a, info.headline);
+    else if (!s.title || !*s.title)
+        s.title = ea[0].title;
+    s.hotness = rank_key(cluster_hotness(m, n, s.last_updated), s.last_updated);
+    enrich_story(ig->en, ea, n, &ig->df, ig->a, &er);
+    s.summary = er.summary && *er.summary ? er.summary : NULL;
+    s.key_points = er.nkey_points ? json_strings(ig->a, er.key_points, er.nkey_points) : NULL;
+    s.source_diff = n > 1 ? er.source_diff : NULL;
+    rc = store_story_update(ig->st, &s, err);
+    if (!rc)
+        rc = store_tags(ig, 0, id, &er, err);
     return rc;
 }
 
@@ -179,7 +616,13 @@ ingest_batch(struct ingest *ig, int64_t source_id, const struct ingest_item *ite
     struct ingest_stats b = {0}; /* this batch; added to *stats once it commits */
     int rc;
 
+    ig->stories.n = 0;
+    ig->fresh.n = 0;
     rc = store_begin(ig->st, err);
+    if (!rc)
+        rc = store_ingest_lock(ig->st, err);
+    if (!rc)
+        rc = index_catch_up(ig, err);
     if (rc)
         goto fail;
     for (size_t i = 0; i < n; i++) {
@@ -208,9 +651,16 @@ ingest_batch(struct ingest *ig, int64_t source_id, const struct ingest_item *ite
         if (rc)
             goto fail;
     }
-    rc = store_commit(ig->st, err);
+    rc = refresh_related_all(ig, err);
+    for (size_t i = 0; !rc && i < ig->stories.n; i++)
+        rc = refresh_story(ig, ig->stories.v[i], err);
+    if (!rc)
+        rc = store_commit(ig->st, err);
     if (rc)
         goto fail;
+    for (size_t i = 0; i < ig->fresh.n; i++)
+        if (ig->fresh.v[i] > ig->synced)
+            ig->synced = ig->fresh.v[i];
     stats->seen += b.seen;
     stats->added += b.added;
     stats->duplicates += b.duplicates;
@@ -222,6 +672,13 @@ fail:
     stats->seen += n;
     stats->failed += n;
     arena_reset(ig->a);
+    /* the index may hold what was rolled back: rebuild it from the store */
+    {
+        struct gz_err rerr = GZ_ERR_INIT;
+
+        if (index_rebuild(ig, &rerr))
+            log_error("msg=\"story index not rebuilt\" err=\"%s\"", rerr.msg);
+    }
     return rc;
 }
 

@@ -3,10 +3,28 @@
  *
  * Every path that brings articles in (import of files, the fetcher, the
  * workers, the scheduler inside serve) hands a batch — one source's new
- * entries — to ingest_batch().  It runs the stages in order for each
- * entry (dedup, sanitize, text, cluster, enrich) and commits the batch to
- * the store in one transaction, each entry under its own savepoint: an
- * entry that fails is rolled back alone and reported, the others commit.
+ * entries, or a run of an imported file — to ingest_batch().  It runs the
+ * stages in order for each entry and commits the batch to the store in
+ * one transaction, each entry under its own savepoint: an entry that fails
+ * is rolled back alone and reported, the others commit.
+ *
+ * The stages, per entry: dedup (guid in the source, canonical URL
+ * anywhere), sanitize the HTML, plain text and snippet, language, content
+ * hash and near-duplicate signature, story (cluster/cluster.h: a copy
+ * joins its original's story, an article joins the closest story or
+ * starts one, a bridge merges two), enrichment (enrich/enrich.h: tags,
+ * entities, summary, key points).  Then, per batch: related lists of the
+ * new articles and of their stories' other members, and every story that
+ * changed gets its headline, counts, ranking, summary, what each source
+ * adds and tags again.
+ *
+ * State: a struct ingest keeps a story index of the active window (a few
+ * days of articles) in memory.  ingest_new() replays the window from the
+ * store; each batch first catches up with articles other processes stored
+ * since (other workers, an import next to serve), under the store's ingest
+ * lock, so story assignment is serialized across every process writing to
+ * one database.  When a batch rolls back, the index is rebuilt from the
+ * store, so it never holds what the database does not.
  *
  * Ownership: a struct ingest borrows the store it is given and must be
  * used by one thread at a time (the store's rule).  Items are borrowed for
@@ -39,6 +57,9 @@ struct ingest_item {
     int64_t updated;
     const char **categories; /* the publisher's own tags */
     size_t ncategories;
+    const char *story_label;  /* a labelled corpus's story key: the item joins that
+                                 story instead of the one clustering would choose */
+    const char *extract_note; /* why the page's text was or was not used (stored) */
 };
 
 struct ingest_stats {
@@ -48,9 +69,14 @@ struct ingest_stats {
     size_t failed;     /* rolled back; see the log for which and why */
 };
 
-/* A pipeline over st (borrowed; it must outlive the ingest). */
+/*
+ * A pipeline over st (borrowed; it must outlive the ingest), with its story
+ * index rebuilt from the stored articles of the active window.
+ */
 int ingest_new(struct ingest **out, struct store *st, struct gz_err *err);
 void ingest_free(struct ingest *ig);
+/* The store the pipeline writes to (borrowed). */
+struct store *ingest_store(struct ingest *ig);
 
 /*
  * Store the new items of one source (or of one imported file, whose items
@@ -63,8 +89,23 @@ void ingest_free(struct ingest *ig);
 int ingest_batch(struct ingest *ig, int64_t source_id, const struct ingest_item *items, size_t n,
                  struct ingest_stats *stats, struct gz_err *err);
 
-/* The entries of a parsed feed as items (borrowing the feed's strings). */
+/*
+ * The full-text stage, for items that came from a feed: fetch the page of
+ * every item that is not stored yet (the fetcher's politeness and address
+ * checks apply), extract its article (extract/extract.h), and use the
+ * page's text and sanitized HTML when it gives more than the feed does;
+ * otherwise the feed's content stays.  Either way the item's
+ * extract_note says what happened ("text from the page", "feed content
+ * kept: the page gave less", "page not fetched: HTTP 404").  Byline, lead
+ * image and time fill what the feed left empty.  Runs outside any
+ * transaction (network); strings live in a.  Does nothing when the
+ * fetch-pages setting is off.  Returns the number of pages used.
+ */
 struct arena;
+size_t ingest_fetch_pages(struct ingest *ig, int64_t source_id, struct ingest_item *items, size_t n,
+                          struct arena *a);
+
+/* The entries of a parsed feed as items (borrowing the feed's strings). */
 void ingest_items_from_feed(const struct feed *f, struct arena *a, struct ingest_item **out,
                             size_t *n);
 

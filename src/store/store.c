@@ -46,7 +46,16 @@ enum stmt_id {
     ST_ARTICLE_SET_SUMMARY,
     ST_ARTICLE_LIST,
     ST_ARTICLE_LIST_TEXT,
+    ST_ARTICLE_LIST_STORY,
+    ST_ARTICLE_LIST_STORY_TEXT,
+    ST_ARTICLE_LIST_SOURCE,
+    ST_ARTICLE_LIST_SOURCE_TEXT,
     ST_COUNTS,
+    ST_ARTICLE_RECENT,
+    ST_ARTICLE_AFTER,
+    ST_ARTICLE_NEWEST,
+    ST_ARTICLE_SET_SIG,
+    ST_INGEST_LOCK,
     ST_STORY_INSERT,
     ST_STORY_UPDATE,
     ST_STORY_GET,
@@ -192,10 +201,49 @@ static const struct stmt_def stmts[ST_COUNT] = {
          "AND (CAST($4 AS BIGINT) = 0 OR a.published < $4) ORDER BY a.published DESC, a.id DESC "
          "LIMIT $5 OFFSET $6",
          NULL},
+    /* one filter alone walks that filter's index instead of the whole table */
+    [ST_ARTICLE_LIST_STORY] = {"SELECT " ARTICLE_COLS " FROM articles a JOIN sources s "
+                               "ON s.id = a.source_id WHERE a.story_id = $1 "
+                               "AND (CAST($2 AS BIGINT) = 0 OR a.published < $2) "
+                               "ORDER BY a.published DESC, a.id DESC LIMIT $3 OFFSET $4",
+                               NULL},
+    [ST_ARTICLE_LIST_STORY_TEXT] = {"SELECT " ARTICLE_COLS ARTICLE_TEXT_COLS
+                                    " FROM articles a JOIN sources s ON s.id = a.source_id "
+                                    "WHERE a.story_id = $1 "
+                                    "AND (CAST($2 AS BIGINT) = 0 OR a.published < $2) "
+                                    "ORDER BY a.published DESC, a.id DESC LIMIT $3 OFFSET $4",
+                                    NULL},
+    [ST_ARTICLE_LIST_SOURCE] = {"SELECT " ARTICLE_COLS " FROM articles a JOIN sources s "
+                                "ON s.id = a.source_id WHERE a.source_id = $1 "
+                                "AND (CAST($2 AS BIGINT) = 0 OR a.published < $2) "
+                                "ORDER BY a.published DESC, a.id DESC LIMIT $3 OFFSET $4",
+                                NULL},
+    [ST_ARTICLE_LIST_SOURCE_TEXT] = {"SELECT " ARTICLE_COLS ARTICLE_TEXT_COLS
+                                     " FROM articles a JOIN sources s ON s.id = a.source_id "
+                                     "WHERE a.source_id = $1 "
+                                     "AND (CAST($2 AS BIGINT) = 0 OR a.published < $2) "
+                                     "ORDER BY a.published DESC, a.id DESC LIMIT $3 OFFSET $4",
+                                     NULL},
     [ST_COUNTS] = {"SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM articles), "
                    "(SELECT count(*) FROM stories WHERE merged_into IS NULL), "
                    "(SELECT count(*) FROM users), (SELECT count(*) FROM comments)",
                    NULL},
+    [ST_ARTICLE_RECENT] = {"SELECT * FROM (SELECT " ARTICLE_COLS ARTICLE_TEXT_COLS
+                           " FROM articles a JOIN sources s ON s.id = a.source_id "
+                           "WHERE a.published >= $1 ORDER BY a.published DESC, a.id DESC "
+                           "LIMIT $2) w ORDER BY 16, 1",
+                           NULL},
+    [ST_ARTICLE_AFTER] = {"SELECT " ARTICLE_COLS ARTICLE_TEXT_COLS " FROM articles a "
+                          "JOIN sources s ON s.id = a.source_id WHERE a.id > $1 "
+                          "ORDER BY a.id LIMIT $2",
+                          NULL},
+    [ST_ARTICLE_NEWEST] = {"SELECT coalesce(max(id), 0), coalesce(max(published), 0) "
+                           "FROM articles",
+                           NULL},
+    [ST_ARTICLE_SET_SIG] = {"UPDATE articles SET content_hash = $2, signature = $3 WHERE id = $1",
+                            NULL},
+    /* serializes story assignment across workers; the key is gazette's own */
+    [ST_INGEST_LOCK] = {"SELECT 1", "SELECT pg_advisory_xact_lock(7461706573)"},
     [ST_STORY_INSERT] = {"INSERT INTO stories (title, summary, key_points, source_diff, "
                          "first_seen, last_updated, n_articles, n_sources, hotness) VALUES "
                          "(coalesce($1, ''), $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -995,8 +1043,24 @@ store_article_list(struct store *st, const struct store_article_query *q, struct
                    struct store_article **out, size_t *n, struct gz_err *err)
 {
     struct db_stmt *s;
-    int rc = stmt(st, q->with_text ? ST_ARTICLE_LIST_TEXT : ST_ARTICLE_LIST, &s, err);
+    int rc;
 
+    if ((q->story_id != 0) + (q->source_id != 0) + (q->tag_id != 0) == 1 && !q->tag_id) {
+        enum stmt_id id =
+            q->story_id ? (q->with_text ? ST_ARTICLE_LIST_STORY_TEXT : ST_ARTICLE_LIST_STORY)
+                        : (q->with_text ? ST_ARTICLE_LIST_SOURCE_TEXT : ST_ARTICLE_LIST_SOURCE);
+
+        rc = stmt(st, id, &s, err);
+        if (rc)
+            return rc;
+        B64(1, q->story_id ? q->story_id : q->source_id);
+        B64(2, q->before);
+        B64(3, q->limit > 0 ? q->limit : 50);
+        B64(4, q->offset);
+        return collect(st, s, a, sizeof(**out), q->with_text ? read_article_text : read_article,
+                       (void **)out, n, err);
+    }
+    rc = stmt(st, q->with_text ? ST_ARTICLE_LIST_TEXT : ST_ARTICLE_LIST, &s, err);
     if (rc)
         return rc;
     B64(1, q->source_id);
@@ -1007,6 +1071,81 @@ store_article_list(struct store *st, const struct store_article_query *q, struct
     B64(6, q->offset);
     return collect(st, s, a, sizeof(**out), q->with_text ? read_article_text : read_article,
                    (void **)out, n, err);
+}
+
+int
+store_article_recent(struct store *st, int64_t since, int64_t limit, struct arena *a,
+                     struct store_article **out, size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_ARTICLE_RECENT, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, since);
+    B64(2, limit);
+    return collect(st, s, a, sizeof(**out), read_article_text, (void **)out, n, err);
+}
+
+int
+store_article_after(struct store *st, int64_t after_id, int64_t limit, struct arena *a,
+                    struct store_article **out, size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_ARTICLE_AFTER, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, after_id);
+    B64(2, limit);
+    return collect(st, s, a, sizeof(**out), read_article_text, (void **)out, n, err);
+}
+
+int
+store_article_newest(struct store *st, int64_t *max_id, int64_t *max_published, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_ARTICLE_NEWEST, &s, err);
+
+    if (rc)
+        return rc;
+    *max_id = 0;
+    *max_published = 0;
+    rc = st->ops->step(s, err);
+    if (rc == DB_ROW) {
+        *max_id = C64(0);
+        *max_published = C64(1);
+    }
+    st->ops->reset(s);
+    return rc < 0 ? rc : 0;
+}
+
+int
+store_article_set_signature(struct store *st, int64_t id, const unsigned char *hash,
+                            const unsigned char *sig, size_t sig_len, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_ARTICLE_SET_SIG, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, id);
+    BBLOB(2, hash, hash ? 32 : 0);
+    BBLOB(3, sig, sig_len);
+    return run(st, s, err);
+}
+
+int
+store_ingest_lock(struct store *st, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_INGEST_LOCK, &s, err);
+
+    if (rc)
+        return rc;
+    rc = st->ops->step(s, err);
+    st->ops->reset(s);
+    return rc < 0 ? rc : 0;
 }
 
 int

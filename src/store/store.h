@@ -203,6 +203,31 @@ int store_article_set_story(struct store *st, int64_t id, int64_t story_id, int6
 int store_article_set_summary(struct store *st, int64_t id, const char *summary,
                               const char *key_points, struct gz_err *err);
 
+/*
+ * The articles (with text) published at or after `since`, the newest
+ * `limit` of them, returned oldest first: the active window that ingest
+ * replays into its story index on start.
+ */
+int store_article_recent(struct store *st, int64_t since, int64_t limit, struct arena *a,
+                         struct store_article **out, size_t *n, struct gz_err *err);
+/* Up to limit articles (with text) with id > after_id, by id: what others stored since. */
+int store_article_after(struct store *st, int64_t after_id, int64_t limit, struct arena *a,
+                        struct store_article **out, size_t *n, struct gz_err *err);
+/* The highest article id and the newest published time (0, 0 when empty). */
+int store_article_newest(struct store *st, int64_t *max_id, int64_t *max_published,
+                         struct gz_err *err);
+/* Store a near-duplicate signature and content hash computed after insert. */
+int store_article_set_signature(struct store *st, int64_t id, const unsigned char *hash,
+                                const unsigned char *sig, size_t sig_len, struct gz_err *err);
+
+/*
+ * Inside a transaction: take the lock that serializes story assignment
+ * between processes, held until commit or rollback.  PostgreSQL: a
+ * transaction-level advisory lock (workers on many machines); SQLite: the
+ * write lock BEGIN IMMEDIATE already holds, so nothing more is needed.
+ */
+int store_ingest_lock(struct store *st, struct gz_err *err);
+
 struct store_article_query {
     int64_t source_id; /* 0: any */
     int64_t story_id;  /* 0: any */

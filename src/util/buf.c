@@ -96,7 +96,7 @@ buf_reset(struct buf *b)
 }
 
 int
-buf_add(struct buf *b, const void *p, size_t n)
+buf_add_grow(struct buf *b, const void *p, size_t n)
 {
     int rc;
 
@@ -115,14 +115,6 @@ int
 buf_adds(struct buf *b, const char *s)
 {
     return buf_add(b, s, strlen(s));
-}
-
-int
-buf_addc(struct buf *b, int c)
-{
-    char ch = (char)c;
-
-    return buf_add(b, &ch, 1);
 }
 
 int

@@ -21,6 +21,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct buf {
     char *p;
@@ -49,9 +50,10 @@ void buf_setlen(struct buf *b, size_t len);
 /* Empty the buffer, keeping its memory. */
 void buf_reset(struct buf *b);
 
-int buf_add(struct buf *b, const void *p, size_t n);
+/* Append n bytes / a string / one byte.  0, or GZ_ELIMIT (nothing appended). */
+static inline int buf_add(struct buf *b, const void *p, size_t n);
 int buf_adds(struct buf *b, const char *s);
-int buf_addc(struct buf *b, int c);
+static inline int buf_addc(struct buf *b, int c);
 int buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int buf_vaddf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
@@ -65,5 +67,34 @@ void buf_trim(struct buf *b);
  */
 struct gz_err;
 int buf_read_file(struct buf *b, const char *path, struct gz_err *err);
+
+/* The slow paths of buf_add() and buf_addc(): growing, limits. */
+int buf_add_grow(struct buf *b, const void *p, size_t n);
+
+/* Inline: parsers append a few bytes at a time, millions of times. */
+static inline int
+buf_add(struct buf *b, const void *p, size_t n)
+{
+    if (b->len + n < b->cap && (!b->max || b->len + n <= b->max)) {
+        memcpy(b->p + b->len, p, n);
+        b->len += n;
+        b->p[b->len] = '\0';
+        return 0;
+    }
+    return buf_add_grow(b, p, n);
+}
+
+static inline int
+buf_addc(struct buf *b, int c)
+{
+    char ch = (char)c;
+
+    if (b->len + 1 < b->cap && (!b->max || b->len < b->max)) {
+        b->p[b->len++] = ch;
+        b->p[b->len] = '\0';
+        return 0;
+    }
+    return buf_add_grow(b, &ch, 1);
+}
 
 #endif

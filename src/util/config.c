@@ -41,6 +41,8 @@ const struct config_setting config_settings[] = {
     I("max-connections", max_connections, "512", "concurrent web connections"),
     I("fetch-concurrency", fetch_concurrency, "32", "transfers in flight at once"),
     I("fetch-per-host", fetch_per_host, "2", "transfers in flight per host"),
+    I("fetch-host-delay", fetch_host_delay, "500",
+      "least milliseconds between the starts of two requests to one host"),
     I("fetch-interval", fetch_interval, "1800", "default seconds between fetches of a feed"),
     I("fetch-timeout", fetch_timeout, "30", "seconds allowed for one transfer"),
     I("fetch-max-bytes", fetch_max_bytes, "16777216", "largest response body accepted"),

@@ -37,6 +37,7 @@ struct config {
     long max_connections;   /* concurrent web connections */
     long fetch_concurrency; /* transfers in flight */
     long fetch_per_host;    /* transfers in flight per host */
+    long fetch_host_delay;  /* least milliseconds between two requests to one host */
     long fetch_interval;    /* default seconds between fetches of a feed */
     long fetch_timeout;     /* seconds for one transfer */
     long fetch_max_bytes;   /* largest body accepted */

@@ -139,6 +139,33 @@ str_to_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 }
 
 size_t
+str_utf8_seq(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    unsigned char c = p[0];
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        return n >= 2 && (p[1] & 0xc0) == 0x80 ? 2 : 0;
+    if (c >= 0xe0 && c <= 0xef) {
+        if (n < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
+            return 0;
+        if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f))
+            return 0;
+        return 3;
+    }
+    if (c >= 0xf0 && c <= 0xf4) {
+        if (n < 4 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80)
+            return 0;
+        if ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] > 0x8f))
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
+size_t
 str_utf8_valid_prefix(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -187,4 +214,32 @@ str_utf8_cut(const char *s, size_t len, size_t max)
     while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
         max--;
     return max;
+}
+
+const void *
+str_bsearch(const char *key, const void *table, size_t n, size_t stride)
+{
+    const unsigned char *base = table;
+    unsigned char k0 = (unsigned char)key[0];
+    size_t lo = 0;
+    size_t hi = n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const void *e = base + mid * stride;
+        const char *name;
+        int c;
+
+        memcpy(&name, e, sizeof(name));
+        c = (int)k0 - (int)(unsigned char)name[0];
+        if (!c && k0)
+            c = strcmp(key + 1, name + 1);
+        if (!c)
+            return e;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
 }

@@ -37,6 +37,14 @@ int str_has_suffix(const char *s, const char *suffix);
 const char *str_casestr(const char *hay, size_t len, const char *needle);
 
 /*
+ * Binary search for key in a table of n structs of stride bytes each whose
+ * first member is a const char * (the name), sorted bytewise by it: the
+ * entry, or NULL.  For the lookup tables parsers are made of (bsearch()
+ * with a strcmp() per probe costs more than the search itself).
+ */
+const void *str_bsearch(const char *key, const void *table, size_t n, size_t stride);
+
+/*
  * Parse a decimal integer from all of s (leading/trailing spaces allowed).
  * 0 on success; GZ_EINVAL when s is not a number or out of [min, max].
  */
@@ -47,6 +55,11 @@ int str_to_i64(const char *s, int64_t min, int64_t max, int64_t *out);
  * forms, no surrogates, at most U+10FFFF).  Returns len when all is valid.
  */
 size_t str_utf8_valid_prefix(const char *p, size_t len);
+/*
+ * Length (1 to 4) of the valid UTF-8 character that starts p[0..len), or 0
+ * when the bytes there are not one (len must be at least 1).
+ */
+size_t str_utf8_seq(const char *p, size_t len);
 /*
  * Cut s to at most max bytes on a UTF-8 character boundary (the cut point
  * moves back over continuation bytes).  Returns the new length.

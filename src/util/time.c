@@ -100,7 +100,8 @@ valid_civil(int y, int mo, int d, int h, int mi, int se)
 {
     static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
-    (void)y;
+    if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 0;
     return mo >= 1 && mo <= 12 && d >= 1 && d <= mdays[mo - 1] && h >= 0 && h <= 24 && mi >= 0 &&
            mi <= 59 && se >= 0 && se <= 60;
 }
@@ -142,8 +143,12 @@ parse_iso(const char *s, size_t len, int64_t *out)
     if (s[i] != 'T' && s[i] != 't' && s[i] != ' ')
         return -1;
     i++;
-    if (digits(s, len, &i, 2, &h))
+    if (i + 1 < len && s[i] >= '0' && s[i] <= '9' && s[i + 1] == ':') {
+        h = s[i] - '0'; /* "T9:48": a one-digit hour, as some feeds write it */
+        i++;
+    } else if (digits(s, len, &i, 2, &h)) {
         return -1;
+    }
     if (i < len && s[i] == ':')
         i++;
     if (digits(s, len, &i, 2, &mi))
@@ -189,7 +194,7 @@ parse_iso(const char *s, size_t len, int64_t *out)
         return -1;
 done:
     if (!valid_civil(y, mo, d, h, mi, se))
-        return -1;
+        return -2; /* the shape of a date, but no such day: no second guess */
     *out = time_from_civil(y, mo, d, h, mi, se) - off;
     return 0;
 }
@@ -210,20 +215,110 @@ month_index(const char *p, size_t n)
 
 struct zone {
     const char *name;
-    int hours;
-};
-
-/* Zone names RFC 822 allows plus the common ones feeds use. */
-static const struct zone zones[] = {
-    {"UT", 0},   {"UTC", 0},  {"GMT", 0},  {"Z", 0},    {"EST", -5}, {"EDT", -4},  {"CST", -6},
-    {"CDT", -5}, {"MST", -7}, {"MDT", -6}, {"PST", -8}, {"PDT", -7}, {"CET", 1},   {"CEST", 2},
-    {"BST", 1},  {"IST", 0},  {"JST", 9},  {"EET", 2},  {"EEST", 3}, {"AEST", 10}, {"MSK", 3},
-    {"A", -1},   {"M", -12},  {"N", 1},    {"Y", 12},
+    int minutes; /* offset east of UTC */
 };
 
 /*
- * RFC 822 and its variants: [Wdy[,]] DD Mon YY[YY] [HH:MM[:SS]] [zone].
- * Tokens are separated by spaces, commas and dashes inside the date part.
+ * Zone names RFC 822 allows plus the ones feeds use (feedparser's table and
+ * the common abbreviations of North America, Europe, Asia and Oceania).
+ * Ambiguous names take their most common meaning in English-language feeds.
+ */
+static const struct zone zones[] = {
+    {"UT", 0},      {"UTC", 0},    {"GMT", 0},    {"Z", 0},      {"WET", 0},    {"WEST", 60},
+    {"BST", 60},    {"IST", 60},   {"CET", 60},   {"MET", 60},   {"CEST", 120}, {"MEST", 120},
+    {"EET", 120},   {"EEST", 180}, {"MSK", 180},  {"SGT", 480},  {"HKT", 480},  {"AWST", 480},
+    {"JST", 540},   {"KST", 540},  {"ACST", 570}, {"ACDT", 630}, {"AEST", 600}, {"AEDT", 660},
+    {"NZST", 720},  {"NZDT", 780}, {"AT", -240},  {"AST", -240}, {"ADT", -180}, {"ET", -300},
+    {"EST", -300},  {"EDT", -240}, {"CT", -360},  {"CST", -360}, {"CDT", -300}, {"MT", -420},
+    {"MST", -420},  {"MDT", -360}, {"PT", -480},  {"PST", -480}, {"PDT", -420}, {"AKST", -540},
+    {"AKDT", -480}, {"HST", -600}, {"A", -60},    {"M", -720},   {"N", 60},     {"Y", 720},
+};
+
+/* A zone token: "GMT", "+0200", "-05:00", "GMT+2", "UTC-0500", "Etc/GMT", "EST". */
+static int
+parse_zone(const char *z, int *off)
+{
+    int found = 0;
+
+    if (!str_ncasecmp(z, "Etc/", 4))
+        z += 4;
+    if (!str_ncasecmp(z, "GMT", 3) || !str_ncasecmp(z, "UTC", 3)) {
+        if (z[3])
+            z += 3; /* "GMT+2", "UTC-0500" */
+        else
+            found = 1;
+    }
+    if (!found && (z[0] == '+' || z[0] == '-')) {
+        int sign = z[0] == '-' ? -1 : 1;
+        size_t n = strlen(z + 1);
+        int64_t v;
+
+        if (str_to_i64(z + 1, 0, 9999, &v)) {
+            int oh;
+            int om;
+            size_t k = 0;
+
+            if (n != 5 || digits(z + 1, n, &k, 2, &oh) || z[3] != ':')
+                return -1;
+            k++;
+            if (digits(z + 1, n, &k, 2, &om))
+                return -1;
+            *off = sign * (oh * 3600 + om * 60);
+        } else if (n <= 2) {
+            *off = sign * (int)v * 3600;
+        } else {
+            *off = sign * (int)(v / 100 * 3600 + v % 100 * 60);
+        }
+        if (*off > 18 * 3600 || *off < -18 * 3600)
+            return -1;
+        return 0;
+    }
+    for (size_t k = 0; !found && k < sizeof(zones) / sizeof(zones[0]); k++) {
+        if (!str_casecmp(z, zones[k].name)) {
+            *off = zones[k].minutes * 60;
+            return 0;
+        }
+    }
+    /* an unknown zone name is taken as UTC, as feedparser does */
+    *off = 0;
+    return 0;
+}
+
+/* "14:03", "14:03:00", "9:05" into h, mi, se; -1 when tok is not a time. */
+static int
+parse_clock(const char *tok, int *h, int *mi, int *se)
+{
+    size_t k = 0;
+    size_t n = strlen(tok);
+
+    *se = 0;
+    if (digits(tok, n, &k, 2, h) && (k = 0, digits(tok, n, &k, 1, h)))
+        return -1;
+    if (k < n && tok[k] == ':') {
+        k++;
+        if (digits(tok, n, &k, 2, mi))
+            return -1;
+        if (k < n && tok[k] == ':') {
+            k++;
+            if (digits(tok, n, &k, 2, se))
+                return -1;
+            if (k < n && (tok[k] == '.' || tok[k] == ',')) {
+                k++;
+                while (k < n && tok[k] >= '0' && tok[k] <= '9')
+                    k++;
+            }
+        }
+    } else {
+        return -1;
+    }
+    return k == n ? 0 : -1;
+}
+
+/*
+ * RFC 822 and its variants: [Wdy[,]] DD Mon YY[YY] [HH:MM[:SS]] [zone],
+ * the month and day swapped ("Aug 07 2025"), and asctime's order
+ * ([Wdy] Mon DD HH:MM:SS [zone] YYYY).  Tokens are separated by spaces and
+ * commas, and by dashes or slashes inside the date part.
  */
 static int
 parse_rfc822(const char *s, size_t len, int64_t *out)
@@ -239,6 +334,7 @@ parse_rfc822(const char *s, size_t len, int64_t *out)
     int mi = 0;
     int se = 0;
     int off = 0;
+    int64_t v;
 
     while (i < len && ntok < 8) {
         size_t n = 0;
@@ -250,9 +346,10 @@ parse_rfc822(const char *s, size_t len, int64_t *out)
             break;
         /* "07-Aug-2025" splits at dashes; "-0500" and "GMT-5" do not */
         split = s[i] != '+' && s[i] != '-' &&
-                (len - i < 3 || (str_ncasecmp(s + i, "GMT", 3) && str_ncasecmp(s + i, "UTC", 3)));
+                (len - i < 3 || (str_ncasecmp(s + i, "GMT", 3) && str_ncasecmp(s + i, "UTC", 3) &&
+                                 str_ncasecmp(s + i, "Etc", 3)));
         while (i < len && s[i] != ' ' && s[i] != ',' && s[i] != '\t') {
-            if (split && s[i] == '-' && n > 0) {
+            if (split && (s[i] == '-' || s[i] == '/') && n > 0) {
                 i++;
                 break;
             }
@@ -263,99 +360,59 @@ parse_rfc822(const char *s, size_t len, int64_t *out)
         tok[ntok][n] = '\0';
         ntok++;
     }
+    if (i < len && ntok == 8)
+        return -1;
     if (ntok < 3)
         return -1;
-    /* optional weekday */
+    /* optional weekday, "Thu" or "Thursday" */
     if (month_index(tok[0], strlen(tok[0])) < 0 && (tok[0][0] < '0' || tok[0][0] > '9'))
         t = 1;
     if (ntok - t < 3)
         return -1;
-    {
-        int64_t v;
-
-        if (!str_to_i64(tok[t], 1, 31, &v)) {
-            d = (int)v;
-            mo = month_index(tok[t + 1], strlen(tok[t + 1]));
-        } else {
-            mo = month_index(tok[t], strlen(tok[t]));
-            if (str_to_i64(tok[t + 1], 1, 31, &v))
+    if (!str_to_i64(tok[t], 1, 31, &v)) {
+        d = (int)v;
+        mo = month_index(tok[t + 1], strlen(tok[t + 1]));
+    } else {
+        mo = month_index(tok[t], strlen(tok[t]));
+        if (str_to_i64(tok[t + 1], 1, 31, &v))
+            return -1;
+        d = (int)v;
+        if (mo > 0 && strchr(tok[t + 2], ':')) {
+            /* asctime: Mon DD HH:MM:SS [zone] YYYY */
+            if (parse_clock(tok[t + 2], &h, &mi, &se))
                 return -1;
-            d = (int)v;
+            t += 3;
+            if (t < ntok - 1) {
+                if (parse_zone(tok[t], &off))
+                    return -1;
+                t++;
+            }
+            if (t != ntok - 1 || str_to_i64(tok[t], 1000, 9999, &v))
+                return -1;
+            y = (int)v;
+            goto done;
         }
-        if (mo < 0)
-            return -1;
-        if (str_to_i64(tok[t + 2], 0, 9999, &v))
-            return -1;
-        y = (int)v;
-        if (strlen(tok[t + 2]) <= 2)
-            y += y < 50 ? 2000 : 1900;
-        else if (strlen(tok[t + 2]) == 3)
-            y += 1900;
     }
+    if (mo < 0)
+        return -1;
+    if (str_to_i64(tok[t + 2], 0, 9999, &v))
+        return -1;
+    y = (int)v;
+    if (strlen(tok[t + 2]) <= 2)
+        y += y < 50 ? 2000 : 1900;
+    else if (strlen(tok[t + 2]) == 3)
+        y += 1900;
     t += 3;
     if (t < ntok) {
-        size_t k = 0;
-        size_t n = strlen(tok[t]);
-
-        if (digits(tok[t], n, &k, 2, &h) && (k = 0, digits(tok[t], n, &k, 1, &h)))
-            return -1;
-        if (k < n && tok[t][k] == ':') {
-            k++;
-            if (digits(tok[t], n, &k, 2, &mi))
-                return -1;
-            if (k < n && tok[t][k] == ':') {
-                k++;
-                if (digits(tok[t], n, &k, 2, &se))
-                    return -1;
-            }
-        }
-        if (k != n)
+        if (parse_clock(tok[t], &h, &mi, &se))
             return -1;
         t++;
     }
-    if (t < ntok) {
-        const char *z = tok[t];
-        int found = 0;
-
-        if (!str_ncasecmp(z, "GMT", 3) || !str_ncasecmp(z, "UTC", 3)) {
-            if (z[3])
-                z += 3; /* "GMT+2", "UTC-0500" */
-            else
-                found = 1;
-        }
-        if (!found && (z[0] == '+' || z[0] == '-')) {
-            int sign = z[0] == '-' ? -1 : 1;
-            size_t n = strlen(z + 1);
-            int64_t v;
-
-            if (str_to_i64(z + 1, 0, 9999, &v)) {
-                int oh;
-                int om;
-                size_t k = 0;
-
-                if (n != 5 || digits(z + 1, n, &k, 2, &oh) || z[3] != ':')
-                    return -1;
-                k++;
-                if (digits(z + 1, n, &k, 2, &om))
-                    return -1;
-                off = sign * (oh * 3600 + om * 60);
-            } else if (n <= 2) {
-                off = sign * (int)v * 3600;
-            } else {
-                off = sign * (int)(v / 100 * 3600 + v % 100 * 60);
-            }
-            found = 1;
-        }
-        for (size_t k = 0; !found && k < sizeof(zones) / sizeof(zones[0]); k++) {
-            if (!str_casecmp(z, zones[k].name)) {
-                off = zones[k].hours * 3600;
-                found = 1;
-            }
-        }
-        /* an unknown zone name is taken as UTC, as feedparser does */
-    }
-    if (!valid_civil(y, mo, d, h, mi, se))
+    if (t < ntok && parse_zone(tok[t], &off))
         return -1;
+done:
+    if (!valid_civil(y, mo, d, h, mi, se))
+        return -2; /* the shape of a date, but no such day: no second guess */
     *out = time_from_civil(y, mo, d, h, mi, se) - off;
     return 0;
 }
@@ -371,8 +428,14 @@ time_parse(const char *s, size_t len, int64_t *out)
         return GZ_EPARSE;
     if (!parse_iso(t.p, t.len, out))
         return 0;
-    if (!parse_rfc822(t.p, t.len, out))
+    switch (parse_rfc822(t.p, t.len, out)) {
+    case 0:
         return 0;
+    case -2:
+        return GZ_EPARSE;
+    default:
+        break;
+    }
     memcpy(tmp, t.p, t.len);
     tmp[t.len] = '\0';
     ct = curl_getdate(tmp, NULL);

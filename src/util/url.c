@@ -41,6 +41,59 @@ out:
     return rc;
 }
 
+static int
+hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int
+url_resolve_iri(struct buf *out, const char *base, const char *ref, struct gz_err *err)
+{
+    size_t start = out->len;
+    int has_8bit = 0;
+    int rc;
+
+    for (const char *p = ref ? ref : ""; *p; p++)
+        if ((unsigned char)*p >= 0x80)
+            has_8bit = 1;
+    rc = url_resolve(out, base, ref, err);
+    if (rc || !has_8bit)
+        return rc;
+    /* turn the %XX escapes of bytes >= 0x80 back into bytes, when that is UTF-8 */
+    {
+        char *p = out->p + start;
+        size_t n = out->len - start;
+        size_t w = 0;
+
+        for (size_t i = 0; i < n; i++) {
+            int hi;
+            int lo;
+
+            if (p[i] == '%' && i + 2 < n && (hi = hexval(p[i + 1])) >= 8 &&
+                (lo = hexval(p[i + 2])) >= 0) {
+                p[w++] = (char)(hi * 16 + lo);
+                i += 2;
+            } else {
+                p[w++] = p[i];
+            }
+        }
+        if (str_utf8_valid_prefix(p, w) != w) {
+            /* not UTF-8 after all: keep curl's escaped form */
+            buf_setlen(out, start);
+            return url_resolve(out, base, ref, err);
+        }
+        buf_setlen(out, start + w);
+    }
+    return 0;
+}
+
 static const char *const tracking_params[] = {
     "utm_",  "fbclid", "gclid", "dclid", "msclkid", "mc_cid",   "mc_eid", "_ga",
     "yclid", "igshid", "ocid",  "cmpid", "ncid",    "sr_share", "spm",    "__twitter_impression",

@@ -20,6 +20,13 @@ struct gz_err;
 int url_resolve(struct buf *out, const char *base, const char *ref, struct gz_err *err);
 
 /*
+ * url_resolve() for display and for links kept in documents: characters
+ * beyond ASCII that ref spells out stay characters ("/À" is not turned
+ * into "/%C3%80"), as an IRI keeps them.  Same errors as url_resolve().
+ */
+int url_resolve_iri(struct buf *out, const char *base, const char *ref, struct gz_err *err);
+
+/*
  * The canonical form used to recognise the same article under two URLs:
  * scheme and host lower-cased, default port and fragment dropped, tracking
  * parameters (utm_*, fbclid, gclid, mc_cid, ...) removed from the query,

@@ -90,6 +90,40 @@ test_dates(void)
     CHECK_INT(parse("07 Aug 2025 14:03 GMT"), 1754575380);
     CHECK_INT(parse("Thu, 7 Aug 25 14:03:00 Z"), 1754575380);
     CHECK_INT(parse("Thu, 07-Aug-2025 14:03:00 GMT"), 1754575380);
+    /* feed dates in the wild */
+    CHECK_INT(parse("Thu, 01 Jan 2004 19:48:21 GMT"), 1072986501);
+    CHECK_INT(parse("Thu, 01 Jan 04 19:48:21 GMT"), 1072986501);
+    CHECK_INT(parse("Thu,01 Jan 2004 19:48:21 GMT"), 1072986501);
+    CHECK_INT(parse("Thursday, 01 January 2004 19:48:21 GMT"), 1072986501);
+    CHECK_INT(parse("01 Jan 2004 19:48:21 +0000"), 1072986501);
+    CHECK_INT(parse("Thu, 1 Jan 2004 14:48:21 EST"), 1072986501);
+    CHECK_INT(parse("Thu, 01 Jan 2004 11:48:21 PST"), 1072986501);
+    CHECK_INT(parse("Thu, 01 Jan 2004 14:48:21 ET"), 1072986501);
+    CHECK_INT(parse("Thu, 01 Jan 2004 20:48:21 GMT+1"), 1072986501);
+    CHECK_INT(parse("Thu, 01 Jan 2004 21:48:21 GMT+02:00"), 1072986501);
+    CHECK_INT(parse("Thu, 01 Jan 2004 21:48:21 +02:00"), 1072986501);
+    CHECK_INT(parse("Thu, 01 Jan 2004 19:48:21 Etc/GMT"), 1072986501);
+    CHECK_INT(parse("Thu, 01 Jan 2004 19:48:21 XYZ"), 1072986501); /* unknown zone: UTC */
+    CHECK_INT(parse("Jan 01 2004 19:48:21 GMT"), 1072986501);
+    CHECK_INT(parse("Thu Jan  1 19:48:21 2004"), 1072986501); /* asctime */
+    CHECK_INT(parse("Thu Jan  1 11:48:21 PST 2004"), 1072986501);
+    CHECK_INT(parse("2003-02-29T00:00:00Z"), -1); /* not a leap year */
+    CHECK_INT(parse("2004-02-29T00:00:00Z"), 1078012800);
+    CHECK_INT(parse("2004-01-01T19:48:21+00:00"), 1072986501);
+    CHECK_INT(parse("2004-01-01T19:48:21.123456Z"), 1072986501);
+    CHECK_INT(parse("2004-01-01T14:48:21-05:00"), 1072986501);
+    CHECK_INT(parse("2004-01-01T14:48:21-0500"), 1072986501);
+    CHECK_INT(parse("2004-01-01T14:48-05:00"), 1072986480);
+    CHECK_INT(parse("2004-01-01t19:48:21z"), 1072986501);
+    CHECK_INT(parse("2004-01-01 19:48:21 UTC"), 1072986501);
+    CHECK_INT(parse("2004-01-01T9:48:21-10:00"), 1072986501); /* one-digit hour */
+    CHECK_INT(parse("  2004-01-01T19:48:21Z \n"), 1072986501);
+    CHECK_INT(parse("2004-01"), 1072915200);
+    CHECK_INT(parse("2004"), 1072915200);
+    CHECK_INT(parse("Thu, 01 Jan 2004 25:48:21 GMT"), -1);
+    CHECK_INT(parse("Thu, 31 Feb 2004 19:48:21 GMT"), -1);
+    CHECK_INT(parse("2004-02-30T00:00:00Z"), -1);
+    CHECK_INT(parse("Thu, 01 Jan 2004 19:48:21 +9999"), -1);
     CHECK_INT(parse("not a date"), -1);
     CHECK_INT(parse("2025-13-45"), -1);
     CHECK_INT(parse(""), -1);

@@ -3,6 +3,8 @@
  */
 #include "web/page.h"
 
+#include "enrich/enrich.h"
+#include "store/store.h"
 #include "util/str.h"
 #include "util/url.h"
 #include "web/html.h"
@@ -151,6 +153,27 @@ page_pager(struct req *r, const char *base, int64_t page, int has_more)
         html_litf(b, "%spage=%lld\">Next page</a>\n", sep, (long long)(page + 1));
     }
     html_lit(b, "</nav>\n");
+}
+
+int
+page_is_hashtag(const struct store_tag *t)
+{
+    return t->score > 0;
+}
+
+void
+page_hashtag(struct req *r, const struct store_tag *t)
+{
+    char tag[256];
+
+    html_lit(&r->out, "<a href=\"/tag/");
+    html_url(&r->out, t->slug);
+    html_lit(&r->out, "\">#");
+    if (enrich_hashtag(t->name, strlen(t->name), tag, sizeof(tag)))
+        html_text(&r->out, tag);
+    else
+        html_text(&r->out, t->name);
+    html_lit(&r->out, "</a>");
 }
 
 int64_t

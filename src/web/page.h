@@ -69,6 +69,16 @@ int page_llm_story_post(struct req *r, const char *arg);   /* POST /story/ID/ask
 void page_llm_article_form(struct req *r, int64_t article_id);
 void page_llm_story_form(struct req *r, int64_t story_id);
 
+struct store_tag;
+
+/*
+ * 1 when a tag of an article or story is one of its hashtags (the ones the
+ * enrichment ranked, score > 0); the others are entities only.
+ */
+int page_is_hashtag(const struct store_tag *t);
+/* A hashtag link: <a href="/tag/SLUG">#CamelCase</a>. */
+void page_hashtag(struct req *r, const struct store_tag *t);
+
 /* Parse a positive decimal id from arg (the whole of it); 0 when it is not one. */
 int64_t page_id(const char *arg);
 

@@ -24,15 +24,13 @@ section_hashtags(struct req *r, const struct store_tag *tags, size_t n)
     html_lit(b, "<section class=\"hashtags\" aria-labelledby=\"h-tags\">\n"
                 "<h2 id=\"h-tags\">Hashtags</h2>\n");
     for (size_t i = 0; i < n; i++) {
-        if (tags[i].kind != TAG_TOPIC)
+        if (!page_is_hashtag(&tags[i]))
             continue;
         if (!shown++)
             html_lit(b, "<ul class=\"tags\">\n");
-        html_lit(b, "<li><a href=\"/tag/");
-        html_url(b, tags[i].slug);
-        html_lit(b, "\">#");
-        html_text(b, tags[i].name);
-        html_lit(b, "</a></li>\n");
+        html_lit(b, "<li>");
+        page_hashtag(r, &tags[i]);
+        html_lit(b, "</li>\n");
     }
     if (shown)
         html_lit(b, "</ul>\n");

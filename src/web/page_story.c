@@ -121,15 +121,13 @@ page_story_cards(struct req *r, const struct store_story *stories, size_t n)
             html_lit(b, "</p>\n");
         }
         for (size_t k = 0; k < ntags; k++) {
-            if (tags[k].story_id != s->id || shown >= CARD_TAGS)
+            if (tags[k].story_id != s->id || shown >= CARD_TAGS || !page_is_hashtag(&tags[k].tag))
                 continue;
             if (!shown++)
                 html_lit(b, "<ul class=\"tags\" aria-label=\"Hashtags\">\n");
-            html_lit(b, "<li><a href=\"/tag/");
-            html_url(b, tags[k].tag.slug);
-            html_lit(b, "\">#");
-            html_text(b, tags[k].tag.name);
-            html_lit(b, "</a></li>\n");
+            html_lit(b, "<li>");
+            page_hashtag(r, &tags[k].tag);
+            html_lit(b, "</li>\n");
         }
         if (shown)
             html_lit(b, "</ul>\n");
@@ -359,15 +357,13 @@ section_tags(struct req *r, const struct store_tag *tags, size_t n)
     html_lit(b, "<section class=\"hashtags\" aria-labelledby=\"h-tags\">\n"
                 "<h2 id=\"h-tags\">Hashtags</h2>\n");
     for (size_t i = 0; i < n; i++) {
-        if (tags[i].kind != TAG_TOPIC)
+        if (!page_is_hashtag(&tags[i]))
             continue;
         if (!topics++)
             html_lit(b, "<ul class=\"tags\">\n");
-        html_lit(b, "<li><a href=\"/tag/");
-        html_url(b, tags[i].slug);
-        html_lit(b, "\">#");
-        html_text(b, tags[i].name);
-        html_lit(b, "</a></li>\n");
+        html_lit(b, "<li>");
+        page_hashtag(r, &tags[i]);
+        html_lit(b, "</li>\n");
     }
     if (topics)
         html_lit(b, "</ul>\n");

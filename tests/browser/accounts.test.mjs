@@ -147,6 +147,9 @@ async function domIsClean(page, what) {
       }
     }
     for (const el of document.querySelectorAll('iframe, object, embed, frame, base, svg, math, style, meta[http-equiv]')) {
+      // the one SVG gazette draws itself: the story page's coverage chart (no script in it)
+      if (el.matches('section.timeline > figure > svg.timeline') && !el.querySelector('script, foreignObject'))
+        continue;
       out.push('element <' + el.tagName.toLowerCase() + '>');
     }
     if (window.__xss) out.push('window.__xss was set');
@@ -187,7 +190,12 @@ try {
   await domIsClean(page, 'front page');
   await shot(page, '01-front');
 
+  // the front page lists stories: open the story, then its article
   await page.locator('a', { hasText: 'Leaders of Azerbaijan and Armenia' }).first().click();
+  await page.waitForURL(/\/story\/\d+$/);
+  await domIsClean(page, 'story page');
+  await shot(page, '01b-story');
+  await page.locator('a[href^="/article/"]', { hasText: 'Leaders of Azerbaijan and Armenia' }).first().click();
   await page.waitForURL(/\/article\/\d+$/);
   articleUrl = page.url();
   check(await page.locator('h1', { hasText: 'Leaders of Azerbaijan' }).count() === 1, 'article page opened');
@@ -272,15 +280,18 @@ try {
 
   // the hostile article: its source, title and body render as text
   await page.goto(BASE + '/');
+  await domIsClean(page, 'front page with the hostile article');
+  await page.goto(BASE + '/latest');
   const probe = page.locator('a', { hasText: 'XSS probe' }).first();
   check(await probe.count() === 1, 'hostile article listed with its title as text');
-  await domIsClean(page, 'front page with the hostile article');
+  await domIsClean(page, 'latest articles with the hostile article');
   await probe.click();
   await page.waitForURL(/\/article\/\d+$/);
   check((await page.locator('h1').innerText()).includes('<svg onload=alert(1)> <img src=x onerror=alert(2)>'), 'hostile title shown as text');
   check((await page.locator('.meta .source').first().innerText()).includes('<script>'), 'hostile source name shown as text');
-  check(await page.getByText('Sanitized body.').count() === 1, 'sanitized body shown');
-  check(await page.getByText('js link').count() === 1 &&
+  check(await page.locator('article.full .body').getByText('Sanitized body.').count() === 1,
+        'sanitized body shown');
+  check(await page.locator('article.full .body').getByText('js link').count() === 1 &&
         await page.locator('a[href*="javascript" i]').count() === 0, 'javascript: link defused');
   await domIsClean(page, 'hostile article');
   check(await page.evaluate(() => document.title).then((t) => t.startsWith('XSS probe <svg')), 'hostile <title> is text');

@@ -191,7 +191,8 @@ try:
           "header offers log in / sign up")
     check("set-cookie" not in h, "a plain page sets no cookie")
     check(h.get("vary") == "Cookie", "pages vary on cookies")
-    ids = re.findall(r'href="/article/(\d+)"', front)
+    status, latest, _ = anon.get("/latest")
+    ids = re.findall(r'href="/article/(\d+)"', latest)
     art = ids[0]
     status, page, _ = anon.get("/article/" + art)
     check("Log in to comment" in page and "No comments yet..." in page, "anonymous article page")

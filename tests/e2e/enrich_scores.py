@@ -5,11 +5,12 @@ Runs `gazette enrich` on each dev file with its gold fields removed, scores
 the output with shared/tools/kp-score and summ-score, and fails when a
 figure is below its gate:
 
-  keyphrases  500N-KPCrowd dev, F1@10            >= 0.188  (published: YAKE 0.173,
-              TopicRank 0.172; the 0.20 goal is not reached: the gate is what we reach)
+  keyphrases  500N-KPCrowd dev, F1@10            >= 0.205  (published: YAKE 0.173,
+              TopicRank 0.172; goal 0.20; we reach 0.207)
   articles    BBC dev, ROUGE-1/2/L, 3 sentences   > 0.575/0.532/0.450 (TextRank)
-  stories     NeuS dev, ROUGE-1/2/L               > 0.370/0.172/0.260 (best of LexRank,
-              NeuS and TextRank on each figure)
+  stories     NeuS dev, ROUGE-1/2/L               >= 0.386/0.179/0.268 (what we reach,
+              0.389/0.181/0.271, less a little; the best of LexRank, NeuS and TextRank
+              on each figure is 0.370/0.172/0.260)
 
 Exits 77 (skipped) only when the shared corpus is not there.
 """
@@ -28,11 +29,11 @@ TOOLS = os.path.join(SHARED, "tools")
 CASES = [
     # name, gold file, fields to strip, scorer, extra args, gates (>= or >)
     ("keyphrases", "keyphrases/kpcrowd_dev.jsonl", ["keyphrases"], "kp-score", [],
-     [("F1@10", 0.188, ">=")]),
+     [("F1@10", 0.205, ">=")]),
     ("articles", "summarization/bbc_dev.jsonl", ["summary"], "summ-score", ["--sentences", "3"],
      [("ROUGE-1", 0.575, ">"), ("ROUGE-2", 0.532, ">"), ("ROUGE-L", 0.450, ">")]),
     ("stories", "summarization/neus_dev.jsonl", ["summary", "summary_title"], "summ-score", [],
-     [("ROUGE-1", 0.370, ">"), ("ROUGE-2", 0.172, ">"), ("ROUGE-L", 0.260, ">")]),
+     [("ROUGE-1", 0.386, ">="), ("ROUGE-2", 0.179, ">="), ("ROUGE-L", 0.268, ">=")]),
 ]
 
 missing = [c[1] for c in CASES if not os.path.exists(os.path.join(CORPUS, c[1]))]

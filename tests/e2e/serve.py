@@ -74,7 +74,10 @@ try:
     errs = tidy_errors(front)
     check(not errs, "front page is valid HTML: %s" % errs)
 
-    ids = re.findall(r'href="/article/(\d+)">&lt;script', front)
+    # the front page lists stories; the latest view lists the articles themselves
+    status, latest, _ = get(port, "/latest")
+    check(status == 200 and "<script>alert" not in latest, "latest view escapes titles")
+    ids = re.findall(r'href="/article/(\d+)">&lt;script', latest)
     check(len(ids) == 1, "hostile article linked once")
     status, art, _ = get(port, "/article/" + ids[0])
     check(status == 200, "article page 200")
