@@ -75,6 +75,7 @@ struct art {
         float raw; /* similarity (cosine less time cost) */
     } nb[CLUSTER_NB];
     uint32_t nnb;
+    float dens; /* density at the last cluster_refine() (mean of its 5 best neighbours) */
 };
 
 struct story {
@@ -173,7 +174,7 @@ cluster_params_default(struct cluster_params *p)
     p->density = 0.02;
     p->merge = 0.30;
     p->max_weight = 0.3;
-    p->related = 0.12;
+    p->related = 0.10;
     p->refine = -0.05;
     p->dup_jaccard = 0.6;
     p->time_scale = 24 * 3600;
@@ -2157,6 +2158,7 @@ cluster_refine(struct cluster_index *ci, cluster_label_fn new_label, void *ctx,
             }
             nc = rcand_top(c, nc, CLUSTER_NB);
             a->nnb = (uint32_t)nc;
+            a->dens = (float)r[i];
             for (size_t k = 0; k < nc; k++) {
                 a->nb[k].id = ci->arts[loc[c[k].j]].id;
                 a->nb[k].s = c[k].s;
@@ -2237,18 +2239,23 @@ cluster_refine(struct cluster_index *ci, cluster_label_fn new_label, void *ctx,
 
 /* ---- related ---- */
 
-/* Least density-corrected score of a refined neighbour in a related list. */
+/* Least density-corrected average link of another story to be related. */
 #ifndef REL_NB_MIN
 #define REL_NB_MIN -0.3
 #endif
 #ifndef REL_SELF
 #define REL_SELF 0.5
 #endif
+/* Members of a story read for story-to-story links (the most recent ones). */
+#define REL_MEMBERS 32
+/* Stories linked to the article's own that are looked at. */
+#define REL_STORIES 64
 
 struct rel {
     int64_t id;
-    double score;
-    int group; /* 0 other publisher, 1 same publisher, 2 a copy, 3 a refined neighbour, 4 another story */
+    double link;  /* of the item's story to the article's (group 3), else 0 */
+    double score; /* similarity to the article */
+    int group; /* 0 other publisher, 1 same publisher, 2 a copy, 3 a linked story, 4 another story */
 };
 
 static int
@@ -2258,6 +2265,8 @@ cmp_rel(const void *a, const void *b)
 
     if (x->group != y->group)
         return x->group - y->group;
+    if (x->link != y->link)
+        return x->link > y->link ? -1 : 1;
     if (x->score != y->score)
         return x->score > y->score ? -1 : 1;
     return x->id < y->id ? -1 : x->id > y->id;
@@ -2277,6 +2286,121 @@ static int
 is_copy(const struct art *a, const struct art *m)
 {
     return (a->dup_of && (a->dup_of == m->id || a->dup_of == m->dup_of)) || m->dup_of == a->id;
+}
+
+/* Whether article m kept id among its neighbours at the last refinement. */
+static int
+has_nb(const struct art *m, int64_t id)
+{
+    for (uint32_t k = 0; k < m->nnb; k++)
+        if (m->nb[k].id == id)
+            return 1;
+    return 0;
+}
+
+struct slink {
+    uint32_t story; /* slot */
+    double w;       /* sum of neighbour similarities between the two stories */
+    double link;
+};
+
+static int
+cmp_slink(const void *a, const void *b)
+{
+    const struct slink *x = a, *y = b;
+
+    if (x->link != y->link)
+        return x->link > y->link ? -1 : 1;
+    return x->story < y->story ? -1 : x->story > y->story;
+}
+
+/* The first REL_MEMBERS slots of story s's most recent members. */
+static uint32_t
+rel_members(const struct story *s, uint32_t *from)
+{
+    *from = s->nmem > REL_MEMBERS ? s->nmem - REL_MEMBERS : 0;
+    return s->nmem - *from;
+}
+
+/* Mean density of a story's members read for links (a prior for the unrefined). */
+static double
+story_dens(const struct cluster_index *ci, const struct story *s)
+{
+    uint32_t from, n = rel_members(s, &from);
+    double r = 0;
+
+    for (uint32_t i = from; i < s->nmem; i++) {
+        const struct art *m = &ci->arts[s->mem[i]];
+
+        r += m->nnb ? m->dens : REFINE_PRIOR;
+    }
+    return n ? r / n : REFINE_PRIOR;
+}
+
+/*
+ * Other stories linked to story s through the neighbours of the last
+ * refinement, as cluster_refine() would join them: the average
+ * density-corrected link 2 w / (|s| |t|) - r(s) - r(t), where w adds up
+ * the similarities of the neighbour pairs between the two (a pair that
+ * is no one's neighbour counts 0).  Best first into *out (caller frees);
+ * returns how many reach REL_NB_MIN.
+ */
+static size_t
+linked_stories(struct cluster_index *ci, uint32_t ss, struct slink **out)
+{
+    const struct story *s = &ci->stories[ss];
+    struct slink *l = NULL;
+    size_t nl = 0, cl = 0, keep = 0;
+    struct hmap at;
+    uint32_t from, ns = rel_members(s, &from);
+    double rs = story_dens(ci, s);
+
+    hmap_init(&at, 64);
+    /* pairs from the story's side */
+    for (uint32_t i = from; i < s->nmem; i++) {
+        const struct art *m = &ci->arts[s->mem[i]];
+
+        for (uint32_t k = 0; k < m->nnb; k++) {
+            const struct art *o = art_by_id(ci, m->nb[k].id);
+            int inserted;
+            uint64_t *v;
+
+            if (!o || o->story == ss)
+                continue;
+            v = hmap_put(&at, o->story, &inserted);
+            if (inserted) {
+                ALLOC_GROW(l, nl + 1, cl);
+                l[nl].story = o->story;
+                l[nl].w = 0;
+                *v = nl++;
+            }
+            l[*v].w += m->nb[k].raw;
+        }
+    }
+    /* pairs from the other stories' side not counted yet */
+    for (size_t t = 0; t < nl; t++) {
+        const struct story *o = &ci->stories[l[t].story];
+        uint32_t of, no = rel_members(o, &of);
+
+        for (uint32_t i = of; i < o->nmem; i++) {
+            const struct art *m = &ci->arts[o->mem[i]];
+
+            for (uint32_t k = 0; k < m->nnb; k++) {
+                const struct art *x = art_by_id(ci, m->nb[k].id);
+
+                if (x && x->story == ss && !has_nb(x, m->id))
+                    l[t].w += m->nb[k].raw;
+            }
+        }
+        l[t].link = 2 * l[t].w / ((double)ns * no) - rs - story_dens(ci, o);
+        if (l[t].link >= REL_NB_MIN)
+            l[keep++] = l[t];
+    }
+    hmap_release(&at);
+    if (keep > 1)
+        qsort(l, keep, sizeof(*l), cmp_slink);
+    *out = l;
+    return keep;
 }
 
 int
@@ -2306,22 +2430,36 @@ cluster_related(struct cluster_index *ci, int64_t doc_id, size_t k, int64_t *ids
             continue;
         ALLOC_GROW(r, nr + 1, cr);
         r[nr].id = m->id;
+        r[nr].link = 0;
         r[nr].score = dot(a->vec, a->nvec, m->vec, m->nvec);
         r[nr].group = is_copy(a, m) ? 2 : (a->source && a->source == m->source) ? 1 : 0;
         nr++;
     }
-    /* then its nearest neighbours of the last refinement, in other stories */
-    for (uint32_t i = 0; i < a->nnb && nr < k + s->nmem; i++) {
-        const struct art *m = art_by_id(ci, a->nb[i].id);
+    /* then the stories the last refinement found closest to this one, each
+     * one's members in order of similarity to the article */
+    {
+        struct slink *l;
+        size_t nl = linked_stories(ci, a->story, &l);
 
-        if (!m || m->story == a->story || a->nb[i].s < REL_NB_MIN ||
-            a->nb[i].raw < ci->p.related)
-            continue;
-        ALLOC_GROW(r, nr + 1, cr);
-        r[nr].id = m->id;
-        r[nr].score = a->nb[i].s;
-        r[nr].group = 3;
-        nr++;
+        for (size_t t = 0; t < nl && t < REL_STORIES && nr < k + s->nmem; t++) {
+            const struct story *o = &ci->stories[l[t].story];
+
+            for (uint32_t i = 0; i < o->nmem; i++) {
+                const struct art *m = &ci->arts[o->mem[i]];
+                double sc = dot(a->vec, a->nvec, m->vec, m->nvec) -
+                            time_cost(ci, a->time, m->time, m->time);
+
+                if (sc < ci->p.related)
+                    continue;
+                ALLOC_GROW(r, nr + 1, cr);
+                r[nr].id = m->id;
+                r[nr].link = l[t].link;
+                r[nr].score = sc;
+                r[nr].group = 3;
+                nr++;
+            }
+        }
+        free(l);
     }
     if (nr < k) {
         nc = candidates(ci, a->vec, a->nvec, a->story, cand, NULL, NCAND_RELATED);
@@ -2343,6 +2481,7 @@ cluster_related(struct cluster_index *ci, int64_t doc_id, size_t k, int64_t *ids
                     continue;
                 ALLOC_GROW(r, nr + 1, cr);
                 r[nr].id = m->id;
+                r[nr].link = 0;
                 r[nr].score = sc;
                 r[nr].group = 4;
                 nr++;

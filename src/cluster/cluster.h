@@ -53,10 +53,41 @@
  * a centroid cosine that reaches it too, the article bridges them and the smaller is merged into
  * the larger (ties: the older) story.
  *
+ * Refinement.  Online assignment sees one article against the stories of
+ * the moment; cluster_refine() re-clusters the whole window at once.
+ * Each article's neighbours come from an inverted index over the window
+ * (a feature held by more than 20 % of it, or by more than 100 articles,
+ * is not looked up), the 48 best by shared weight are rescored exactly
+ * (cosine less the time cost) and the 16 best kept.  Pseudo-relevance
+ * feedback: each vector gets its 3 nearest neighbours' added, weighted
+ * 0.6 times their similarity over 3, and the neighbours are scored again
+ * with these vectors, which brings together coverage of one event by
+ * outlets that share few words pairwise.  An article's density r is the
+ * mean similarity of its 5 nearest (0.1 for each it lacks).  Groups then
+ * merge by average link, best first, while
+ *
+ *     2 w(A, B) / (|A| |B|) - mean r(A) - mean r(B) >= refine (-0.05)
+ *
+ * where w adds up the similarities of neighbour pairs across the two (a
+ * density-corrected link, CSLS, that removes the pull of hub topics whose
+ * articles are close to everything); a link whose mean similarity is
+ * under 0.05 never merges.  Each new group keeps the label of the old
+ * story it shares most articles with (ties: the older story), a label
+ * goes to one group at most, and the other groups get new labels from
+ * the caller.
+ *
  * Related articles: the other members of the article's story ranked by
- * cosine (other publishers, then the same publisher, then copies), then
- * members of up to 48 candidate stories scored 0.5 * their cosine + 0.5 *
- * the story score, kept when >= `related` (0.12).
+ * cosine (other publishers, then the same publisher, then copies); then
+ * the stories the last cluster_refine() found nearest to the article's
+ * own, by the same density-corrected average link the refinement groups
+ * by (over the neighbour pairs between the two stories, at least -0.3),
+ * each story's members by cosine with the article; then, while the list
+ * is short (an article newer than the last refinement), members of up to
+ * 48 candidate stories scored 0.5 * their cosine + 0.5 * the story score.
+ * An article of another story is listed only when its own similarity to
+ * the article (cosine less the time cost; for candidates, the blend)
+ * reaches `related` (0.10): a story that is near as a whole does not
+ * bring in a member that shares a name and nothing else.
  *
  * All parameters are in struct cluster_params (cluster_params_default()
  * is the documented configuration, the same for streams and batches).
@@ -218,8 +249,9 @@ int cluster_merge(struct cluster_index *ci, int64_t from, int64_t into, struct g
  * CLUSTER_RELATED_MAX) into ids_out[] and scores_out[] (either may be
  * NULL); *n gets the count.  First the other members of its story:
  * other publishers' coverage by similarity, then the same publisher's,
- * then the article's own copies; then articles of other stories whose
- * similarity reaches params.related, best first.  Never pads the list.
+ * then the article's own copies; then articles of the stories nearest to
+ * its own (see "Related articles" above) whose similarity reaches
+ * params.related.  Never pads the list.
  * 0, or GZ_ENOTFOUND when the index does not hold doc_id.
  */
 int cluster_related(struct cluster_index *ci, int64_t doc_id, size_t k, int64_t *ids_out,
