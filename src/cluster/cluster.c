@@ -47,6 +47,8 @@
 #define CLUSTER_DF_STOP 0.2
 /* Neighbours kept per article from the last refinement (for related lists). */
 #define CLUSTER_NB 8
+/* Known languages remembered for articles of unknown language. */
+#define LANG_RING 64
 /* Fewer shingles than this and an article takes no part in duplicate detection. */
 #define DUP_MIN_SHINGLES 8
 
@@ -64,6 +66,7 @@ struct art {
     uint32_t gen;
     uint32_t nvec, ndf;
     int live;
+    int fixed; /* cluster_doc.fixed: cluster_refine() leaves it alone */
     struct feat *vec; /* sorted by id, unit norm */
     uint64_t *df;     /* distinct feature ids counted in ci->df */
     uint32_t *mh;     /* TEXT_MINHASH_K truncated slots, or NULL */
@@ -151,6 +154,13 @@ struct cluster_index {
     uint64_t weighted_at; /* documents counted at the last reweight() */
 
     struct prep prep;
+
+    /* the languages of the last LANG_RING articles that had one with a
+     * stemmer: an article of unknown language is taken to be in the most
+     * frequent, so that its words meet the window's stems */
+    char langs[LANG_RING][TEXT_LANG_MAX];
+    size_t nlangs;
+    char lang_guess[TEXT_LANG_MAX]; /* the most frequent, updated every 16 */
 
     /* scratch, indexed by story slot */
     float *acc;
@@ -594,6 +604,38 @@ lead_len(const char *text, size_t len)
     return n;
 }
 
+/* The language doc is read in: its own, else the window's usual one, else NULL. */
+static const char *
+doc_lang(struct cluster_index *ci, const struct cluster_doc *doc)
+{
+    char norm[TEXT_LANG_MAX];
+    size_t n, best = 0, bn = 0;
+
+    if (doc->lang && *doc->lang && *text_lang_norm(doc->lang, norm) &&
+        text_stem_supported(norm)) {
+        memcpy(ci->langs[ci->nlangs++ % LANG_RING], norm, TEXT_LANG_MAX);
+        if (ci->nlangs % 16 != 1)
+            return doc->lang;
+        n = ci->nlangs < LANG_RING ? ci->nlangs : LANG_RING;
+    } else if (doc->lang && *doc->lang) {
+        return doc->lang; /* known, without a stemmer */
+    } else {
+        return *ci->lang_guess ? ci->lang_guess : NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t c = 0;
+
+        for (size_t j = 0; j < n; j++)
+            c += !strcmp(ci->langs[i], ci->langs[j]);
+        if (c > bn) {
+            bn = c;
+            best = i;
+        }
+    }
+    memcpy(ci->lang_guess, ci->langs[best], TEXT_LANG_MAX);
+    return doc->lang;
+}
+
 static void
 prep_doc(struct cluster_index *ci, const struct cluster_doc *doc, struct prep *pr)
 {
@@ -608,7 +650,7 @@ prep_doc(struct cluster_index *ci, const struct cluster_doc *doc, struct prep *p
     arena_reset(ci->arena);
     if (title_len > CLUSTER_TITLE_MAX)
         title_len = str_utf8_cut(title, title_len, CLUSTER_TITLE_MAX);
-    text_analyze(ci->st, ci->arena, title, title_len, text, ll, doc->lang, 0, &td);
+    text_analyze(ci->st, ci->arena, title, title_len, text, ll, doc_lang(ci, doc), 0, &td);
 
     nf = td.nterms + td.nphrases;
     ALLOC_GROW(pr->vec, nf + 1, pr->cvec);
@@ -1411,6 +1453,7 @@ cluster_insert(struct cluster_index *ci, const struct cluster_doc *doc, int64_t 
     a->id = doc->id;
     a->time = eff_time(ci, doc->time);
     a->dup_of = dup_of == doc->id ? 0 : dup_of;
+    a->fixed = doc->fixed != 0;
     a->source = doc->source;
     a->chash = pr->chash;
     a->live = 1;
@@ -2130,9 +2173,14 @@ cluster_refine(struct cluster_index *ci, cluster_label_fn new_label, void *ctx,
     loc = xmalloc(ci->live_arts * sizeof(*loc));
     for (size_t q = 0; q < ci->qlen; q++) {
         uint64_t ref = ci->queue[ci->qhead + q];
+        const struct art *x = ref_art(ci, ref);
 
-        if (ref_art(ci, ref) && n < ci->live_arts)
-            loc[n++] = (uint32_t)ref;
+        if (x && !x->fixed && n < ci->live_arts)
+            loc[n++] = (uint32_t)ref; /* fixed articles stay where they are */
+    }
+    if (n < 2) {
+        free(loc);
+        return 0;
     }
     knn = xmalloc(n * REFINE_K * sizeof(*knn));
     nk = xmalloc(n * sizeof(*nk));
@@ -2220,6 +2268,7 @@ cluster_refine(struct cluster_index *ci, cluster_label_fn new_label, void *ctx,
             mv[nm].doc_id = a->id;
             mv[nm].from = from;
             mv[nm].to = to;
+            mv[nm].dup_of = a->dup_of;
             nm++;
             sv = hmap_get(&ci->by_label, (uint64_t)to);
             art_move(ci, loc[i], sv ? (uint32_t)*sv : story_new(ci, to));

@@ -187,6 +187,9 @@ struct cluster_doc {
     /* MinHash of the text's word 3-shingles (sig.h, text_minhash_text() over
      * the first CLUSTER_DUP_BYTES), e.g. the stored signature; NULL: computed */
     const struct text_minhash *minhash;
+    /* 1: the caller chose the story itself (e.g. a labelled import):
+     * cluster_refine() neither moves the article nor groups by it */
+    int fixed;
 };
 
 /* A publisher key for a source name: hash64 of the folded name; 0 for NULL or "". */
@@ -298,11 +301,12 @@ struct cluster_move {
     int64_t doc_id; /* the article ... */
     int64_t from;   /* ... leaves this story ... */
     int64_t to;     /* ... for this one (an existing story, or a new label) */
+    int64_t dup_of; /* its copy link, unchanged (0 or the article it copies) */
 };
 
 /*
- * Re-cluster every article the index holds, at once (see "Refinement"
- * above), and apply the result: articles change stories, a story whose
+ * Re-cluster every article the index holds but the fixed ones, at once
+ * (see "Refinement" above), and apply the result: articles change stories, a story whose
  * members all left is forgotten, and a group that keeps no old story's
  * label gets one from new_label(ctx).  *moves gets the array of what
  * moved (caller frees it with free(); NULL when nothing moved) and
