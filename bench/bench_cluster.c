@@ -192,8 +192,10 @@ main(int argc, char **argv)
         }
     }
     if (argc - ai < 2 || rate <= 0) {
-        fprintf(stderr, "usage: bench_cluster [--rate N] [--analysis-only] [--refine-daily] COUNT[,COUNT...] "
-                        "FILE.jsonl...\n");
+        fprintf(
+            stderr,
+            "usage: bench_cluster [--rate N] [--analysis-only] [--refine-daily] COUNT[,COUNT...] "
+            "FILE.jsonl...\n");
         return 2;
     }
     for (char *p = argv[ai]; *p && ncounts < 16;) {

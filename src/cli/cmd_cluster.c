@@ -68,8 +68,8 @@ struct run {
     struct cluster_index *ci;
     size_t k;
     int want_related;
-    int64_t next_label;   /* labels for groups a refinement splits off */
-    int64_t refined_at;   /* index clock at the last refinement */
+    int64_t next_label; /* labels for groups a refinement splits off */
+    int64_t refined_at; /* index clock at the last refinement */
 };
 
 static int64_t

@@ -66,7 +66,7 @@ struct art {
     uint32_t gen;
     uint32_t nvec, ndf;
     int live;
-    int fixed; /* cluster_doc.fixed: cluster_refine() leaves it alone */
+    int fixed;        /* cluster_doc.fixed: cluster_refine() leaves it alone */
     struct feat *vec; /* sorted by id, unit norm */
     uint64_t *df;     /* distinct feature ids counted in ci->df */
     uint32_t *mh;     /* TEXT_MINHASH_K truncated slots, or NULL */
@@ -482,8 +482,9 @@ cluster_index_new(const struct cluster_params *p, struct gz_err *err)
     }
     if (p->window <= 0 || !(p->title_boost >= 1) || !(p->phrase_boost >= 0) ||
         !(p->join > 0 && p->join <= 1) || !(p->merge > 0 && p->merge <= 1) ||
-        !(p->related >= 0 && p->related <= 1) || !(p->refine >= -1 && p->refine <= 1) || !(p->dup_jaccard > 0 && p->dup_jaccard <= 1) ||
-        !(p->time_scale > 0) || !(p->time_penalty >= 0) || !(p->time_grace >= 0)) {
+        !(p->related >= 0 && p->related <= 1) || !(p->refine >= -1 && p->refine <= 1) ||
+        !(p->dup_jaccard > 0 && p->dup_jaccard <= 1) || !(p->time_scale > 0) ||
+        !(p->time_penalty >= 0) || !(p->time_grace >= 0)) {
         gz_errf(err, GZ_EINVAL, "cluster parameter out of range");
         return NULL;
     }
@@ -611,8 +612,7 @@ doc_lang(struct cluster_index *ci, const struct cluster_doc *doc)
     char norm[TEXT_LANG_MAX];
     size_t n, best = 0, bn = 0;
 
-    if (doc->lang && *doc->lang && *text_lang_norm(doc->lang, norm) &&
-        text_stem_supported(norm)) {
+    if (doc->lang && *doc->lang && *text_lang_norm(doc->lang, norm) && text_stem_supported(norm)) {
         memcpy(ci->langs[ci->nlangs++ % LANG_RING], norm, TEXT_LANG_MAX);
         if (ci->nlangs % 16 != 1)
             return doc->lang;
@@ -1851,7 +1851,8 @@ refine_neighbours(struct cluster_index *ci, const uint32_t *loc, size_t n, struc
     size_t it = 0;
     float *acc = xcalloc(n + 1, sizeof(*acc));
     uint32_t *touched = xmalloc((n + 1) * sizeof(*touched));
-    uint32_t *ex = xmalloc((n * REFINE_EXACT + 1) * sizeof(*ex)), *nex = xmalloc((n + 1) * sizeof(*nex));
+    uint32_t *ex = xmalloc((n * REFINE_EXACT + 1) * sizeof(*ex)),
+             *nex = xmalloc((n + 1) * sizeof(*nex));
     struct feat *xv = NULL;
     size_t *xoff = NULL;
     struct rcand *cand = xmalloc((n + 1) * sizeof(*cand));
@@ -1949,8 +1950,8 @@ refine_neighbours(struct cluster_index *ci, const uint32_t *loc, size_t n, struc
                 const struct art *b = &ci->arts[loc[c->j]];
                 struct feat *sw;
 
-                len = feat_axpy(t1, len, REFINE_PRF_WEIGHT * c->s / REFINE_PRF, b->vec, b->nvec,
-                                t2);
+                len =
+                    feat_axpy(t1, len, REFINE_PRF_WEIGHT * c->s / REFINE_PRF, b->vec, b->nvec, t2);
                 sw = t1;
                 t1 = t2;
                 t2 = sw;
@@ -1970,8 +1971,7 @@ refine_neighbours(struct cluster_index *ci, const uint32_t *loc, size_t n, struc
     for (size_t i = 0; i < n; i++) {
         for (uint32_t t = 0; t < nex[i]; t++)
             cand[t].j = ex[i * REFINE_EXACT + t];
-        score_top(ci, loc, i, cand, nex[i], xv + xoff[i], xoff[i + 1] - xoff[i], xv, xoff, knn,
-                  nk);
+        score_top(ci, loc, i, cand, nex[i], xv + xoff[i], xoff[i + 1] - xoff[i], xv, xoff, knn, nk);
     }
     free(xv);
     free(xoff);
@@ -2022,8 +2022,9 @@ refine_groups(struct cluster_index *ci, size_t n, const struct rcand *knn, const
             uint32_t j = g[i].adj[k];
 
             if (j > i) {
-                struct redge e = {linkage(g, (uint32_t)i, j, u2d(*hmap_get(&w, pair_key((uint32_t)i, j)))),
-                                  (uint32_t)i, j, 0, 0};
+                struct redge e = {
+                    linkage(g, (uint32_t)i, j, u2d(*hmap_get(&w, pair_key((uint32_t)i, j)))),
+                    (uint32_t)i, j, 0, 0};
 
                 if (e.l >= ci->p.refine)
                     rheap_push(&h, e);
@@ -2240,7 +2241,7 @@ cluster_refine(struct cluster_index *ci, cluster_label_fn new_label, void *ctx,
     }
     if (nsh)
         qsort(sh, nsh, sizeof(*sh), cmp_rshare);
-    chosen = xcalloc(n, sizeof(*chosen)); /* by group root: the label it takes */
+    chosen = xcalloc(n, sizeof(*chosen));                    /* by group root: the label it takes */
     label_of = xcalloc(ci->nstories + 1, sizeof(*label_of)); /* story slot taken */
     for (size_t k = 0; k < nsh; k++) {
         if (chosen[sh[k].group] || label_of[sh[k].story])
@@ -2304,7 +2305,8 @@ struct rel {
     int64_t id;
     double link;  /* of the item's story to the article's (group 3), else 0 */
     double score; /* similarity to the article */
-    int group; /* 0 other publisher, 1 same publisher, 2 a copy, 3 a linked story, 4 another story */
+    int group; /* 0 other publisher, 1 same publisher, 2 a copy, 3 a linked story, 4 another story
+                */
 };
 
 static int
