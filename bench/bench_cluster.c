@@ -21,6 +21,10 @@
  * article, on one thread, as per-thread CPU time; the synthesis is not
  * timed.  At each COUNT it prints the articles per second of the last
  * segment and overall, the index size, and the peak RSS of the process.
+ * At each COUNT (unless --analysis-only or --refine-daily) it also times
+ * one cluster_refine() of the whole window, apart from the rates.
+ * --refine-daily refines the window each simulated day instead, inside
+ * the timed stream, as `gazette cluster` does with a dated file.
  * --analysis-only times cluster_assign() on an index that stays empty:
  * the text analysis, vector, MinHash and content hash of each article,
  * i.e. the part of the cost that comes from the text layer.
@@ -123,6 +127,27 @@ cpu_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static int64_t
+bench_label(void *ctx)
+{
+    return (*(int64_t *)ctx)++;
+}
+
+/* Refine the index's window; the seconds it took. */
+static double
+refine_now(struct cluster_index *ci, int64_t *next_label, size_t *moved)
+{
+    struct cluster_move *mv;
+    size_t n = 0;
+    struct gz_err err = GZ_ERR_INIT;
+    double t0 = cpu_now();
+
+    if (cluster_refine(ci, bench_label, next_label, &mv, &n, &err) == 0)
+        free(mv);
+    *moved += n;
+    return cpu_now() - t0;
+}
+
 static long
 peak_rss_kb(void)
 {
@@ -148,12 +173,17 @@ main(int argc, char **argv)
     size_t seg_start = 0, copies = 0, joins = 0, news = 0;
     int64_t now = 1754524800, next_label = 1;
 
-    int analysis_only = 0;
+    int analysis_only = 0, daily = 0;
+    int64_t refined_at = now;
+    size_t moved = 0;
 
     for (;;) {
         if (argc > ai + 1 && !strcmp(argv[ai], "--rate")) {
             rate = strtod(argv[ai + 1], NULL);
             ai += 2;
+        } else if (argc > ai && !strcmp(argv[ai], "--refine-daily")) {
+            daily = 1;
+            ai++;
         } else if (argc > ai && !strcmp(argv[ai], "--analysis-only")) {
             analysis_only = 1;
             ai++;
@@ -162,8 +192,10 @@ main(int argc, char **argv)
         }
     }
     if (argc - ai < 2 || rate <= 0) {
-        fprintf(stderr, "usage: bench_cluster [--rate N] [--analysis-only] COUNT[,COUNT...] "
-                        "FILE.jsonl...\n");
+        fprintf(
+            stderr,
+            "usage: bench_cluster [--rate N] [--analysis-only] [--refine-daily] COUNT[,COUNT...] "
+            "FILE.jsonl...\n");
         return 2;
     }
     for (char *p = argv[ai]; *p && ncounts < 16;) {
@@ -179,8 +211,8 @@ main(int argc, char **argv)
         return 2;
     }
     printf("pools: %zu titles, %zu sentences; rate %.0f articles/hour\n", titles.n, sents.n, rate);
-    printf("%10s %12s %12s %10s %9s %10s\n", "articles", "segment/s", "overall/s", "held",
-           "stories", "peak RSS");
+    printf("%10s %12s %12s %10s %9s %10s %10s\n", "articles", "segment/s", "overall/s", "held",
+           "stories", "peak RSS", "refine ms");
     ci = cluster_index_new(NULL, &err);
     if (!ci) {
         fprintf(stderr, "%s\n", err.msg);
@@ -284,6 +316,10 @@ main(int argc, char **argv)
             if (cluster_insert(ci, &d, label, r.dup_of, &err) == 0 && r.merge_from)
                 (void)cluster_merge(ci, r.merge_from, r.merge_into, &err); /* counted only */
         }
+        if (daily && !analysis_only && now - refined_at >= 24 * 3600) {
+            (void)refine_now(ci, &next_label, &moved); /* timed as part of the stream */
+            refined_at = now;
+        }
         seg_cpu += cpu_now() - t0;
         copies += r.dup_of != 0;
         joins += r.story != 0 && !r.dup_of;
@@ -294,16 +330,21 @@ main(int argc, char **argv)
 
             held = cluster_size(ci, &nst);
             cpu += seg_cpu;
-            printf("%10zu %12.0f %12.0f %10zu %9zu %7ld MB\n", i + 1,
+            printf("%10zu %12.0f %12.0f %10zu %9zu %7ld MB", i + 1,
                    (double)(i + 1 - seg_start) / seg_cpu, (double)(i + 1) / cpu, held, nst,
                    peak_rss_kb() / 1024);
+            /* one refinement of the whole window, timed apart (not in the rates) */
+            if (!analysis_only && !daily)
+                printf(" %10.0f", 1000 * refine_now(ci, &next_label, &moved));
+            printf("\n");
             fflush(stdout);
             seg_cpu = 0;
             seg_start = i + 1;
             ck++;
         }
     }
-    printf("decisions: %zu new stories, %zu joins, %zu copies\n", news, joins, copies);
+    printf("decisions: %zu new stories, %zu joins, %zu copies; %zu moved by refinements\n", news,
+           joins, copies, moved);
     cluster_index_free(ci);
     for (size_t i = first_open; i < nev; i++)
         buf_release(&ev[i].last_text);

@@ -46,6 +46,11 @@ static const struct cli_opt related_opts[] = {
 const struct cli_spec cmd_cluster_spec = {"gazette cluster FILE.jsonl", cluster_opts, 1, 1};
 const struct cli_spec cmd_related_spec = {"gazette related FILE.jsonl [--k N]", related_opts, 1, 1};
 
+/* Clock seconds between two refinements of a dated stream. */
+#define REFINE_EVERY (24 * 3600)
+/* Labels of groups split off by a refinement start here (article numbers are below). */
+#define REFINE_LABEL0 ((int64_t)1 << 40)
+
 /* Longest line read. */
 #define CLUSTER_MAX_LINE (16u << 20)
 
@@ -63,6 +68,8 @@ struct run {
     struct cluster_index *ci;
     size_t k;
     int want_related;
+    int64_t next_label; /* labels for groups a refinement splits off */
+    int64_t refined_at; /* index clock at the last refinement */
 };
 
 static int64_t
@@ -94,6 +101,32 @@ take_related(struct run *r, int64_t doc_id)
         buf_adds(&b, r->recs[ids[i] - 1].id);
     }
     rec->related = buf_detach(&b, NULL);
+}
+
+static int64_t
+new_label(void *ctx)
+{
+    struct run *r = ctx;
+
+    return r->next_label++;
+}
+
+/* Re-cluster the index's window and record where articles went. */
+static void
+refine(struct run *r)
+{
+    struct cluster_move *mv;
+    size_t n;
+    struct gz_err err = GZ_ERR_INIT;
+
+    if (cluster_refine(r->ci, new_label, r, &mv, &n, &err) < 0) {
+        fprintf(stderr, "warning: %s\n", err.msg);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        r->recs[mv[i].doc_id - 1].label = mv[i].to;
+    free(mv);
+    r->refined_at = cluster_clock(r->ci);
 }
 
 static void
@@ -238,6 +271,7 @@ run_file(struct cli_ctx *ctx, int want_related)
     memset(&r, 0, sizeof(r));
     r.k = (size_t)k;
     r.want_related = want_related;
+    r.next_label = REFINE_LABEL0;
     f = strcmp(path, "-") ? fopen(path, "r") : stdin;
     if (!f)
         return cli_error("cannot open '%s': %s", path, strerror(errno));
@@ -266,6 +300,13 @@ run_file(struct cli_ctx *ctx, int want_related)
             continue;
         }
         one_line(&r, line, len, lineno);
+        /* a dated stream is refined each time its clock moves on by a day */
+        if (cluster_clock(r.ci) - r.refined_at >= REFINE_EVERY) {
+            if (r.refined_at)
+                refine(&r);
+            else
+                r.refined_at = cluster_clock(r.ci);
+        }
         if (lineno % 1000 == 0)
             cli_progress(ctx, "%zu articles", r.n);
     }
@@ -279,6 +320,7 @@ run_file(struct cli_ctx *ctx, int want_related)
     }
     if (f != stdin)
         fclose(f);
+    refine(&r);
 
     for (size_t i = 0; i < r.n; i++) {
         if (want_related) {

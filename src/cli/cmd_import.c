@@ -10,7 +10,8 @@
  *
  * A JSON-lines record may carry a `story` key (a string or a number):
  * records with the same label become one story, as a labelled corpus has
- * them, instead of the story clustering would choose.
+ * them, instead of the story clustering would choose.  At the end the
+ * stories of the active window are refined (ingest_refine()).
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "cli/cli.h"
@@ -463,6 +464,9 @@ cmd_import(struct cli_ctx *ctx)
     if (im.stop)
         fprintf(stderr, "error: import stopped; what was committed before is intact, run the "
                         "import again once the problem is fixed\n");
+    /* the whole window at once groups better than one article at a time */
+    if (!im.stop && im.stats.added && ingest_refine(im.ig, &err))
+        fprintf(stderr, "warning: stories not refined: %s\n", err.msg);
     cli_progress_done(ctx);
     ingest_free(im.ig);
     cache_release(&im.sources);

@@ -34,7 +34,7 @@
 /* A posting list keeps at most this many entries (the oldest half goes). */
 #define PLIST_KEEP (4 * CLUSTER_POSTINGS)
 /* Candidate stories scored exactly per article. */
-#define NCAND 8
+#define NCAND 4
 /* Candidates sharing less than this share of the best one's weight are not scored. */
 #ifndef CAND_PRUNE
 #define CAND_PRUNE 0.25
@@ -45,6 +45,10 @@
 #define MEMBER_SCAN 4
 /* Features found in more than this share of the articles are not looked up. */
 #define CLUSTER_DF_STOP 0.2
+/* Neighbours kept per article from the last refinement (for related lists). */
+#define CLUSTER_NB 8
+/* Known languages remembered for articles of unknown language. */
+#define LANG_RING 64
 /* Fewer shingles than this and an article takes no part in duplicate detection. */
 #define DUP_MIN_SHINGLES 8
 
@@ -62,10 +66,19 @@ struct art {
     uint32_t gen;
     uint32_t nvec, ndf;
     int live;
+    int fixed;        /* cluster_doc.fixed: cluster_refine() leaves it alone */
     struct feat *vec; /* sorted by id, unit norm */
     uint64_t *df;     /* distinct feature ids counted in ci->df */
     uint32_t *mh;     /* TEXT_MINHASH_K truncated slots, or NULL */
     char *title;
+    /* nearest neighbours at the last cluster_refine(), density-corrected score */
+    struct {
+        int64_t id;
+        float s;   /* density-corrected */
+        float raw; /* similarity (cosine less time cost) */
+    } nb[CLUSTER_NB];
+    uint32_t nnb;
+    float dens; /* density at the last cluster_refine() (mean of its 5 best neighbours) */
 };
 
 struct story {
@@ -142,6 +155,13 @@ struct cluster_index {
 
     struct prep prep;
 
+    /* the languages of the last LANG_RING articles that had one with a
+     * stemmer: an article of unknown language is taken to be in the most
+     * frequent, so that its words meet the window's stems */
+    char langs[LANG_RING][TEXT_LANG_MAX];
+    size_t nlangs;
+    char lang_guess[TEXT_LANG_MAX]; /* the most frequent, updated every 16 */
+
     /* scratch, indexed by story slot */
     float *acc;
     size_t cacc;
@@ -164,7 +184,8 @@ cluster_params_default(struct cluster_params *p)
     p->density = 0.02;
     p->merge = 0.30;
     p->max_weight = 0.3;
-    p->related = 0.12;
+    p->related = 0.10;
+    p->refine = -0.05;
     p->dup_jaccard = 0.6;
     p->time_scale = 24 * 3600;
     p->time_penalty = 1.0;
@@ -205,6 +226,48 @@ cmp_feat_w_desc(const void *a, const void *b)
     if (x->w != y->w)
         return x->w > y->w ? -1 : 1;
     return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void
+feat_swap(struct feat *v, size_t i, size_t j)
+{
+    struct feat t = v[i];
+
+    v[i] = v[j];
+    v[j] = t;
+}
+
+/*
+ * Put the k heaviest of v[0..n) (ties: smaller id; a total order, so the
+ * set is unique) in v[0..k), in no particular order: quickselect, in
+ * place, no allocation (glibc's qsort() allocates).
+ */
+static void
+select_heaviest(struct feat *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n;
+
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2, st = lo;
+
+        /* median of three as pivot, moved to hi - 1 */
+        if (cmp_feat_w_desc(&v[mid], &v[lo]) < 0)
+            feat_swap(v, mid, lo);
+        if (cmp_feat_w_desc(&v[hi - 1], &v[lo]) < 0)
+            feat_swap(v, hi - 1, lo);
+        if (cmp_feat_w_desc(&v[mid], &v[hi - 1]) < 0)
+            feat_swap(v, mid, hi - 1);
+        for (size_t i = lo; i < hi - 1; i++)
+            if (cmp_feat_w_desc(&v[i], &v[hi - 1]) < 0)
+                feat_swap(v, i, st++);
+        feat_swap(v, st, hi - 1);
+        if (st == k || st + 1 == k)
+            return;
+        if (st > k)
+            hi = st;
+        else
+            lo = st + 1;
+    }
 }
 
 /* Insertion sort by id: vectors are short, and glibc's qsort() allocates. */
@@ -419,8 +482,9 @@ cluster_index_new(const struct cluster_params *p, struct gz_err *err)
     }
     if (p->window <= 0 || !(p->title_boost >= 1) || !(p->phrase_boost >= 0) ||
         !(p->join > 0 && p->join <= 1) || !(p->merge > 0 && p->merge <= 1) ||
-        !(p->related >= 0 && p->related <= 1) || !(p->dup_jaccard > 0 && p->dup_jaccard <= 1) ||
-        !(p->time_scale > 0) || !(p->time_penalty >= 0) || !(p->time_grace >= 0)) {
+        !(p->related >= 0 && p->related <= 1) || !(p->refine >= -1 && p->refine <= 1) ||
+        !(p->dup_jaccard > 0 && p->dup_jaccard <= 1) || !(p->time_scale > 0) ||
+        !(p->time_penalty >= 0) || !(p->time_grace >= 0)) {
         gz_errf(err, GZ_EINVAL, "cluster parameter out of range");
         return NULL;
     }
@@ -453,10 +517,7 @@ art_release(struct art *a)
 {
     uint32_t gen = a->gen;
 
-    free(a->vec);
-    free(a->df);
-    free(a->mh);
-    free(a->title);
+    free(a->vec); /* the article's one block (cluster_insert()) */
     memset(a, 0, sizeof(*a));
     a->gen = gen + 1;
 }
@@ -544,6 +605,37 @@ lead_len(const char *text, size_t len)
     return n;
 }
 
+/* The language doc is read in: its own, else the window's usual one, else NULL. */
+static const char *
+doc_lang(struct cluster_index *ci, const struct cluster_doc *doc)
+{
+    char norm[TEXT_LANG_MAX];
+    size_t n, best = 0, bn = 0;
+
+    if (doc->lang && *doc->lang && *text_lang_norm(doc->lang, norm) && text_stem_supported(norm)) {
+        memcpy(ci->langs[ci->nlangs++ % LANG_RING], norm, TEXT_LANG_MAX);
+        if (ci->nlangs % 16 != 1)
+            return doc->lang;
+        n = ci->nlangs < LANG_RING ? ci->nlangs : LANG_RING;
+    } else if (doc->lang && *doc->lang) {
+        return doc->lang; /* known, without a stemmer */
+    } else {
+        return *ci->lang_guess ? ci->lang_guess : NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t c = 0;
+
+        for (size_t j = 0; j < n; j++)
+            c += !strcmp(ci->langs[i], ci->langs[j]);
+        if (c > bn) {
+            bn = c;
+            best = i;
+        }
+    }
+    memcpy(ci->lang_guess, ci->langs[best], TEXT_LANG_MAX);
+    return doc->lang;
+}
+
 static void
 prep_doc(struct cluster_index *ci, const struct cluster_doc *doc, struct prep *pr)
 {
@@ -558,7 +650,7 @@ prep_doc(struct cluster_index *ci, const struct cluster_doc *doc, struct prep *p
     arena_reset(ci->arena);
     if (title_len > CLUSTER_TITLE_MAX)
         title_len = str_utf8_cut(title, title_len, CLUSTER_TITLE_MAX);
-    text_analyze(ci->st, ci->arena, title, title_len, text, ll, doc->lang, 0, &td);
+    text_analyze(ci->st, ci->arena, title, title_len, text, ll, doc_lang(ci, doc), 0, &td);
 
     nf = td.nterms + td.nphrases;
     ALLOC_GROW(pr->vec, nf + 1, pr->cvec);
@@ -591,7 +683,7 @@ prep_doc(struct cluster_index *ci, const struct cluster_doc *doc, struct prep *p
     /* Keep the heaviest CLUSTER_VEC_TERMS, then order by id (and add up
      * the rare phrase id that equals a term id). */
     if (pr->nvec > CLUSTER_VEC_TERMS) {
-        qsort(pr->vec, pr->nvec, sizeof(*pr->vec), cmp_feat_w_desc);
+        select_heaviest(pr->vec, pr->nvec, CLUSTER_VEC_TERMS);
         pr->nvec = CLUSTER_VEC_TERMS;
     }
     sort_by_id(pr->vec, pr->nvec);
@@ -821,27 +913,87 @@ span_cost(const struct cluster_index *ci, int64_t af, int64_t al, int64_t bf, in
 }
 
 /*
- * How well the vector v of an article at time t fits story s: the mean
- * cosine with its members, which is the dot product with the members'
- * sum divided by their number (vectors have unit norm), blended with the
- * best cosine among its MEMBER_SCAN most recent members.
+ * An article's vector as an open-addressing table, so that its dot
+ * product with a stored vector is one probe per stored entry, with no
+ * data-dependent merge: what scoring candidates does dozens of times.
  */
-static double
-story_score(struct cluster_index *ci, const struct feat *v, size_t nv, int64_t t,
-            const struct story *s)
+#define QUERY_BITS 7
+#define QUERY_SLOTS (1u << QUERY_BITS)
+
+struct query {
+    uint64_t id[QUERY_SLOTS];
+    float w[QUERY_SLOTS]; /* 0: empty slot */
+};
+
+static uint32_t
+query_slot(uint64_t id)
 {
-    uint32_t from = s->nmem > MEMBER_SCAN ? s->nmem - MEMBER_SCAN : 0;
-    double mean = s->nmem ? dot(v, nv, s->cen, s->ncen) / s->nmem : 0, mx = 0;
+    return (uint32_t)((id * 0x9e3779b97f4a7c15ULL) >> (64 - QUERY_BITS));
+}
 
-    if (ci->p.max_weight > 0) {
-        for (uint32_t i = from; i < s->nmem; i++) {
-            const struct art *m = &ci->arts[s->mem[i]];
-            double d = dot(v, nv, m->vec, m->nvec);
+/* v[0..nv) (nv <= CLUSTER_VEC_TERMS, weights nonzero) into q. */
+static void
+query_init(struct query *q, const struct feat *v, size_t nv)
+{
+    memset(q->w, 0, sizeof(q->w));
+    for (size_t i = 0; i < nv; i++) {
+        uint32_t h = query_slot(v[i].id);
 
-            if (d > mx)
-                mx = d;
+        while (q->w[h] != 0)
+            h = (h + 1) & (QUERY_SLOTS - 1);
+        q->id[h] = v[i].id;
+        q->w[h] = v[i].w != 0 ? v[i].w : 1e-30f;
+    }
+}
+
+static double
+query_dot(const struct query *q, const struct feat *v, size_t nv)
+{
+    double s = 0;
+
+    for (size_t i = 0; i < nv; i++) {
+        uint32_t h = query_slot(v[i].id);
+
+        while (q->w[h] != 0) {
+            if (q->id[h] == v[i].id) {
+                s += (double)q->w[h] * v[i].w;
+                break;
+            }
+            h = (h + 1) & (QUERY_SLOTS - 1);
         }
     }
+    return s;
+}
+
+/*
+ * How well the vector v of an article at time t fits story s: the mean
+ * cosine with its members, blended with the best cosine among its
+ * MEMBER_SCAN most recent members.  A story of at most MEMBER_SCAN
+ * members has both from its members' dot products; a larger one takes
+ * the mean from the members' sum (vectors have unit norm, so the dot
+ * product with the sum over their number is the mean).  q is v as a query.
+ */
+static double
+story_score(struct cluster_index *ci, const struct query *q, const struct feat *v, size_t nv,
+            int64_t t, const struct story *s)
+{
+    uint32_t from = s->nmem > MEMBER_SCAN ? s->nmem - MEMBER_SCAN : 0;
+    double sum = 0, mx = 0, mean;
+
+    for (uint32_t i = from; i < s->nmem; i++) {
+        const struct art *m = &ci->arts[s->mem[i]];
+        double d = query_dot(q, m->vec, m->nvec);
+
+        sum += d;
+        if (d > mx)
+            mx = d;
+    }
+    if (!s->nmem)
+        mean = 0;
+    else if (from == 0)
+        mean = sum / s->nmem;
+    else
+        mean = dot(v, nv, s->cen, s->ncen) / s->nmem;
     return (1 - ci->p.max_weight) * mean + ci->p.max_weight * mx -
            time_cost(ci, t, s->first, s->last);
 }
@@ -1012,6 +1164,7 @@ cluster_assign(struct cluster_index *ci, const struct cluster_doc *doc, struct c
     struct prep *pr = &ci->prep;
     uint32_t cand[NCAND];
     float candw[NCAND];
+    struct query q;
     size_t nc;
     int64_t t;
     uint32_t b1 = UINT32_MAX, b2 = UINT32_MAX;
@@ -1052,13 +1205,15 @@ cluster_assign(struct cluster_index *ci, const struct cluster_doc *doc, struct c
     }
 
     nc = candidates(ci, pr->vec, pr->nvec, UINT32_MAX, cand, candw, NCAND);
+    if (nc)
+        query_init(&q, pr->vec, pr->nvec);
     for (size_t i = 0; i < nc; i++) {
         double s;
 
         /* shares too little of what the best candidate shares to matter */
         if (candw[i] < CAND_PRUNE * candw[0])
             break;
-        s = story_score(ci, pr->vec, pr->nvec, t, &ci->stories[cand[i]]);
+        s = story_score(ci, &q, pr->vec, pr->nvec, t, &ci->stories[cand[i]]);
 
         if (s > s1 || (s == s1 && cand[i] < b1)) {
             s2 = s1;
@@ -1298,26 +1453,34 @@ cluster_insert(struct cluster_index *ci, const struct cluster_doc *doc, int64_t 
     a->id = doc->id;
     a->time = eff_time(ci, doc->time);
     a->dup_of = dup_of == doc->id ? 0 : dup_of;
+    a->fixed = doc->fixed != 0;
     a->source = doc->source;
     a->chash = pr->chash;
     a->live = 1;
-    a->nvec = pr->nvec;
-    a->vec = xmalloc((pr->nvec + 1) * sizeof(*a->vec));
-    memcpy(a->vec, pr->vec, pr->nvec * sizeof(*a->vec));
-    a->ndf = pr->ndf;
-    a->df = xmalloc((pr->ndf + 1) * sizeof(*a->df));
-    memcpy(a->df, pr->df, pr->ndf * sizeof(*a->df));
-    if (pr->has_mh) {
-        a->mh = xmalloc(TEXT_MINHASH_K * sizeof(*a->mh));
-        sig_trunc(&pr->mh, a->mh);
-    }
     {
+        /* one block per article: vector, df ids, signature, title */
         const char *ti = doc->title ? doc->title : "";
         size_t tl = doc->title ? doc->title_len : 0;
+        size_t vb = pr->nvec * sizeof(*a->vec), db = pr->ndf * sizeof(*a->df);
+        size_t mb = pr->has_mh ? TEXT_MINHASH_K * sizeof(*a->mh) : 0;
+        char *blk;
 
         if (tl > CLUSTER_TITLE_MAX)
             tl = str_utf8_cut(ti, tl, CLUSTER_TITLE_MAX);
-        a->title = xstrndup(ti, tl);
+        blk = xmalloc(vb + db + mb + tl + 1);
+        a->nvec = pr->nvec;
+        a->vec = (struct feat *)blk;
+        memcpy(a->vec, pr->vec, vb);
+        a->ndf = pr->ndf;
+        a->df = (uint64_t *)(blk + vb);
+        memcpy(a->df, pr->df, db);
+        if (pr->has_mh) {
+            a->mh = (uint32_t *)(blk + vb + db);
+            sig_trunc(&pr->mh, a->mh);
+        }
+        a->title = blk + vb + db + mb;
+        memcpy(a->title, ti, tl);
+        a->title[tl] = '\0';
     }
     hmap_set(&ci->by_id, (uint64_t)doc->id, slot);
     ci->live_arts++;
@@ -1395,16 +1558,755 @@ cluster_merge(struct cluster_index *ci, int64_t from, int64_t into, struct gz_er
     return 0;
 }
 
+/* ---- refinement ---- */
+
+/*
+ * cluster_refine() re-clusters the whole window at once:
+ *
+ *  1. every vector is weighted again with the current idf;
+ *  2. each article gets its REFINE_K nearest neighbours: candidates from
+ *     an inverted index over all features but the commonest, the
+ *     REFINE_EXACT best by partial score rescored exactly, similarity
+ *     s = max(0, cosine - time cost);
+ *  3. its density r is the mean s of its REFINE_DENSITY nearest ones;
+ *  4. average-link agglomeration on the density-corrected similarity
+ *     2 s(a, b) - r(a) - r(b) (cross-domain similarity local scaling):
+ *     two groups A and B merge while
+ *
+ *         2 W(A, B) / (|A| |B|) - R(A) / |A| - R(B) / |B| >= params.refine
+ *
+ *     with W the sum of s over the neighbour pairs between them (a pair
+ *     that is not a neighbour pair counts 0, as a cosine without a shared
+ *     feature is) and R the sum of r over a group;
+ *  5. each new group takes the label of the story most of its members
+ *     had (one group per label, the largest overlaps first), or a new one.
+ */
+#define REFINE_K 16
+#define REFINE_EXACT 48
+#define REFINE_DENSITY 5
+/* Neighbours whose vectors are added to an article's (pseudo-relevance feedback) ... */
+#ifndef REFINE_PRF
+#define REFINE_PRF 3
+#endif
+/* ... weighted this much times their similarity over REFINE_PRF. */
+#ifndef REFINE_PRF_WEIGHT
+#define REFINE_PRF_WEIGHT 0.6
+#endif
+/* Features in more than this share of the window (and more than 50 articles) are not looked up. */
+#define REFINE_DF_STOP 0.2
+/* ... nor in more than this many. */
+#ifndef REFINE_DF_MAX
+#define REFINE_DF_MAX 100
+#endif
+
+struct rcand {
+    uint32_t j;
+    float s;
+    float raw; /* for the neighbours kept: s before the density correction */
+};
+
+static int
+rcand_better(const struct rcand *x, const struct rcand *y)
+{
+    return x->s > y->s || (x->s == y->s && x->j < y->j);
+}
+
+/* Sift c[i] down a heap of n whose root is the worst. */
+static void
+rcand_sift(struct rcand *c, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, w = i;
+
+        if (l < n && rcand_better(&c[w], &c[l]))
+            w = l;
+        if (l + 1 < n && rcand_better(&c[w], &c[l + 1]))
+            w = l + 1;
+        if (w == i)
+            return;
+        struct rcand t = c[i];
+
+        c[i] = c[w];
+        c[w] = t;
+        i = w;
+    }
+}
+
+/* Keep the best k of c[0..n) in c[0..k), best first: a heap of k, O(n log k). */
+static size_t
+rcand_top(struct rcand *c, size_t n, size_t k)
+{
+    if (k > n)
+        k = n;
+    if (!k)
+        return 0;
+    for (size_t i = k / 2; i-- > 0;)
+        rcand_sift(c, k, i);
+    for (size_t j = k; j < n; j++) {
+        if (rcand_better(&c[j], &c[0])) {
+            c[0] = c[j];
+            rcand_sift(c, k, 0);
+        }
+    }
+    /* heap sort: the worst goes last */
+    for (size_t m = k; m > 1; m--) {
+        struct rcand t = c[0];
+
+        c[0] = c[m - 1];
+        c[m - 1] = t;
+        rcand_sift(c, m - 1, 0);
+    }
+    return k;
+}
+
+struct redge {
+    double l; /* linkage */
+    uint32_t a, b;
+    uint32_t sa, sb; /* stamps of a and b when pushed */
+};
+
+static int
+redge_above(const struct redge *x, const struct redge *y)
+{
+    if (x->l != y->l)
+        return x->l > y->l;
+    if (x->a != y->a)
+        return x->a < y->a;
+    return x->b < y->b;
+}
+
+struct rheap {
+    struct redge *e;
+    size_t n, cap;
+};
+
+static void
+rheap_push(struct rheap *h, struct redge x)
+{
+    size_t i;
+
+    ALLOC_GROW(h->e, h->n + 1, h->cap);
+    i = h->n++;
+    while (i > 0 && redge_above(&x, &h->e[(i - 1) / 2])) {
+        h->e[i] = h->e[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h->e[i] = x;
+}
+
+static struct redge
+rheap_pop(struct rheap *h)
+{
+    struct redge top = h->e[0], x = h->e[--h->n];
+    size_t i = 0;
+
+    for (;;) {
+        size_t l = 2 * i + 1, b = i;
+        const struct redge *bp = &x;
+
+        if (l < h->n && redge_above(&h->e[l], bp)) {
+            b = l;
+            bp = &h->e[l];
+        }
+        if (l + 1 < h->n && redge_above(&h->e[l + 1], bp))
+            b = l + 1;
+        if (b == i)
+            break;
+        h->e[i] = h->e[b];
+        i = b;
+    }
+    if (h->n)
+        h->e[i] = x;
+    return top;
+}
+
+static uint64_t
+pair_key(uint32_t a, uint32_t b)
+{
+    return a < b ? (uint64_t)a << 32 | b : (uint64_t)b << 32 | a;
+}
+
+static double
+u2d(uint64_t u)
+{
+    double d;
+
+    memcpy(&d, &u, sizeof(d));
+    return d;
+}
+
+static uint64_t
+d2u(double d)
+{
+    uint64_t u;
+
+    memcpy(&u, &d, sizeof(u));
+    return u;
+}
+
+struct rgroup {
+    uint32_t size, stamp;
+    int dead;
+    double r;      /* sum of member densities */
+    uint32_t *adj; /* neighbour groups (may hold dead or repeated ones) */
+    uint32_t nadj, cadj;
+};
+
+#ifndef REFINE_PRIOR
+#define REFINE_PRIOR 0.1
+#endif
+
+/*
+ * An article's density: the mean similarity of its REFINE_DENSITY
+ * nearest neighbours; in a window too small or too spread in time to
+ * have that many, the missing ones count REFINE_PRIOR (about what the
+ * fifth neighbour scores in a full window), not 0, or a lone weak link
+ * would look strong there.
+ */
+static double
+density(const struct rcand *nb, uint32_t n)
+{
+    double r = 0;
+
+    for (uint32_t k = 0; k < REFINE_DENSITY; k++)
+        r += k < n ? nb[k].s : REFINE_PRIOR;
+    return r / REFINE_DENSITY;
+}
+
+#ifndef REFINE_FLOOR
+#define REFINE_FLOOR 0.05
+#endif
+
+static double
+linkage(const struct rgroup *g, uint32_t a, uint32_t b, double w)
+{
+    /* a link too weak in itself stays out, however sparse the neighbourhood */
+    if (w / ((double)g[a].size * g[b].size) < REFINE_FLOOR)
+        return -1e9;
+    return 2 * w / ((double)g[a].size * g[b].size) - g[a].r / g[a].size - g[b].r / g[b].size;
+}
+
+/* out = a + c * b, for id-sorted vectors; returns out's length (at most na + nb). */
+static size_t
+feat_axpy(const struct feat *a, size_t na, double c, const struct feat *b, size_t nb,
+          struct feat *out)
+{
+    size_t i = 0, j = 0, k = 0;
+
+    while (i < na || j < nb) {
+        if (j >= nb || (i < na && a[i].id < b[j].id)) {
+            out[k++] = a[i++];
+        } else if (i >= na || b[j].id < a[i].id) {
+            out[k] = b[j++];
+            out[k].w = (float)(c * out[k].w);
+            k++;
+        } else {
+            out[k] = a[i];
+            out[k].w = (float)(a[i].w + c * b[j].w);
+            k++;
+            i++;
+            j++;
+        }
+    }
+    return k;
+}
+
+/*
+ * Score article i (vector v) against the candidates c[0..nc) (their .j
+ * set): cosine with their vectors (xv + xoff[j] when xv, else their own),
+ * less the time cost, at least 0; the REFINE_K best with s > 0 go to knn.
+ */
+static void
+score_top(struct cluster_index *ci, const uint32_t *loc, size_t i, struct rcand *c, size_t nc,
+          const struct feat *v, size_t nv, const struct feat *xv, const size_t *xoff,
+          struct rcand *knn, uint32_t *nk)
+{
+    const struct art *a = &ci->arts[loc[i]];
+
+    for (size_t t = 0; t < nc; t++) {
+        const struct art *b = &ci->arts[loc[c[t].j]];
+        double s = xv ? dot(v, nv, xv + xoff[c[t].j], xoff[c[t].j + 1] - xoff[c[t].j])
+                      : dot(v, nv, b->vec, b->nvec);
+
+        s -= time_cost(ci, a->time, b->time, b->time);
+        c[t].s = s > 0 ? (float)s : 0;
+    }
+    nc = rcand_top(c, nc, REFINE_K);
+    while (nc && c[nc - 1].s <= 0)
+        nc--;
+    memcpy(knn + i * REFINE_K, c, nc * sizeof(*c));
+    nk[i] = (uint32_t)nc;
+}
+
+/* Nearest neighbours of every article of loc[0..n): knn[i * REFINE_K ...], nk[i] of them. */
+static void
+refine_neighbours(struct cluster_index *ci, const uint32_t *loc, size_t n, struct rcand *knn,
+                  uint32_t *nk)
+{
+    struct hmap fl;
+    uint32_t *off, *post, *cnt;
+    size_t nfeat = 0, total = 0;
+    uint64_t key;
+    uint64_t val;
+    size_t it = 0;
+    float *acc = xcalloc(n + 1, sizeof(*acc));
+    uint32_t *touched = xmalloc((n + 1) * sizeof(*touched));
+    uint32_t *ex = xmalloc((n * REFINE_EXACT + 1) * sizeof(*ex)),
+             *nex = xmalloc((n + 1) * sizeof(*nex));
+    struct feat *xv = NULL;
+    size_t *xoff = NULL;
+    struct rcand *cand = xmalloc((n + 1) * sizeof(*cand));
+    double stop = n > 50 ? REFINE_DF_STOP * (double)n : (double)n + 1;
+
+    if (stop > REFINE_DF_MAX)
+        stop = REFINE_DF_MAX;
+
+    /* feature -> list of local indexes, ascending, by counting */
+    hmap_init(&fl, 4096);
+    for (size_t i = 0; i < n; i++) {
+        const struct art *a = &ci->arts[loc[i]];
+
+        for (uint32_t k = 0; k < a->nvec; k++)
+            (*hmap_put(&fl, a->vec[k].id, NULL))++;
+        total += a->nvec;
+    }
+    off = xmalloc((hmap_len(&fl) + 1) * sizeof(*off));
+    cnt = xcalloc(hmap_len(&fl) + 1, sizeof(*cnt));
+    post = xmalloc((total + 1) * sizeof(*post));
+    {
+        uint32_t o = 0;
+
+        while (hmap_next(&fl, &it, &key, &val)) {
+            uint32_t c = (uint32_t)val;
+
+            off[nfeat] = o;
+            o += c;
+            *hmap_get(&fl, key) = (uint64_t)nfeat << 32 | c;
+            nfeat++;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct art *a = &ci->arts[loc[i]];
+
+        for (uint32_t k = 0; k < a->nvec; k++) {
+            uint32_t f = (uint32_t)(*hmap_get(&fl, a->vec[k].id) >> 32);
+
+            post[off[f] + cnt[f]++] = (uint32_t)i;
+        }
+    }
+
+    for (size_t i = 0; i < n; i++) {
+        const struct art *a = &ci->arts[loc[i]];
+        size_t nt = 0, nc;
+
+        for (uint32_t k = 0; k < a->nvec; k++) {
+            uint64_t v = *hmap_get(&fl, a->vec[k].id);
+            uint32_t f = (uint32_t)(v >> 32), c = (uint32_t)v;
+            float w = a->vec[k].w;
+
+            if ((double)c > stop)
+                continue;
+            for (uint32_t p = 0; p < c; p++) {
+                uint32_t j = post[off[f] + p];
+                const struct art *b;
+
+                if (j == i)
+                    continue;
+                b = &ci->arts[loc[j]];
+                if (acc[j] == 0)
+                    touched[nt++] = j;
+                /* the exact weight of the feature in b comes with the rescoring */
+                (void)b;
+                acc[j] += w;
+            }
+        }
+        for (size_t t = 0; t < nt; t++) {
+            cand[t].j = touched[t];
+            cand[t].s = acc[touched[t]];
+            acc[touched[t]] = 0;
+        }
+        nc = rcand_top(cand, nt, REFINE_EXACT);
+        for (size_t t = 0; t < nc; t++)
+            ex[i * REFINE_EXACT + t] = cand[t].j;
+        nex[i] = (uint32_t)nc;
+        score_top(ci, loc, i, cand, nc, a->vec, a->nvec, NULL, NULL, knn, nk);
+    }
+
+    /* pseudo-relevance feedback: each vector plus its nearest neighbours' */
+    {
+        size_t cap = 0, used = 0;
+        struct feat *t1 = xmalloc((CLUSTER_VEC_TERMS * (REFINE_PRF + 1) + 1) * sizeof(*t1));
+        struct feat *t2 = xmalloc((CLUSTER_VEC_TERMS * (REFINE_PRF + 1) + 1) * sizeof(*t2));
+
+        xoff = xmalloc((n + 1) * sizeof(*xoff));
+        for (size_t i = 0; i < n; i++) {
+            const struct art *a = &ci->arts[loc[i]];
+            size_t len = a->nvec;
+            double nn;
+
+            memcpy(t1, a->vec, a->nvec * sizeof(*t1));
+            for (uint32_t k = 0; k < nk[i] && k < REFINE_PRF; k++) {
+                const struct rcand *c = &knn[i * REFINE_K + k];
+                const struct art *b = &ci->arts[loc[c->j]];
+                struct feat *sw;
+
+                len =
+                    feat_axpy(t1, len, REFINE_PRF_WEIGHT * c->s / REFINE_PRF, b->vec, b->nvec, t2);
+                sw = t1;
+                t1 = t2;
+                t2 = sw;
+            }
+            nn = norm(t1, len);
+            for (size_t k = 0; k < len && nn > 0; k++)
+                t1[k].w = (float)(t1[k].w / nn);
+            ALLOC_GROW(xv, used + len + 1, cap);
+            memcpy(xv + used, t1, len * sizeof(*t1));
+            xoff[i] = used;
+            used += len;
+        }
+        xoff[n] = used;
+        free(t1);
+        free(t2);
+    }
+    for (size_t i = 0; i < n; i++) {
+        for (uint32_t t = 0; t < nex[i]; t++)
+            cand[t].j = ex[i * REFINE_EXACT + t];
+        score_top(ci, loc, i, cand, nex[i], xv + xoff[i], xoff[i + 1] - xoff[i], xv, xoff, knn, nk);
+    }
+    free(xv);
+    free(xoff);
+    free(ex);
+    free(nex);
+    hmap_release(&fl);
+    free(off);
+    free(cnt);
+    free(post);
+    free(acc);
+    free(touched);
+    free(cand);
+}
+
+/* Group the articles loc[0..n) by average link; writes each one's group root into root[]. */
+static void
+refine_groups(struct cluster_index *ci, size_t n, const struct rcand *knn, const uint32_t *nk,
+              uint32_t *root)
+{
+    struct rgroup *g = xcalloc(n + 1, sizeof(*g));
+    struct hmap w;
+    struct rheap h = {NULL, 0, 0};
+    uint32_t *up = xmalloc((n + 1) * sizeof(*up));
+
+    hmap_init(&w, n * 8 + 16);
+    for (size_t i = 0; i < n; i++) {
+        g[i].size = 1;
+        g[i].r = density(knn + i * REFINE_K, nk[i]);
+        up[i] = (uint32_t)i;
+    }
+    for (size_t i = 0; i < n; i++) {
+        for (uint32_t k = 0; k < nk[i]; k++) {
+            uint32_t j = knn[i * REFINE_K + k].j;
+            int inserted;
+            uint64_t *v = hmap_put(&w, pair_key((uint32_t)i, j), &inserted);
+
+            if (!inserted)
+                continue;
+            *v = d2u(knn[i * REFINE_K + k].s);
+            ALLOC_GROW(g[i].adj, g[i].nadj + 1, g[i].cadj);
+            g[i].adj[g[i].nadj++] = j;
+            ALLOC_GROW(g[j].adj, g[j].nadj + 1, g[j].cadj);
+            g[j].adj[g[j].nadj++] = (uint32_t)i;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        for (uint32_t k = 0; k < g[i].nadj; k++) {
+            uint32_t j = g[i].adj[k];
+
+            if (j > i) {
+                struct redge e = {
+                    linkage(g, (uint32_t)i, j, u2d(*hmap_get(&w, pair_key((uint32_t)i, j)))),
+                    (uint32_t)i, j, 0, 0};
+
+                if (e.l >= ci->p.refine)
+                    rheap_push(&h, e);
+            }
+        }
+    while (h.n) {
+        struct redge e = rheap_pop(&h);
+        uint32_t a, b;
+
+        if (g[e.a].dead || g[e.b].dead || g[e.a].stamp != e.sa || g[e.b].stamp != e.sb)
+            continue;
+        /* merge the one with fewer neighbours into the other */
+        a = e.a;
+        b = e.b;
+        if (g[b].nadj > g[a].nadj) {
+            a = e.b;
+            b = e.a;
+        }
+        hmap_del(&w, pair_key(a, b), NULL);
+        for (uint32_t k = 0; k < g[b].nadj; k++) {
+            uint32_t c = g[b].adj[k];
+            uint64_t old, *v;
+            int inserted;
+
+            if (c == a || g[c].dead || !hmap_del(&w, pair_key(b, c), &old))
+                continue;
+            v = hmap_put(&w, pair_key(a, c), &inserted);
+            *v = d2u((inserted ? 0 : u2d(*v)) + u2d(old));
+            if (inserted) {
+                ALLOC_GROW(g[a].adj, g[a].nadj + 1, g[a].cadj);
+                g[a].adj[g[a].nadj++] = c;
+                ALLOC_GROW(g[c].adj, g[c].nadj + 1, g[c].cadj);
+                g[c].adj[g[c].nadj++] = a;
+            }
+        }
+        g[a].size += g[b].size;
+        g[a].r += g[b].r;
+        g[a].stamp++;
+        g[b].dead = 1;
+        free(g[b].adj);
+        g[b].adj = NULL;
+        g[b].nadj = 0;
+        up[b] = a;
+        /* new linkages of a; drop dead and repeated neighbours on the way */
+        {
+            uint32_t kk = 0;
+
+            for (uint32_t k = 0; k < g[a].nadj; k++) {
+                uint32_t c = g[a].adj[k];
+                uint64_t *v;
+
+                if (g[c].dead || !(v = hmap_get(&w, pair_key(a, c))))
+                    continue;
+                g[a].adj[kk++] = c;
+                {
+                    struct redge x = {linkage(g, a, c, u2d(*v)), a < c ? a : c, a < c ? c : a, 0,
+                                      0};
+
+                    x.sa = g[x.a].stamp;
+                    x.sb = g[x.b].stamp;
+                    if (x.l >= ci->p.refine)
+                        rheap_push(&h, x);
+                }
+            }
+            g[a].nadj = kk;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t r = (uint32_t)i;
+
+        while (up[r] != r)
+            r = up[r];
+        root[i] = r;
+    }
+    for (size_t i = 0; i < n; i++)
+        free(g[i].adj);
+    free(g);
+    free(up);
+    free(h.e);
+    hmap_release(&w);
+}
+
+struct rshare {
+    uint32_t group, story; /* group root, story slot */
+    uint32_t count;
+    int64_t first; /* the story's first member time */
+    int64_t label;
+};
+
+static int
+cmp_rshare(const void *x, const void *y)
+{
+    const struct rshare *a = x, *b = y;
+
+    if (a->count != b->count)
+        return a->count > b->count ? -1 : 1;
+    if (a->first != b->first)
+        return a->first < b->first ? -1 : 1;
+    if (a->label != b->label)
+        return a->label < b->label ? -1 : 1;
+    return a->group < b->group ? -1 : a->group > b->group;
+}
+
+/* Move the article in slot to story slot ss (a member of another story now). */
+static void
+art_move(struct cluster_index *ci, uint32_t slot, uint32_t ss)
+{
+    struct art *a = &ci->arts[slot];
+    uint32_t from = a->story;
+    struct story *t;
+
+    story_remove_member(ci, &ci->stories[from], slot);
+    a = &ci->arts[slot];
+    a->story = ss;
+    ci->slot_story[slot] = ss;
+    t = &ci->stories[ss];
+    ALLOC_GROW(t->mem, t->nmem + 1, t->cmem);
+    t->mem[t->nmem++] = slot;
+    cen_update(ci, t, a->vec, a->nvec, 1);
+    if (t->nmem == 1) {
+        t->first = t->last = a->time;
+        hours_note(ci, t, 1);
+    } else {
+        story_times(ci, t);
+    }
+    if (ci->stories[from].nmem == 0)
+        story_free(ci, from);
+}
+
+int
+cluster_refine(struct cluster_index *ci, cluster_label_fn new_label, void *ctx,
+               struct cluster_move **moves, size_t *nmoves, struct gz_err *err)
+{
+    uint32_t *loc, *nk, *root, *label_of;
+    struct rcand *knn;
+    struct rshare *sh = NULL;
+    size_t n = 0, nsh = 0, csh = 0, nm = 0, cm = 0;
+    struct cluster_move *mv = NULL;
+    int64_t *chosen;
+    int rc = 0;
+
+    *moves = NULL;
+    *nmoves = 0;
+    if (ci->live_arts < 2)
+        return 0;
+    reweight(ci);
+    loc = xmalloc(ci->live_arts * sizeof(*loc));
+    for (size_t q = 0; q < ci->qlen; q++) {
+        uint64_t ref = ci->queue[ci->qhead + q];
+        const struct art *x = ref_art(ci, ref);
+
+        if (x && !x->fixed && n < ci->live_arts)
+            loc[n++] = (uint32_t)ref; /* fixed articles stay where they are */
+    }
+    if (n < 2) {
+        free(loc);
+        return 0;
+    }
+    knn = xmalloc(n * REFINE_K * sizeof(*knn));
+    nk = xmalloc(n * sizeof(*nk));
+    root = xmalloc(n * sizeof(*root));
+    refine_neighbours(ci, loc, n, knn, nk);
+    refine_groups(ci, n, knn, nk, root);
+
+    /* the density-corrected neighbours stay with each article for related lists */
+    {
+        double *r = xmalloc(n * sizeof(*r));
+
+        for (size_t i = 0; i < n; i++)
+            r[i] = density(knn + i * REFINE_K, nk[i]);
+        for (size_t i = 0; i < n; i++) {
+            struct art *a = &ci->arts[loc[i]];
+            struct rcand c[REFINE_K];
+            size_t nc = nk[i];
+
+            for (size_t k = 0; k < nc; k++) {
+                c[k].j = knn[i * REFINE_K + k].j;
+                c[k].raw = knn[i * REFINE_K + k].s;
+                c[k].s = (float)(2 * knn[i * REFINE_K + k].s - r[i] - r[c[k].j]);
+            }
+            nc = rcand_top(c, nc, CLUSTER_NB);
+            a->nnb = (uint32_t)nc;
+            a->dens = (float)r[i];
+            for (size_t k = 0; k < nc; k++) {
+                a->nb[k].id = ci->arts[loc[c[k].j]].id;
+                a->nb[k].s = c[k].s;
+                a->nb[k].raw = c[k].raw;
+            }
+        }
+        free(r);
+    }
+
+    /* overlaps of new groups with old stories */
+    {
+        struct hmap cnt;
+        size_t it = 0;
+        uint64_t key, val;
+
+        hmap_init(&cnt, n + 16);
+        for (size_t i = 0; i < n; i++)
+            (*hmap_put(&cnt, (uint64_t)root[i] << 32 | ci->arts[loc[i]].story, NULL))++;
+        while (hmap_next(&cnt, &it, &key, &val)) {
+            const struct story *s = &ci->stories[(uint32_t)key];
+
+            ALLOC_GROW(sh, nsh + 1, csh);
+            sh[nsh].group = (uint32_t)(key >> 32);
+            sh[nsh].story = (uint32_t)key;
+            sh[nsh].count = (uint32_t)val;
+            sh[nsh].first = s->first;
+            sh[nsh].label = s->label;
+            nsh++;
+        }
+        hmap_release(&cnt);
+    }
+    if (nsh)
+        qsort(sh, nsh, sizeof(*sh), cmp_rshare);
+    chosen = xcalloc(n, sizeof(*chosen));                    /* by group root: the label it takes */
+    label_of = xcalloc(ci->nstories + 1, sizeof(*label_of)); /* story slot taken */
+    for (size_t k = 0; k < nsh; k++) {
+        if (chosen[sh[k].group] || label_of[sh[k].story])
+            continue;
+        chosen[sh[k].group] = sh[k].label;
+        label_of[sh[k].story] = 1;
+    }
+    /* groups left without a label get new ones, in article order */
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (chosen[root[i]])
+            continue;
+        chosen[root[i]] = new_label ? new_label(ctx) : 0;
+        if (!chosen[root[i]] || story_by_label(ci, chosen[root[i]]))
+            rc = gz_errf(err, GZ_EINVAL, "no new story label for a refined group");
+    }
+    if (rc == 0) {
+        for (size_t i = 0; i < n; i++) {
+            struct art *a = &ci->arts[loc[i]];
+            int64_t from = ci->stories[a->story].label, to = chosen[root[i]];
+            uint64_t *sv;
+
+            if (from == to)
+                continue;
+            ALLOC_GROW(mv, nm + 1, cm);
+            mv[nm].doc_id = a->id;
+            mv[nm].from = from;
+            mv[nm].to = to;
+            mv[nm].dup_of = a->dup_of;
+            nm++;
+            sv = hmap_get(&ci->by_label, (uint64_t)to);
+            art_move(ci, loc[i], sv ? (uint32_t)*sv : story_new(ci, to));
+        }
+    }
+    free(loc);
+    free(knn);
+    free(nk);
+    free(root);
+    free(sh);
+    free(chosen);
+    free(label_of);
+    *moves = mv;
+    *nmoves = nm;
+    return rc;
+}
+
 /* ---- related ---- */
 
+/* Least density-corrected average link of another story to be related. */
+#ifndef REL_NB_MIN
+#define REL_NB_MIN -0.3
+#endif
 #ifndef REL_SELF
 #define REL_SELF 0.5
 #endif
+/* Members of a story read for story-to-story links (the most recent ones). */
+#define REL_MEMBERS 32
+/* Stories linked to the article's own that are looked at. */
+#define REL_STORIES 64
 
 struct rel {
     int64_t id;
-    double score;
-    int group; /* 0 other publisher, 1 same publisher, 2 a copy, 3 another story */
+    double link;  /* of the item's story to the article's (group 3), else 0 */
+    double score; /* similarity to the article */
+    int group; /* 0 other publisher, 1 same publisher, 2 a copy, 3 a linked story, 4 another story
+                */
 };
 
 static int
@@ -1414,15 +2316,142 @@ cmp_rel(const void *a, const void *b)
 
     if (x->group != y->group)
         return x->group - y->group;
+    if (x->link != y->link)
+        return x->link > y->link ? -1 : 1;
     if (x->score != y->score)
         return x->score > y->score ? -1 : 1;
     return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Whether id is among r[0..n). */
+static int
+listed(const struct rel *r, size_t n, int64_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (r[i].id == id)
+            return 1;
+    return 0;
 }
 
 static int
 is_copy(const struct art *a, const struct art *m)
 {
     return (a->dup_of && (a->dup_of == m->id || a->dup_of == m->dup_of)) || m->dup_of == a->id;
+}
+
+/* Whether article m kept id among its neighbours at the last refinement. */
+static int
+has_nb(const struct art *m, int64_t id)
+{
+    for (uint32_t k = 0; k < m->nnb; k++)
+        if (m->nb[k].id == id)
+            return 1;
+    return 0;
+}
+
+struct slink {
+    uint32_t story; /* slot */
+    double w;       /* sum of neighbour similarities between the two stories */
+    double link;
+};
+
+static int
+cmp_slink(const void *a, const void *b)
+{
+    const struct slink *x = a, *y = b;
+
+    if (x->link != y->link)
+        return x->link > y->link ? -1 : 1;
+    return x->story < y->story ? -1 : x->story > y->story;
+}
+
+/* The first REL_MEMBERS slots of story s's most recent members. */
+static uint32_t
+rel_members(const struct story *s, uint32_t *from)
+{
+    *from = s->nmem > REL_MEMBERS ? s->nmem - REL_MEMBERS : 0;
+    return s->nmem - *from;
+}
+
+/* Mean density of a story's members read for links (a prior for the unrefined). */
+static double
+story_dens(const struct cluster_index *ci, const struct story *s)
+{
+    uint32_t from, n = rel_members(s, &from);
+    double r = 0;
+
+    for (uint32_t i = from; i < s->nmem; i++) {
+        const struct art *m = &ci->arts[s->mem[i]];
+
+        r += m->nnb ? m->dens : REFINE_PRIOR;
+    }
+    return n ? r / n : REFINE_PRIOR;
+}
+
+/*
+ * Other stories linked to story s through the neighbours of the last
+ * refinement, as cluster_refine() would join them: the average
+ * density-corrected link 2 w / (|s| |t|) - r(s) - r(t), where w adds up
+ * the similarities of the neighbour pairs between the two (a pair that
+ * is no one's neighbour counts 0).  Best first into *out (caller frees);
+ * returns how many reach REL_NB_MIN.
+ */
+static size_t
+linked_stories(struct cluster_index *ci, uint32_t ss, struct slink **out)
+{
+    const struct story *s = &ci->stories[ss];
+    struct slink *l = NULL;
+    size_t nl = 0, cl = 0, keep = 0;
+    struct hmap at;
+    uint32_t from, ns = rel_members(s, &from);
+    double rs = story_dens(ci, s);
+
+    hmap_init(&at, 64);
+    /* pairs from the story's side */
+    for (uint32_t i = from; i < s->nmem; i++) {
+        const struct art *m = &ci->arts[s->mem[i]];
+
+        for (uint32_t k = 0; k < m->nnb; k++) {
+            const struct art *o = art_by_id(ci, m->nb[k].id);
+            int inserted;
+            uint64_t *v;
+
+            if (!o || o->story == ss)
+                continue;
+            v = hmap_put(&at, o->story, &inserted);
+            if (inserted) {
+                ALLOC_GROW(l, nl + 1, cl);
+                l[nl].story = o->story;
+                l[nl].w = 0;
+                *v = nl++;
+            }
+            l[*v].w += m->nb[k].raw;
+        }
+    }
+    /* pairs from the other stories' side not counted yet */
+    for (size_t t = 0; t < nl; t++) {
+        const struct story *o = &ci->stories[l[t].story];
+        uint32_t of, no = rel_members(o, &of);
+
+        for (uint32_t i = of; i < o->nmem; i++) {
+            const struct art *m = &ci->arts[o->mem[i]];
+
+            for (uint32_t k = 0; k < m->nnb; k++) {
+                const struct art *x = art_by_id(ci, m->nb[k].id);
+
+                if (x && x->story == ss && !has_nb(x, m->id))
+                    l[t].w += m->nb[k].raw;
+            }
+        }
+        l[t].link = 2 * l[t].w / ((double)ns * no) - rs - story_dens(ci, o);
+        if (l[t].link >= REL_NB_MIN)
+            l[keep++] = l[t];
+    }
+    hmap_release(&at);
+    if (keep > 1)
+        qsort(l, keep, sizeof(*l), cmp_slink);
+    *out = l;
+    return keep;
 }
 
 int
@@ -1433,6 +2462,7 @@ cluster_related(struct cluster_index *ci, int64_t doc_id, size_t k, int64_t *ids
     struct rel *r = NULL;
     size_t nr = 0, cr = 0;
     uint32_t cand[NCAND_RELATED];
+    struct query q;
     size_t nc;
     const struct story *s;
 
@@ -1451,16 +2481,44 @@ cluster_related(struct cluster_index *ci, int64_t doc_id, size_t k, int64_t *ids
             continue;
         ALLOC_GROW(r, nr + 1, cr);
         r[nr].id = m->id;
+        r[nr].link = 0;
         r[nr].score = dot(a->vec, a->nvec, m->vec, m->nvec);
         r[nr].group = is_copy(a, m) ? 2 : (a->source && a->source == m->source) ? 1 : 0;
         nr++;
     }
+    /* then the stories the last refinement found closest to this one, each
+     * one's members in order of similarity to the article */
+    {
+        struct slink *l;
+        size_t nl = linked_stories(ci, a->story, &l);
+
+        for (size_t t = 0; t < nl && t < REL_STORIES && nr < k + s->nmem; t++) {
+            const struct story *o = &ci->stories[l[t].story];
+
+            for (uint32_t i = 0; i < o->nmem; i++) {
+                const struct art *m = &ci->arts[o->mem[i]];
+                double sc = dot(a->vec, a->nvec, m->vec, m->nvec) -
+                            time_cost(ci, a->time, m->time, m->time);
+
+                if (sc < ci->p.related)
+                    continue;
+                ALLOC_GROW(r, nr + 1, cr);
+                r[nr].id = m->id;
+                r[nr].link = l[t].link;
+                r[nr].score = sc;
+                r[nr].group = 3;
+                nr++;
+            }
+        }
+        free(l);
+    }
     if (nr < k) {
         nc = candidates(ci, a->vec, a->nvec, a->story, cand, NULL, NCAND_RELATED);
+        query_init(&q, a->vec, a->nvec);
         for (size_t c = 0; c < nc; c++) {
             const struct story *o = &ci->stories[cand[c]];
             uint32_t from = o->nmem > MEMBER_SCAN ? o->nmem - MEMBER_SCAN : 0;
-            double so = story_score(ci, a->vec, a->nvec, a->time, o);
+            double so = story_score(ci, &q, a->vec, a->nvec, a->time, o);
 
             for (uint32_t i = from; i < o->nmem; i++) {
                 const struct art *m = &ci->arts[o->mem[i]];
@@ -1470,12 +2528,13 @@ cluster_related(struct cluster_index *ci, int64_t doc_id, size_t k, int64_t *ids
                 /* An article whose story mates are close too is the surer match. */
                 sc = REL_SELF * sc + (1 - REL_SELF) * so;
 
-                if (sc < ci->p.related)
+                if (sc < ci->p.related || listed(r, nr, m->id))
                     continue;
                 ALLOC_GROW(r, nr + 1, cr);
                 r[nr].id = m->id;
+                r[nr].link = 0;
                 r[nr].score = sc;
-                r[nr].group = 3;
+                r[nr].group = 4;
                 nr++;
             }
         }

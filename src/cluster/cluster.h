@@ -53,10 +53,41 @@
  * a centroid cosine that reaches it too, the article bridges them and the smaller is merged into
  * the larger (ties: the older) story.
  *
+ * Refinement.  Online assignment sees one article against the stories of
+ * the moment; cluster_refine() re-clusters the whole window at once.
+ * Each article's neighbours come from an inverted index over the window
+ * (a feature held by more than 20 % of it, or by more than 100 articles,
+ * is not looked up), the 48 best by shared weight are rescored exactly
+ * (cosine less the time cost) and the 16 best kept.  Pseudo-relevance
+ * feedback: each vector gets its 3 nearest neighbours' added, weighted
+ * 0.6 times their similarity over 3, and the neighbours are scored again
+ * with these vectors, which brings together coverage of one event by
+ * outlets that share few words pairwise.  An article's density r is the
+ * mean similarity of its 5 nearest (0.1 for each it lacks).  Groups then
+ * merge by average link, best first, while
+ *
+ *     2 w(A, B) / (|A| |B|) - mean r(A) - mean r(B) >= refine (-0.05)
+ *
+ * where w adds up the similarities of neighbour pairs across the two (a
+ * density-corrected link, CSLS, that removes the pull of hub topics whose
+ * articles are close to everything); a link whose mean similarity is
+ * under 0.05 never merges.  Each new group keeps the label of the old
+ * story it shares most articles with (ties: the older story), a label
+ * goes to one group at most, and the other groups get new labels from
+ * the caller.
+ *
  * Related articles: the other members of the article's story ranked by
- * cosine (other publishers, then the same publisher, then copies), then
- * members of up to 48 candidate stories scored 0.5 * their cosine + 0.5 *
- * the story score, kept when >= `related` (0.12).
+ * cosine (other publishers, then the same publisher, then copies); then
+ * the stories the last cluster_refine() found nearest to the article's
+ * own, by the same density-corrected average link the refinement groups
+ * by (over the neighbour pairs between the two stories, at least -0.3),
+ * each story's members by cosine with the article; then, while the list
+ * is short (an article newer than the last refinement), members of up to
+ * 48 candidate stories scored 0.5 * their cosine + 0.5 * the story score.
+ * An article of another story is listed only when its own similarity to
+ * the article (cosine less the time cost; for candidates, the blend)
+ * reaches `related` (0.10): a story that is near as a whole does not
+ * bring in a member that shares a name and nothing else.
  *
  * All parameters are in struct cluster_params (cluster_params_default()
  * is the documented configuration, the same for streams and batches).
@@ -90,8 +121,9 @@
  * Memory: the index owns everything it holds (copies of titles, vectors,
  * signatures); it borrows nothing from the documents after a call returns.
  * It grows with the articles of the active window only: about 5 KB per
- * held article, postings and maps included (bench/README.md: 103 MB peak
- * for 19,000 held articles, flat from 100,000 to 1,000,000 streamed).
+ * held article, postings and maps included (bench/README.md: ~95 MB for
+ * 19,000 held articles, flat from 100,000 to 1,000,000 streamed); a
+ * cluster_refine() of such a window works in ~75 MB more for ~3 s.
  *
  * Thread-safety: an index is used by one thread at a time (it owns a
  * stemmer and scratch arrays).  Different indexes are independent.
@@ -115,7 +147,7 @@ struct text_stemmer;
 /* Heaviest features of an article put in (and looked up in) the inverted index. */
 #define CLUSTER_INDEX_TERMS 16
 /* Most recent postings scanned per feature. */
-#define CLUSTER_POSTINGS 64
+#define CLUSTER_POSTINGS 32
 /* Largest forward step of the index clock made by one article, seconds. */
 #define CLUSTER_MAX_JUMP (24 * 3600)
 /* Longest title kept, bytes. */
@@ -136,6 +168,7 @@ struct cluster_params {
     double time_grace; /* seconds apart that cost nothing */
     double density;    /* thresholds grow by density * ln(stories running at the time) */
     double max_weight; /* story score: (1 - w) * mean member similarity + w * best member */
+    double refine;     /* cluster_refine(): least density-corrected average link to group */
 };
 
 /* The defaults (the documented configuration). */
@@ -155,6 +188,9 @@ struct cluster_doc {
     /* MinHash of the text's word 3-shingles (sig.h, text_minhash_text() over
      * the first CLUSTER_DUP_BYTES), e.g. the stored signature; NULL: computed */
     const struct text_minhash *minhash;
+    /* 1: the caller chose the story itself (e.g. a labelled import):
+     * cluster_refine() neither moves the article nor groups by it */
+    int fixed;
 };
 
 /* A publisher key for a source name: hash64 of the folded name; 0 for NULL or "". */
@@ -217,8 +253,9 @@ int cluster_merge(struct cluster_index *ci, int64_t from, int64_t into, struct g
  * CLUSTER_RELATED_MAX) into ids_out[] and scores_out[] (either may be
  * NULL); *n gets the count.  First the other members of its story:
  * other publishers' coverage by similarity, then the same publisher's,
- * then the article's own copies; then articles of other stories whose
- * similarity reaches params.related, best first.  Never pads the list.
+ * then the article's own copies; then articles of the stories nearest to
+ * its own (see "Related articles" above) whose similarity reaches
+ * params.related.  Never pads the list.
  * 0, or GZ_ENOTFOUND when the index does not hold doc_id.
  */
 int cluster_related(struct cluster_index *ci, int64_t doc_id, size_t k, int64_t *ids_out,
@@ -257,6 +294,32 @@ size_t cluster_size(const struct cluster_index *ci, size_t *stories);
  */
 typedef void (*cluster_expire_fn)(int64_t doc_id, void *ctx);
 void cluster_on_expire(struct cluster_index *ci, cluster_expire_fn fn, void *ctx);
+
+/* A label for a new story (nonzero, unknown to the index), from the caller. */
+typedef int64_t (*cluster_label_fn)(void *ctx);
+
+struct cluster_move {
+    int64_t doc_id; /* the article ... */
+    int64_t from;   /* ... leaves this story ... */
+    int64_t to;     /* ... for this one (an existing story, or a new label) */
+    int64_t dup_of; /* its copy link, unchanged (0 or the article it copies) */
+};
+
+/*
+ * Re-cluster every article the index holds but the fixed ones, at once
+ * (see "Refinement" above), and apply the result: articles change stories, a story whose
+ * members all left is forgotten, and a group that keeps no old story's
+ * label gets one from new_label(ctx).  *moves gets the array of what
+ * moved (caller frees it with free(); NULL when nothing moved) and
+ * *nmoves its length, so the caller can record it.  Deterministic.
+ * Costs about O(n) memory and O(n log n) time for n held articles plus
+ * the neighbour search; not for every article: at the end of a batch,
+ * or now and then on a stream.  0, or GZ_EINVAL (nothing changed) when
+ * new_label is NULL or gives 0 or a label the index knows while a new
+ * one is needed.
+ */
+int cluster_refine(struct cluster_index *ci, cluster_label_fn new_label, void *ctx,
+                   struct cluster_move **moves, size_t *nmoves, struct gz_err *err);
 
 /* ---- story fields from members, without an index ---- */
 

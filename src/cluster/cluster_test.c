@@ -642,6 +642,115 @@ test_churn(void)
     cluster_index_free(ci);
 }
 
+/* ---- refinement ---- */
+
+static int64_t
+next_label(void *ctx)
+{
+    return (*(int64_t *)ctx)++;
+}
+
+/* Refine; every move reported is where the index now has the article. */
+static size_t
+refine(struct cluster_index *ci, int64_t *label)
+{
+    struct cluster_move *mv;
+    size_t n = 99;
+    struct gz_err err = GZ_ERR_INIT;
+
+    CHECK_INT(cluster_refine(ci, next_label, label, &mv, &n, &err), 0);
+    for (size_t i = 0; i < n; i++) {
+        CHECK(mv[i].from != mv[i].to);
+        CHECK_INT(cluster_story_of(ci, mv[i].doc_id), mv[i].to);
+    }
+    free(mv);
+    return n;
+}
+
+static void
+test_refine(void)
+{
+    struct cluster_index *ci = cluster_index_new(NULL, NULL);
+    struct cluster_doc f1 = mkdoc(1, T0, "DW", "Elbe floods Dresden old town", FLOOD_TEXT);
+    struct cluster_doc a1 =
+        mkdoc(2, T0, "F24", "Armenia, Azerbaijan to sign peace deal", ARMENIA_TEXT);
+    struct cluster_doc a2 =
+        mkdoc(3, T0 + 600, "WaPo", "Trump to host Armenia and Azerbaijan leaders", ARMENIA_WAPO);
+    /* a later article of unknown language: read as the window's usual English */
+    struct cluster_doc f2 =
+        mkdoc(4, T0 + 300, "MDR", "Dresden evacuates thousands as Elbe floods", FLOOD_TEXT2);
+    /* bad input: empty, one-word titles, no stemmer, a time far behind */
+    struct cluster_doc e1 = mkdoc(5, T0, "A", NULL, NULL);
+    struct cluster_doc w1 = mkdoc(6, T0, "B", "Breaking", "");
+    struct cluster_doc w2 = mkdoc(7, T0, "C", "Breaking", "Read more.");
+    struct cluster_doc ja = mkdoc(8, T0, "NHK", "東京で大雨、川が氾濫", "多摩川が氾濫しました。");
+    struct cluster_doc old = mkdoc(9, T0 - 3 * DAY, "D", "Elbe floods Dresden", FLOOD_TEXT2);
+    /* the border item, filed by hand under the peace story: it stays there */
+    struct cluster_doc fox = mkdoc(10, T0, "Fox", "Trump 'border czar'", BORDER_TEXT);
+    struct cluster_move *mv;
+    size_t n;
+    int64_t label = 5000;
+    int64_t peace;
+
+    f2.lang = NULL;
+    ja.lang = "ja";
+    fox.fixed = 1;
+    feed(ci, &f1);
+    feed(ci, &a1);
+    feed(ci, &a2);
+    CHECK_INT(feed(ci, &f2).story, 1001);
+    feed(ci, &e1);
+    feed(ci, &w1);
+    feed(ci, &w2);
+    feed(ci, &ja);
+    feed(ci, &old);
+    peace = cluster_story_of(ci, 2);
+    CHECK_INT(cluster_insert(ci, &fox, peace, 0, NULL), 0);
+    CHECK_INT(cluster_insert(ci, &fox, peace, 0, NULL), GZ_EEXIST); /* a repeated id */
+
+    refine(ci, &label);
+    CHECK_INT(cluster_story_of(ci, 1), cluster_story_of(ci, 4));
+    CHECK_INT(cluster_story_of(ci, 2), cluster_story_of(ci, 3));
+    CHECK(cluster_story_of(ci, 1) != cluster_story_of(ci, 2));
+    CHECK_INT(cluster_story_of(ci, 10), peace);
+    CHECK(cluster_story_of(ci, 5) != cluster_story_of(ci, 6));
+    CHECK(cluster_story_of(ci, 6) != cluster_story_of(ci, 1));
+    CHECK(cluster_story_of(ci, 8) != cluster_story_of(ci, 1));
+    /* the same window again: nothing moves */
+    CHECK_INT(refine(ci, &label), 0);
+
+    /* two unrelated articles forced into one story: the refinement splits
+     * them, and needs a new label for that */
+    {
+        struct cluster_index *c2 = cluster_index_new(NULL, NULL);
+        struct gz_err err = GZ_ERR_INIT;
+
+        CHECK_INT(cluster_insert(c2, &f1, 77, 0, NULL), 0);
+        CHECK_INT(cluster_insert(c2, &a1, 77, 0, NULL), 0);
+        CHECK_INT(cluster_refine(c2, NULL, NULL, &mv, &n, &err), GZ_EINVAL);
+        CHECK(mv == NULL);
+        CHECK_INT(n, 0);
+        CHECK_INT(cluster_story_of(c2, 1), 77); /* nothing changed */
+        CHECK_INT(cluster_story_of(c2, 2), 77);
+        CHECK_INT(refine(c2, &label), 1);
+        CHECK(cluster_story_of(c2, 1) != cluster_story_of(c2, 2));
+        /* the older article keeps the label (ties go to the first) */
+        CHECK_INT(cluster_story_of(c2, 1), 77);
+        cluster_index_free(c2);
+    }
+    /* fewer than two articles to refine */
+    {
+        struct cluster_index *c3 = cluster_index_new(NULL, NULL);
+
+        CHECK_INT(refine(c3, &label), 0);
+        CHECK_INT(cluster_insert(c3, &fox, 3, 0, NULL), 0);
+        CHECK_INT(cluster_insert(c3, &f1, 3, 0, NULL), 0);
+        CHECK_INT(refine(c3, &label), 0); /* fox is fixed: one article left */
+        cluster_index_free(c3);
+    }
+    cluster_index_free(ci);
+}
+
 static const struct unit_test tests[] = {
     {"exact_copy", test_exact_copy},
     {"near_copy", test_near_copy},
@@ -661,6 +770,7 @@ static const struct unit_test tests[] = {
     {"languages", test_languages},
     {"params", test_params},
     {"churn", test_churn},
+    {"refine", test_refine},
     {NULL, NULL},
 };
 

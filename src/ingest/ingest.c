@@ -18,6 +18,7 @@
 #include "util/buf.h"
 #include "util/config.h"
 #include "util/err.h"
+#include "util/hmap.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/str.h"
@@ -40,6 +41,13 @@
 #define INGEST_RELATED 12
 /* Members of a story whose related lists are refreshed when it grows. */
 #define INGEST_SIBLINGS 24
+/* The story index is refined (cluster_refine()) at the end of a batch when
+ * this many seconds of wall time have passed since the last refinement ... */
+#define INGEST_REFINE_EVERY 300
+/* ... or this many articles were added since, whichever comes first. */
+#define INGEST_REFINE_ARTICLES 1000
+/* Hops followed along merged stories. */
+#define INGEST_MERGE_HOPS 16
 
 /* The stories a batch touched, refreshed once at its end. */
 struct idset {
@@ -58,6 +66,10 @@ struct ingest {
     int64_t synced;            /* highest article id the index has seen */
     struct idset stories;      /* touched by the current batch */
     struct idset fresh;        /* articles added by the current batch */
+    struct idset moved;        /* articles a refinement moved in the current batch */
+    struct hmap labelled;      /* story id -> 1 labelled, 2 not (store_story_labelled()) */
+    int64_t refined_at;        /* wall time of the last refinement */
+    size_t since_refine;       /* articles added since */
 };
 
 static void
@@ -103,6 +115,26 @@ df_add(struct ingest *ig, const char *title, const char *text, const char *lang)
     arena_free(a);
 }
 
+/*
+ * Whether story id was imported under a label: its articles keep their
+ * story (cluster_doc.fixed).  Remembered per story; a failed look-up
+ * counts as "not labelled" and is logged.
+ */
+static int
+story_labelled(struct ingest *ig, int64_t id)
+{
+    struct gz_err err = GZ_ERR_INIT;
+    uint64_t *v = hmap_get(&ig->labelled, (uint64_t)id);
+    int lab = 0;
+
+    if (v)
+        return *v == 1;
+    if (store_story_labelled(ig->st, id, &lab, &err))
+        log_warn("msg=\"story label not read\" story=%lld err=\"%s\"", (long long)id, err.msg);
+    hmap_set(&ig->labelled, (uint64_t)id, lab ? 1 : 2);
+    return lab;
+}
+
 /* Put a stored article into the index under its stored story. */
 static void
 index_stored(struct ingest *ig, const struct store_article *a)
@@ -116,6 +148,7 @@ index_stored(struct ingest *ig, const struct store_article *a)
     if (!a->story_id)
         return;
     doc_of(a, &d);
+    d.fixed = story_labelled(ig, a->story_id);
     rc = cluster_insert(ig->ci, &d, a->story_id, a->dup_of, &err);
     if (rc && rc != GZ_EEXIST)
         log_warn("msg=\"article not indexed\" id=%lld err=\"%s\"", (long long)a->id, err.msg);
@@ -187,6 +220,8 @@ ingest_new(struct ingest **out, struct store *st, struct gz_err *err)
     ig->a = arena_new();
     ig->stem = text_stemmer_new();
     text_df_init(&ig->df);
+    hmap_init(&ig->labelled, 64);
+    ig->refined_at = time_now();
     if (gz_config && gz_config->summary_sentences > 0)
         eo.summary_sentences = (int)gz_config->summary_sentences;
     if (eo.summary_sentences > ENRICH_MAX_SENTENCES)
@@ -217,6 +252,8 @@ ingest_free(struct ingest *ig)
     arena_free(ig->a);
     free(ig->stories.v);
     free(ig->fresh.v);
+    free(ig->moved.v);
+    hmap_release(&ig->labelled);
     free(ig);
 }
 
@@ -338,9 +375,26 @@ place_article(struct ingest *ig, const struct ingest_item *it, struct store_arti
     memset(&res, 0, sizeof(res));
     if (it->story_label && *it->story_label) {
         rc = store_story_for_label(ig->st, it->story_label, &story, NULL, err);
+        d.fixed = 1;
+        if (!rc)
+            hmap_set(&ig->labelled, (uint64_t)story, 1);
     } else {
         rc = cluster_assign(ig->ci, &d, &res, err);
         story = res.story;
+        /* another process may have merged the story since this index
+         * learnt of it (a refinement or a bridge there): follow it */
+        for (int hop = 0; !rc && story && hop < INGEST_MERGE_HOPS; hop++) {
+            struct store_story ss;
+
+            rc = store_story_get(ig->st, story, ig->a, &ss, err);
+            if (rc == GZ_ENOTFOUND) {
+                rc = 0;
+                break;
+            }
+            if (rc || !ss.merged_into)
+                break;
+            story = ss.merged_into;
+        }
         if (!rc && !story) {
             struct store_story s = {0};
 
@@ -486,6 +540,122 @@ out:
     return rc;
 }
 
+/* ---- refinement ---- */
+
+struct refine_ctx {
+    struct ingest *ig;
+    struct gz_err *err;
+    int rc;
+};
+
+/* A new story row for a group the refinement split off (0 on error). */
+static int64_t
+refine_label(void *ctx)
+{
+    struct refine_ctx *rc = ctx;
+    struct store_story s;
+
+    if (rc->rc)
+        return 0;
+    memset(&s, 0, sizeof(s));
+    s.title = ""; /* refresh_story() gives it its headline */
+    rc->rc = store_story_add(rc->ig->st, &s, rc->err);
+    return rc->rc ? 0 : s.id;
+}
+
+static int
+cmp_move_from(const void *a, const void *b)
+{
+    const struct cluster_move *x = a, *y = b;
+
+    if (x->from != y->from)
+        return x->from < y->from ? -1 : 1;
+    if (x->to != y->to)
+        return x->to < y->to ? -1 : 1;
+    return x->doc_id < y->doc_id ? -1 : x->doc_id > y->doc_id;
+}
+
+/*
+ * A story that the refinement emptied (no article left in the store) is
+ * marked merged into the story that took most of its articles (ties: the
+ * older, lower id), so its URL redirects there.  mv is sorted by from.
+ */
+static int
+redirect_emptied(struct ingest *ig, const struct cluster_move *mv, size_t n, struct gz_err *err)
+{
+    int rc = 0;
+
+    for (size_t i = 0; !rc && i < n;) {
+        size_t j = i, best_n = 0;
+        int64_t from = mv[i].from, best = 0;
+        struct store_story s;
+        struct cluster_story_info info;
+
+        while (j < n && mv[j].from == from) {
+            size_t k = j;
+
+            while (k < n && mv[k].from == from && mv[k].to == mv[j].to)
+                k++;
+            if (k - j > best_n) {
+                best_n = k - j;
+                best = mv[j].to;
+            }
+            j = k;
+        }
+        i = j;
+        if (cluster_story_info(ig->ci, from, &info, NULL) == 0)
+            continue; /* the index still holds it: it kept its label */
+        rc = store_story_recount(ig->st, from, err);
+        if (!rc)
+            rc = store_story_get(ig->st, from, ig->a, &s, err);
+        if (!rc && !s.merged_into && s.n_articles == 0)
+            rc = store_story_merge(ig->st, from, best, err);
+    }
+    return rc;
+}
+
+/*
+ * Re-cluster the index's window (cluster_refine()) inside the batch's
+ * transaction and record it: moved articles change story in the store, a
+ * group split off gets a new story row, the story that keeps its label
+ * keeps its id and URL, and an emptied story redirects (above).  Stories
+ * touched and articles moved are refreshed with the batch.
+ */
+static int
+refine_window(struct ingest *ig, struct gz_err *err)
+{
+    struct refine_ctx ctx = {ig, err, 0};
+    struct cluster_move *mv = NULL;
+    size_t n = 0;
+    int rc = cluster_refine(ig->ci, refine_label, &ctx, &mv, &n, err);
+
+    if (ctx.rc)
+        rc = ctx.rc; /* the store failed while making a label */
+    ig->refined_at = time_now();
+    ig->since_refine = 0;
+    for (size_t i = 0; !rc && i < n; i++) {
+        rc = store_article_set_story(ig->st, mv[i].doc_id, mv[i].to, mv[i].dup_of, err);
+        idset_add(&ig->stories, mv[i].from);
+        idset_add(&ig->stories, mv[i].to);
+        idset_add(&ig->moved, mv[i].doc_id);
+    }
+    if (!rc && n) {
+        qsort(mv, n, sizeof(*mv), cmp_move_from);
+        rc = redirect_emptied(ig, mv, n, err);
+        log_info("msg=\"stories refined\" moved=%zu", n);
+    }
+    free(mv);
+    return rc;
+}
+
+/* Whether a refinement is due at the end of this batch. */
+static int
+refine_due(const struct ingest *ig)
+{
+    return ig->since_refine > 0 && (ig->since_refine >= INGEST_REFINE_ARTICLES ||
+                                    time_now() - ig->refined_at >= INGEST_REFINE_EVERY);
+}
+
 /* ---- what changes per batch ---- */
 
 /* The related list of one article, from the index. */
@@ -504,20 +674,25 @@ refresh_related(struct ingest *ig, int64_t id, struct gz_err *err)
     return store_related_set(ig->st, id, ids, scores, n, err);
 }
 
-/* New articles, and the other members of their stories, get fresh related lists. */
+/*
+ * New and moved articles, and the other members of their stories, get
+ * fresh related lists.
+ */
 static int
 refresh_related_all(struct ingest *ig, struct gz_err *err)
 {
     struct idset done = {0};
     int rc = 0;
 
-    for (size_t i = 0; !rc && i < ig->fresh.n; i++) {
-        int64_t id = ig->fresh.v[i];
+    for (size_t i = 0; !rc && i < ig->fresh.n + ig->moved.n; i++) {
+        int64_t id = i < ig->fresh.n ? ig->fresh.v[i] : ig->moved.v[i - ig->fresh.n];
         int64_t story = cluster_story_of(ig->ci, id);
         int64_t ids[INGEST_SIBLINGS];
-        size_t n = 0;
+        size_t n = 0, had = done.n;
 
         idset_add(&done, id);
+        if (done.n == had)
+            continue; /* moved and new, or a sibling already done */
         rc = refresh_related(ig, id, err);
         if (rc || !story)
             continue;
@@ -618,6 +793,7 @@ ingest_batch(struct ingest *ig, int64_t source_id, const struct ingest_item *ite
 
     ig->stories.n = 0;
     ig->fresh.n = 0;
+    ig->moved.n = 0;
     rc = store_begin(ig->st, err);
     if (!rc)
         rc = store_ingest_lock(ig->st, err);
@@ -651,7 +827,10 @@ ingest_batch(struct ingest *ig, int64_t source_id, const struct ingest_item *ite
         if (rc)
             goto fail;
     }
-    rc = refresh_related_all(ig, err);
+    ig->since_refine += b.added;
+    rc = refine_due(ig) ? refine_window(ig, err) : 0;
+    if (!rc)
+        rc = refresh_related_all(ig, err);
     for (size_t i = 0; !rc && i < ig->stories.n; i++)
         rc = refresh_story(ig, ig->stories.v[i], err);
     if (!rc)
@@ -676,6 +855,38 @@ fail:
     {
         struct gz_err rerr = GZ_ERR_INIT;
 
+        if (index_rebuild(ig, &rerr))
+            log_error("msg=\"story index not rebuilt\" err=\"%s\"", rerr.msg);
+    }
+    return rc;
+}
+
+int
+ingest_refine(struct ingest *ig, struct gz_err *err)
+{
+    int rc;
+
+    ig->stories.n = 0;
+    ig->fresh.n = 0;
+    ig->moved.n = 0;
+    rc = store_begin(ig->st, err);
+    if (!rc)
+        rc = store_ingest_lock(ig->st, err);
+    if (!rc)
+        rc = index_catch_up(ig, err);
+    if (!rc)
+        rc = refine_window(ig, err);
+    if (!rc)
+        rc = refresh_related_all(ig, err);
+    for (size_t i = 0; !rc && i < ig->stories.n; i++)
+        rc = refresh_story(ig, ig->stories.v[i], err);
+    if (!rc)
+        rc = store_commit(ig->st, err);
+    arena_reset(ig->a);
+    if (rc) {
+        struct gz_err rerr = GZ_ERR_INIT;
+
+        store_rollback(ig->st);
         if (index_rebuild(ig, &rerr))
             log_error("msg=\"story index not rebuilt\" err=\"%s\"", rerr.msg);
     }

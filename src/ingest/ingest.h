@@ -18,6 +18,10 @@
  * changed gets its headline, counts, ranking, summary, what each source
  * adds and tags again.
  *
+ * Refinement: online assignment sees one article at a time; now and then
+ * (ingest_refine()) the whole window is re-clustered at once and the
+ * changes are recorded with stable story ids.
+ *
  * State: a struct ingest keeps a story index of the active window (a few
  * days of articles) in memory.  ingest_new() replays the window from the
  * store; each batch first catches up with articles other processes stored
@@ -88,6 +92,22 @@ struct store *ingest_store(struct ingest *ig);
  */
 int ingest_batch(struct ingest *ig, int64_t source_id, const struct ingest_item *items, size_t n,
                  struct ingest_stats *stats, struct gz_err *err);
+
+/*
+ * Re-cluster the stories of the active window now (cluster_refine()), in
+ * one transaction under the ingest lock; ingest_batch() does the same by
+ * itself at the end of a batch once INGEST_REFINE_EVERY seconds (300) have
+ * passed or INGEST_REFINE_ARTICLES (1000) articles came in since the last
+ * time.  Story ids stay valid: a group keeps the id of the story it
+ * shares most articles with (a split leaves the old id to the larger
+ * part, the rest gets a new story), and a story left with no article is
+ * marked merged into the one that took most of them, so its URL
+ * redirects.  Articles imported with a story label never move.  Moved
+ * articles get their story in the store, their related lists, and every
+ * story touched its headline, counts and summary again.  Returns 0 or the
+ * store's error (then nothing changed and the index is rebuilt).
+ */
+int ingest_refine(struct ingest *ig, struct gz_err *err);
 
 /*
  * The full-text stage, for items that came from a feed: fetch the page of

@@ -2214,6 +2214,7 @@ enum web_stmt_id {
     WST_SOURCE_ARTICLES,
     WST_STORY_BY_LABEL,
     WST_STORY_ADD_LABEL,
+    WST_STORY_LABELLED,
     WST_FETCH_LOG,
     WST_COMMENT_PAGE,
     WST_SEARCH_RANK,
@@ -2283,6 +2284,9 @@ static const struct stmt_def web_stmts[WST_COUNT] = {
                              NULL},
     [WST_STORY_BY_LABEL] = {"SELECT id FROM stories WHERE label = $1", NULL},
     [WST_STORY_ADD_LABEL] = {"INSERT INTO stories (label) VALUES ($1) RETURNING id", NULL},
+    /* the PostgreSQL schema has no story labels yet: no story is labelled there */
+    [WST_STORY_LABELLED] = {"SELECT count(*) FROM stories WHERE id = $1 AND label IS NOT NULL",
+                            "SELECT count(*) FROM stories WHERE id = $1 AND false"},
     [WST_FETCH_LOG] = {"SELECT source_id, at, duration_ms, http_status, bytes, new_articles, "
                        "error FROM fetch_log WHERE source_id = $1 ORDER BY at DESC, id DESC "
                        "LIMIT $2",
@@ -2519,6 +2523,22 @@ store_story_for_label(struct store *st, const char *label, int64_t *id, int *cre
     rc = run_id(st, s, id, err);
     if (!rc && created)
         *created = 1;
+    return rc;
+}
+
+int
+store_story_labelled(struct store *st, int64_t id, int *labelled, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int64_t n = 0;
+    int rc = wstmt(st, WST_STORY_LABELLED, &s, err);
+
+    *labelled = 0;
+    if (rc)
+        return rc;
+    B64(1, id);
+    rc = run_id(st, s, &n, err);
+    *labelled = !rc && n > 0;
     return rc;
 }
 

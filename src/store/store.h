@@ -536,6 +536,12 @@ int store_story_by_tag(struct store *st, int64_t tag_id, int64_t offset, int64_t
  */
 int store_story_for_label(struct store *st, const char *label, int64_t *id, int *created,
                           struct gz_err *err);
+/*
+ * *labelled = 1 when story id was imported under a label (its articles
+ * keep the story they were given: ingest's refinement leaves them alone),
+ * else 0, also for an unknown id.
+ */
+int store_story_labelled(struct store *st, int64_t id, int *labelled, struct gz_err *err);
 
 /*
  * The last fetches of a source (the fetch log), newest first, at most
