@@ -38,6 +38,8 @@ enum stmt_id {
     ST_SOURCE_FETCH_OK,
     ST_SOURCE_FETCH_ERR,
     ST_SOURCE_SET_URL,
+    ST_SOURCE_CLAIM,
+    ST_SOURCE_RELEASE,
     ST_FETCH_LOG,
     ST_ARTICLE_INSERT,
     ST_ARTICLE_BY_GUID,
@@ -276,17 +278,39 @@ static const struct stmt_def stmts[ST_COUNT] = {
                        "s.next_fetch, s.id LIMIT $2",
                        NULL},
     [ST_SOURCE_DELETE] = {"DELETE FROM sources WHERE id = $1", NULL},
+    /* a recorded fetch ends the claim on the source (store_source_claim) */
     [ST_SOURCE_FETCH_OK] =
         {"UPDATE sources SET last_fetch = $2, last_ok = $2, error_count = 0, "
          "failing_since = 0, last_error = NULL, next_fetch = $3, "
-         "etag = coalesce($4, etag), last_modified = coalesce($5, last_modified) "
-         "WHERE id = $1",
+         "etag = coalesce($4, etag), last_modified = coalesce($5, last_modified), "
+         "lease_owner = NULL, lease_until = 0 WHERE id = $1",
          NULL},
     [ST_SOURCE_FETCH_ERR] = {"UPDATE sources SET last_fetch = $2, error_count = error_count + 1, "
                              "failing_since = CASE WHEN failing_since = 0 THEN $2 ELSE "
-                             "failing_since END, last_error = $3, next_fetch = $4 WHERE id = $1",
+                             "failing_since END, last_error = $3, next_fetch = $4, "
+                             "lease_owner = NULL, lease_until = 0 WHERE id = $1",
                              NULL},
     [ST_SOURCE_SET_URL] = {"UPDATE sources SET url = $2 WHERE id = $1", NULL},
+    /*
+     * $1 owner, $2 lease end, $3 now, $4 limit.  SQLite runs one writer at
+     * a time, so the UPDATE alone is atomic.  PostgreSQL: the candidates
+     * are locked as they are picked and rows another claim has locked are
+     * skipped (not waited for), so concurrent claims split the due
+     * sources between them; the outer test re-checks each row's lease
+     * after any wait.
+     */
+    [ST_SOURCE_CLAIM] = {"UPDATE sources SET lease_owner = $1, lease_until = $2 WHERE id IN "
+                         "(SELECT id FROM sources WHERE next_fetch <= $3 AND lease_until <= $3 "
+                         "AND (url LIKE 'http://%' OR url LIKE 'https://%') "
+                         "ORDER BY next_fetch, id LIMIT $4) RETURNING id",
+                         "UPDATE sources SET lease_owner = $1, lease_until = $2 WHERE id IN "
+                         "(SELECT id FROM sources WHERE next_fetch <= $3 AND lease_until <= $3 "
+                         "AND (url LIKE 'http://%' OR url LIKE 'https://%') "
+                         "ORDER BY next_fetch, id LIMIT $4 FOR UPDATE SKIP LOCKED) "
+                         "AND lease_until <= $3 RETURNING id"},
+    [ST_SOURCE_RELEASE] = {"UPDATE sources SET lease_owner = NULL, lease_until = 0 "
+                           "WHERE lease_owner = $1",
+                           NULL},
     [ST_FETCH_LOG] = {"INSERT INTO fetch_log (source_id, at, duration_ms, http_status, bytes, "
                       "new_articles, error) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                       NULL},
@@ -1111,6 +1135,74 @@ store_source_due(struct store *st, int64_t now, size_t limit, struct arena *a,
     B64(1, now);
     B64(2, (int64_t)limit);
     return collect(st, s, a, sizeof(**out), read_source, (void **)out, n, err);
+}
+
+static void
+read_id(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    (void)a;
+    *(int64_t *)elem = C64(0);
+}
+
+int
+store_source_claim(struct store *st, const char *owner, int64_t now, int64_t lease_until,
+                   size_t limit, struct arena *a, struct store_source **out, size_t *n,
+                   struct gz_err *err)
+{
+    struct db_stmt *s;
+    int64_t *ids = NULL;
+    size_t nids = 0;
+    size_t k = 0;
+    int own = !st->in_tx;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if (!owner || !*owner)
+        return gz_errf(err, GZ_EINVAL, "a claim needs an owner");
+    if (!limit)
+        return 0;
+    if (own && (rc = store_begin(st, err)))
+        return rc;
+    rc = stmt(st, ST_SOURCE_CLAIM, &s, err);
+    if (!rc) {
+        BTXT(1, owner);
+        B64(2, lease_until);
+        B64(3, now);
+        B64(4, (int64_t)limit);
+        rc = collect(st, s, a, sizeof(*ids), read_id, (void **)&ids, &nids, err);
+    }
+    if (!rc)
+        *out = ARENA_NEWN(a, struct store_source, nids ? nids : 1);
+    for (size_t i = 0; !rc && i < nids; i++) {
+        rc = store_source_get(st, ids[i], a, &(*out)[k], err);
+        if (!rc)
+            k++;
+    }
+    if (own) {
+        if (rc)
+            store_rollback(st);
+        else
+            rc = store_commit(st, err);
+    }
+    if (rc) {
+        *out = NULL;
+        return rc;
+    }
+    *n = k;
+    return 0;
+}
+
+int
+store_source_release(struct store *st, const char *owner, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_SOURCE_RELEASE, &s, err);
+
+    if (rc)
+        return rc;
+    BTXT(1, owner);
+    return run(st, s, err);
 }
 
 int
@@ -2224,17 +2316,27 @@ enum web_stmt_id {
 
 /*
  * The filters every search statement shares: $2 after, $3 before, $4 a
- * JSON array of source-name fragments (any), $5 a JSON array of tag slugs
- * (all, on the article or its story); $6 limit, $7 offset.
+ * list of source-name fragments (any), $5 a list of tag slugs (all, on
+ * the article or its story); $6 limit, $7 offset.  A list is a JSON array
+ * (SQLite's json_each) or an array literal (PostgreSQL), NULL when empty.
  */
+#define SEARCH_TAG_MISSING(list)                                                                   \
+    "NOT EXISTS (SELECT 1 FROM " list " WHERE NOT EXISTS ("                                        \
+    "SELECT 1 FROM tags t WHERE t.slug = j.value AND (EXISTS (SELECT 1 FROM article_tags x "       \
+    "WHERE x.tag_id = t.id AND x.article_id = a.id) OR EXISTS (SELECT 1 FROM story_tags y "        \
+    "WHERE y.tag_id = t.id AND y.story_id = a.story_id))))"
 #define SEARCH_FILTERS                                                                             \
     "($2 = 0 OR a.published >= $2) AND ($3 = 0 OR a.published < $3) "                              \
     "AND ($4 IS NULL OR EXISTS (SELECT 1 FROM json_each($4) j "                                    \
     "WHERE instr(lower(s.title), lower(j.value)) > 0)) "                                           \
-    "AND ($5 IS NULL OR NOT EXISTS (SELECT 1 FROM json_each($5) j WHERE NOT EXISTS ("              \
-    "SELECT 1 FROM tags t WHERE t.slug = j.value AND (EXISTS (SELECT 1 FROM article_tags x "       \
-    "WHERE x.tag_id = t.id AND x.article_id = a.id) OR EXISTS (SELECT 1 FROM story_tags y "        \
-    "WHERE y.tag_id = t.id AND y.story_id = a.story_id))))) "
+    "AND ($5 IS NULL OR " SEARCH_TAG_MISSING("json_each($5) j") ") "
+#define SEARCH_FILTERS_PG                                                                          \
+    "(CAST($2 AS bigint) = 0 OR a.published >= $2) "                                               \
+    "AND (CAST($3 AS bigint) = 0 OR a.published < $3) "                                            \
+    "AND (CAST($4 AS text[]) IS NULL OR EXISTS (SELECT 1 FROM unnest(CAST($4 AS text[])) "         \
+    "j(value) WHERE strpos(lower(s.title), lower(j.value)) > 0)) "                                 \
+    "AND (CAST($5 AS text[]) IS NULL OR " SEARCH_TAG_MISSING(                                      \
+        "unnest(CAST($5 AS text[])) j(value)") ") "
 
 /* Title weighs ten times the text in the ranking. */
 #define SEARCH_MATCH_SELECT                                                                        \
@@ -2244,20 +2346,53 @@ enum web_stmt_id {
     "articles_fts.rowid "                                                                          \
     "JOIN sources s ON s.id = a.source_id WHERE articles_fts MATCH $1 AND " SEARCH_FILTERS
 
+/*
+ * PostgreSQL: $1 is a tsquery in to_tsquery() syntax over the 'gazette'
+ * configuration (migration 0006), every word quoted (store_pg_tsquery()).
+ * The rank is cover density with the title (weight A) ten times the text
+ * (B), divided by 1 + log(length) as bm25 favours shorter documents; it
+ * is negated so that lower is better, as bm25's.  The page of hits is
+ * chosen first and only its rows get the costly headlines: the title
+ * with every match marked, and the best 32-word fragment of the text,
+ * with an ellipsis where it does not reach the start or the end.
+ */
+#define PG_RANK "-ts_rank_cd('{0.1, 0.1, 0.1, 1.0}', a.fts, to_tsquery('gazette', $1), 1)"
+#define PG_MARKS "'StartSel=' || chr(57344) || ', StopSel=' || chr(57345)"
+#define PG_HIT_SELECT(order)                                                                       \
+    "SELECT " ARTICLE_COLS ", ts_headline('gazette', a.title, q.q, " PG_MARKS                      \
+    " || ', HighlightAll=true'), "                                                                 \
+    "CASE WHEN starts_with(ltrim(a.text), x.plain) THEN '' ELSE '\xe2\x80\xa6' END || x.hl || "    \
+    "CASE WHEN strpos(a.text, x.plain) + length(x.plain) >= length(rtrim(a.text, ' .!?\"')) "      \
+    "THEN '' ELSE '\xe2\x80\xa6' END, h.rank FROM (SELECT a.id, " PG_RANK " AS rank "              \
+    "FROM articles a JOIN sources s ON s.id = a.source_id "                                        \
+    "WHERE a.fts @@ to_tsquery('gazette', $1) AND " SEARCH_FILTERS_PG "ORDER BY " order            \
+    " LIMIT $6 OFFSET $7) h JOIN articles a ON a.id = h.id JOIN sources s ON s.id = a.source_id "  \
+    "CROSS JOIN (SELECT to_tsquery('gazette', $1) AS q) q "                                        \
+    "CROSS JOIN LATERAL (SELECT hl, replace(replace(hl, chr(57344), ''), chr(57345), '') "         \
+    "AS plain FROM (SELECT ts_headline('gazette', left(a.text, 100000), q.q, " PG_MARKS            \
+    " || ', MaxWords=32, MinWords=12, MaxFragments=1') AS hl) y) x ORDER BY " order
+
 static const struct stmt_def web_stmts[WST_COUNT] = {
+    /* PostgreSQL: the counter that every committing writer bumps (migration 0006) */
     [WST_DATA_VERSION] = {"SELECT (SELECT data_version FROM pragma_data_version()), "
                           "total_changes()",
-                          NULL},
+                          "SELECT version, 0 FROM gazette_data"},
     [WST_STORY_SOURCES] = {"SELECT a.story_id, s.id, s.title, count(*), min(a.published) "
                            "FROM articles a JOIN sources s ON s.id = a.source_id "
                            "WHERE a.story_id IN (SELECT value FROM json_each($1)) "
                            "GROUP BY a.story_id, s.id ORDER BY a.story_id, 5, s.id",
-                           NULL},
+                           "SELECT a.story_id, s.id, s.title, count(*), min(a.published) "
+                           "FROM articles a JOIN sources s ON s.id = a.source_id "
+                           "WHERE a.story_id = ANY(CAST($1 AS bigint[])) "
+                           "GROUP BY a.story_id, s.id ORDER BY a.story_id, 5, s.id"},
     [WST_STORY_TAGS_OF] = {"SELECT t.id, t.slug, t.name, t.kind, x.score, x.story_id "
                            "FROM story_tags x JOIN tags t ON t.id = x.tag_id "
                            "WHERE x.story_id IN (SELECT value FROM json_each($1)) "
                            "ORDER BY x.story_id, x.rank",
-                           NULL},
+                           "SELECT t.id, t.slug, t.name, t.kind, x.score, x.story_id "
+                           "FROM story_tags x JOIN tags t ON t.id = x.tag_id "
+                           "WHERE x.story_id = ANY(CAST($1 AS bigint[])) "
+                           "ORDER BY x.story_id, x.rank"},
     [WST_STORY_BY_TAG] = {"SELECT " STORY_COLS " FROM stories WHERE merged_into IS NULL AND id IN "
                           "(SELECT story_id FROM story_tags WHERE tag_id = $1) "
                           "ORDER BY hotness DESC, last_updated DESC, id DESC LIMIT $2 OFFSET $3",
@@ -2266,7 +2401,11 @@ static const struct stmt_def web_stmts[WST_COUNT] = {
                          "ON s.id = a.source_id WHERE a.id IN (SELECT (SELECT b.id FROM articles b "
                          "WHERE b.story_id = j.value AND b.dup_of IS NULL "
                          "ORDER BY b.published, b.id LIMIT 1) FROM json_each($1) j)",
-                         NULL},
+                         "SELECT " ARTICLE_COLS " FROM articles a JOIN sources s "
+                         "ON s.id = a.source_id WHERE a.id IN (SELECT (SELECT b.id FROM articles b "
+                         "WHERE b.story_id = j.value AND b.dup_of IS NULL "
+                         "ORDER BY b.published, b.id LIMIT 1) "
+                         "FROM unnest(CAST($1 AS bigint[])) j(value))"},
     [WST_STORY_ARTICLES] = {"SELECT " ARTICLE_COLS " FROM articles a JOIN sources s "
                             "ON s.id = a.source_id WHERE a.story_id = $1 "
                             "ORDER BY a.published, a.id LIMIT $2",
@@ -2280,7 +2419,10 @@ static const struct stmt_def web_stmts[WST_COUNT] = {
                              "ON s.id = a.source_id WHERE a.source_id = $1 "
                              "AND ($2 = 0 OR a.published < $2) "
                              "ORDER BY a.published DESC, a.id DESC LIMIT $3",
-                             NULL},
+                             "SELECT " ARTICLE_COLS " FROM articles a JOIN sources s "
+                             "ON s.id = a.source_id WHERE a.source_id = $1 "
+                             "AND (CAST($2 AS bigint) = 0 OR a.published < $2) "
+                             "ORDER BY a.published DESC, a.id DESC LIMIT $3"},
     [WST_STORY_BY_LABEL] = {"SELECT id FROM stories WHERE label = $1", NULL},
     [WST_STORY_ADD_LABEL] = {"INSERT INTO stories (label) VALUES ($1) RETURNING id", NULL},
     [WST_FETCH_LOG] = {"SELECT source_id, at, duration_ms, http_status, bytes, new_articles, "
@@ -2294,16 +2436,21 @@ static const struct stmt_def web_stmts[WST_COUNT] = {
                           NULL},
     [WST_SEARCH_RANK] = {SEARCH_MATCH_SELECT "ORDER BY 25, a.published DESC, a.id DESC "
                                              "LIMIT $6 OFFSET $7",
-                         NULL},
+                         PG_HIT_SELECT("rank, a.published DESC, a.id DESC")},
     [WST_SEARCH_DATE] = {SEARCH_MATCH_SELECT "ORDER BY a.published DESC, a.id DESC "
                                              "LIMIT $6 OFFSET $7",
-                         NULL},
+                         PG_HIT_SELECT("a.published DESC, a.id DESC")},
+    /* exclusions: $8 an FTS5 expression (SQLite), $1 a tsquery (PostgreSQL) */
     [WST_SEARCH_FILTER] = {"SELECT " ARTICLE_COLS ", a.title, a.excerpt, 0.0 FROM articles a "
                            "JOIN sources s ON s.id = a.source_id WHERE " SEARCH_FILTERS
                            "AND ($8 IS NULL OR a.id NOT IN (SELECT rowid FROM articles_fts "
                            "WHERE articles_fts MATCH $8)) "
                            "ORDER BY a.published DESC, a.id DESC LIMIT $6 OFFSET $7",
-                           NULL},
+                           "SELECT " ARTICLE_COLS ", a.title, a.excerpt, 0.0 FROM articles a "
+                           "JOIN sources s ON s.id = a.source_id WHERE " SEARCH_FILTERS_PG
+                           "AND (CAST($1 AS text) IS NULL OR "
+                           "NOT a.fts @@ to_tsquery('gazette', $1)) "
+                           "ORDER BY a.published DESC, a.id DESC LIMIT $6 OFFSET $7"},
 };
 
 _Static_assert(WST_COUNT <= STORE_WEB_STMTS, "raise STORE_WEB_STMTS");
@@ -2343,16 +2490,19 @@ store_data_version(struct store *st, uint64_t *out, struct gz_err *err)
     return rc;
 }
 
-/* ids as a JSON array, for statements that take a list through json_each(). */
+/*
+ * ids as one text parameter, for statements that take a list: a JSON
+ * array for SQLite's json_each(), an array literal for PostgreSQL.
+ */
 static int
-ids_json(struct buf *b, const int64_t *ids, size_t n, struct gz_err *err)
+ids_list(struct store *st, struct buf *b, const int64_t *ids, size_t n, struct gz_err *err)
 {
     if (n > STORE_MAX_BATCH)
         return gz_errf(err, GZ_EINVAL, "at most %d ids at once (got %zu)", STORE_MAX_BATCH, n);
-    buf_addc(b, '[');
+    buf_addc(b, st->is_pg ? '{' : '[');
     for (size_t i = 0; i < n; i++)
         buf_addf(b, "%s%lld", i ? "," : "", (long long)ids[i]);
-    buf_addc(b, ']');
+    buf_addc(b, st->is_pg ? '}' : ']');
     return 0;
 }
 
@@ -2377,7 +2527,7 @@ read_story_tag(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
     o->story_id = C64(5);
 }
 
-/* Run a statement that takes a JSON list of ids as $1 and collect its rows. */
+/* Run a statement that takes a list of ids as $1 (ids_list()) and collect its rows. */
 static int
 collect_for_ids(struct store *st, enum web_stmt_id id, const int64_t *ids, size_t n,
                 struct arena *a, size_t size, row_fn read, void **out, size_t *nout,
@@ -2385,7 +2535,7 @@ collect_for_ids(struct store *st, enum web_stmt_id id, const int64_t *ids, size_
 {
     struct buf json = BUF_INIT;
     struct db_stmt *s;
-    int rc = ids_json(&json, ids, n, err);
+    int rc = ids_list(st, &json, ids, n, err);
 
     if (!rc)
         rc = wstmt(st, id, &s, err);
@@ -2607,15 +2757,55 @@ store_fts_match(struct buf *out, const struct store_search *q)
     }
 }
 
-/* Strings as a JSON array of strings, or nothing when n is 0. */
+/* s as a quoted to_tsquery() operand: in single quotes, quotes and backslashes escaped. */
 static void
-strings_json(struct buf *b, const char *const *v, size_t n)
+tsq_quote(struct buf *out, const char *s)
+{
+    buf_addc(out, '\'');
+    for (; *s; s++) {
+        if (*s == '\'' || *s == '\\')
+            buf_addc(out, '\\');
+        buf_addc(out, *s);
+    }
+    buf_addc(out, '\'');
+}
+
+void
+store_pg_tsquery(struct buf *out, const struct store_search *q)
+{
+    if (!q->nwords && !q->nphrases)
+        return;
+    buf_addc(out, '(');
+    for (size_t i = 0; i < q->nwords; i++) {
+        if (i)
+            buf_adds(out, " & ");
+        tsq_quote(out, q->words[i]);
+    }
+    for (size_t i = 0; i < q->nphrases; i++) {
+        if (i || q->nwords)
+            buf_adds(out, " & ");
+        tsq_quote(out, q->phrases[i]);
+    }
+    buf_addc(out, ')');
+    for (size_t i = 0; i < q->nexclude; i++) {
+        buf_adds(out, " & !");
+        tsq_quote(out, q->exclude[i]);
+    }
+}
+
+/*
+ * Strings as one text parameter, or nothing when n is 0: a JSON array of
+ * strings (SQLite), an array literal of double-quoted elements
+ * (PostgreSQL; inside the quotes only '"' and '\\' need a backslash).
+ */
+static void
+strings_list(struct store *st, struct buf *b, const char *const *v, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
 
     if (!n)
         return;
-    buf_addc(b, '[');
+    buf_addc(b, st->is_pg ? '{' : '[');
     for (size_t i = 0; i < n; i++) {
         if (i)
             buf_addc(b, ',');
@@ -2624,7 +2814,7 @@ strings_json(struct buf *b, const char *const *v, size_t n)
             if (*p == '"' || *p == '\\') {
                 buf_addc(b, '\\');
                 buf_addc(b, *p);
-            } else if (*p < 0x20) {
+            } else if (*p < 0x20 && !st->is_pg) {
                 buf_adds(b, "\\u00");
                 buf_addc(b, hex[*p >> 4]);
                 buf_addc(b, hex[*p & 15]);
@@ -2634,7 +2824,7 @@ strings_json(struct buf *b, const char *const *v, size_t n)
         }
         buf_addc(b, '"');
     }
-    buf_addc(b, ']');
+    buf_addc(b, st->is_pg ? '}' : ']');
 }
 
 static void
@@ -2675,18 +2865,24 @@ store_search(struct store *st, const struct store_search *q, struct arena *a,
     if (rc)
         return rc;
     if (has_words) {
-        store_fts_match(&match, q);
+        if (st->is_pg)
+            store_pg_tsquery(&match, q);
+        else
+            store_fts_match(&match, q);
         BTXT(1, match.p);
     } else {
         for (size_t i = 0; i < q->nexclude; i++) {
             if (i)
-                buf_adds(&excl, " OR ");
-            fts_quote(&excl, q->exclude[i]);
+                buf_adds(&excl, st->is_pg ? " | " : " OR ");
+            if (st->is_pg)
+                tsq_quote(&excl, q->exclude[i]);
+            else
+                fts_quote(&excl, q->exclude[i]);
         }
-        BTXT(8, q->nexclude ? excl.p : NULL);
+        BTXT(st->is_pg ? 1 : 8, q->nexclude ? excl.p : NULL);
     }
-    strings_json(&sources, q->sources, q->nsources);
-    strings_json(&tags, q->tags, q->ntags);
+    strings_list(st, &sources, q->sources, q->nsources);
+    strings_list(st, &tags, q->tags, q->ntags);
     B64(2, q->after);
     B64(3, q->before);
     BTXT(4, q->nsources ? sources.p : NULL);
