@@ -50,8 +50,8 @@ static const struct cli_opt opts[] = {
 };
 
 const struct cli_spec cmd_worker_spec = {
-    "gazette worker [--db postgres://...] [--batch N] [--poll SECONDS] [--exit-when-idle]", opts,
-    0, 0};
+    "gazette worker [--db postgres://...] [--batch N] [--poll SECONDS] [--exit-when-idle]", opts, 0,
+    0};
 
 struct worker {
     pthread_mutex_t mu;

@@ -40,9 +40,9 @@
 
 struct sched {
     struct store *st;
-    char owner[128];      /* names this scheduler's claims on sources */
-    int64_t lease;        /* seconds each claim lasts */
-    atomic_int claimed;   /* it may hold claims: release them when freed */
+    char owner[128];    /* names this scheduler's claims on sources */
+    int64_t lease;      /* seconds each claim lasts */
+    atomic_int claimed; /* it may hold claims: release them when freed */
     struct fetch_options o;
     struct ingest *ig;
     sched_report_fn report;
@@ -471,8 +471,8 @@ sched_new(struct sched **out, struct store *st, const struct fetch_options *o,
         fetch_options_from_config(&s->o);
     s->report = report;
     s->ctx = ctx;
-    s->lease = gz_config && gz_config->fetch_lease > 0 ? gz_config->fetch_lease
-                                                       : SCHED_DEFAULT_LEASE;
+    s->lease =
+        gz_config && gz_config->fetch_lease > 0 ? gz_config->fetch_lease : SCHED_DEFAULT_LEASE;
     {
         static atomic_long serial;
         char host[64] = "";

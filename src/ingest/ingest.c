@@ -267,41 +267,62 @@ make_excerpt(struct arena *a, const char *text, size_t max)
     return s;
 }
 
-/* The tags of an enrichment: hashtags first (score > 0), then entities (score 0). */
+/*
+ * The tags of an enrichment: hashtags first (score > 0), then entities
+ * (score 0), found or created in one call (one statement on PostgreSQL).
+ */
 static int
 store_tags(struct ingest *ig, int64_t article_id, int64_t story_id, const struct enrich_result *er,
            struct gz_err *err)
 {
     size_t cap = er->ntags + er->nentities;
+    const char **slugs = ARENA_NEWN(ig->a, const char *, cap ? cap : 1);
+    const char **names = ARENA_NEWN(ig->a, const char *, cap ? cap : 1);
+    int *kinds = ARENA_NEWN(ig->a, int, cap ? cap : 1);
+    int64_t *found = ARENA_NEWN(ig->a, int64_t, cap ? cap : 1);
     int64_t *ids = ARENA_NEWN(ig->a, int64_t, cap ? cap : 1);
     double *scores = ARENA_NEWN(ig->a, double, cap ? cap : 1);
+    size_t ntags = 0;
+    size_t m = 0;
     size_t n = 0;
-    int rc = 0;
+    int rc;
 
-    for (size_t i = 0; !rc && i < er->ntags; i++) {
-        const struct enrich_tag *t = &er->tags[i];
-
-        rc = store_tag_upsert(ig->st, t->slug, t->name, t->kind, &ids[n], err);
-        scores[n++] = t->score > 0 ? t->score : 1e-6;
+    for (size_t i = 0; i < er->ntags; i++) {
+        slugs[m] = er->tags[i].slug;
+        names[m] = er->tags[i].name;
+        kinds[m++] = er->tags[i].kind;
     }
-    for (size_t i = 0; !rc && i < er->nentities; i++) {
+    ntags = m;
+    for (size_t i = 0; i < er->nentities; i++) {
         const struct enrich_entity *e = &er->entities[i];
         char slug[256];
-        int64_t id;
-        int seen = 0;
 
         if (!enrich_slug(e->name, strlen(e->name), slug, sizeof(slug)))
             continue;
-        rc = store_tag_upsert(ig->st, slug, e->name, e->kind, &id, err);
+        slugs[m] = arena_strdup(ig->a, slug);
+        names[m] = e->name;
+        kinds[m++] = e->kind;
+    }
+    rc = store_tag_upsert_many(ig->st, slugs, names, kinds, m, found, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < m; i++) {
+        int seen = 0;
+
+        if (i < ntags) {
+            const struct enrich_tag *t = &er->tags[i];
+
+            ids[n] = found[i];
+            scores[n++] = t->score > 0 ? t->score : 1e-6;
+            continue;
+        }
         for (size_t k = 0; k < n; k++)
-            seen |= ids[k] == id;
-        if (!rc && !seen) {
-            ids[n] = id;
+            seen |= ids[k] == found[i];
+        if (!seen) {
+            ids[n] = found[i];
             scores[n++] = 0.0;
         }
     }
-    if (rc)
-        return rc;
     if (story_id)
         return store_story_tags_set(ig->st, story_id, ids, scores, n, err);
     return store_article_tags_set(ig->st, article_id, ids, scores, n, err);
@@ -618,7 +639,26 @@ ingest_batch(struct ingest *ig, int64_t source_id, const struct ingest_item *ite
 
     ig->stories.n = 0;
     ig->fresh.n = 0;
-    rc = store_begin(ig->st, err);
+    /*
+     * Story assignment is serialized across processes by the ingest lock
+     * (store_ingest_lock(): a PostgreSQL transaction-level advisory lock,
+     * SQLite's write lock).  An advisory lock rather than row locks:
+     * what must not interleave is a decision over the whole in-memory
+     * index (which story an article joins, which stories merge), not a
+     * write to one row; a row lock on the chosen story would not stop two
+     * workers from each starting a new story for the same event, nor a
+     * merge from racing a join.  Holding one lock for the batch is
+     * simple and deadlock-free (nothing else is locked in another
+     * order), and it is released by commit, rollback, or the death of the
+     * connection.  To keep the locked part short, the index first reads
+     * what other processes committed without the lock (the bulk of it),
+     * then, locked, only what they committed meanwhile.  Reading by id
+     * without the lock misses nothing: articles are only inserted here,
+     * under the lock, so ids become visible in increasing order.
+     */
+    rc = index_catch_up(ig, err);
+    if (!rc)
+        rc = store_begin(ig->st, err);
     if (!rc)
         rc = store_ingest_lock(ig->st, err);
     if (!rc)

@@ -76,6 +76,10 @@ enum stmt_id {
     ST_STORY_TAGS,
     ST_RELATED_CLEAR,
     ST_RELATED_ADD,
+    ST_ARTICLE_TAG_ADD_MANY,
+    ST_STORY_TAG_ADD_MANY,
+    ST_RELATED_ADD_MANY,
+    ST_TAG_UPSERT_MANY,
     ST_RELATED_GET,
     ST_USER_INSERT,
     ST_USER_BY_NAME,
@@ -438,6 +442,27 @@ static const struct stmt_def stmts[ST_COUNT] = {
     [ST_RELATED_ADD] = {"INSERT INTO related (article_id, related_id, rank, score) "
                         "VALUES ($1, $2, $3, $4)",
                         NULL},
+/*
+ * PostgreSQL only: a whole list in one statement, since every
+ * statement there is a round trip to the server ($1 owner, $2 ids and
+ * $3 scores as array literals; rank = position in the list).
+ */
+#define LINKS_ADD_MANY(table, owner, other)                                                        \
+    "INSERT INTO " table " (" owner ", " other ", rank, score) SELECT $1, x.id, x.r - 1, x.s "     \
+    "FROM unnest(CAST($2 AS bigint[]), CAST($3 AS float8[])) WITH ORDINALITY x(id, s, r) "
+    [ST_ARTICLE_TAG_ADD_MANY] = {LINKS_ADD_MANY("article_tags", "article_id",
+                                                "tag_id") "ON CONFLICT DO NOTHING",
+                                 NULL},
+    [ST_STORY_TAG_ADD_MANY] = {LINKS_ADD_MANY("story_tags", "story_id",
+                                              "tag_id") "ON CONFLICT DO NOTHING",
+                               NULL},
+    [ST_RELATED_ADD_MANY] = {LINKS_ADD_MANY("related", "article_id", "related_id"), NULL},
+    /* PostgreSQL only: slugs distinct, $1 slugs, $2 names, $3 kinds as array literals */
+    [ST_TAG_UPSERT_MANY] = {"INSERT INTO tags (slug, name, kind) SELECT * FROM "
+                            "unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST($3 AS integer[])) "
+                            "ON CONFLICT (slug) DO UPDATE SET kind = CASE WHEN tags.kind = 0 "
+                            "THEN excluded.kind ELSE tags.kind END RETURNING id, slug",
+                            NULL},
     [ST_RELATED_GET] = {"SELECT " ARTICLE_COLS " FROM related r JOIN articles a "
                         "ON a.id = r.related_id JOIN sources s ON s.id = a.source_id "
                         "WHERE r.article_id = $1 ORDER BY r.rank",
@@ -1698,6 +1723,8 @@ store_story_merge(struct store *st, int64_t from, int64_t into, struct gz_err *e
 
 /* ---- tags ---- */
 
+static void strings_list(struct store *st, struct buf *b, const char *const *v, size_t n);
+
 static void
 read_tag(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
 {
@@ -1736,6 +1763,80 @@ store_tag_upsert(struct store *st, const char *slug, const char *name, int kind,
 }
 
 int
+store_tag_upsert_many(struct store *st, const char *const *slugs, const char *const *names,
+                      const int *kinds, size_t n, int64_t *ids, struct gz_err *err)
+{
+    struct buf bslug = BUF_INIT;
+    struct buf bname = BUF_INIT;
+    struct buf bkind = BUF_INIT;
+    const char **uslug;
+    const char **uname;
+    int *ukind;
+    size_t nu = 0;
+    struct db_stmt *s;
+    int rc = 0;
+
+    if (!st->is_pg) {
+        /* one writer in-process: a statement per tag costs nothing extra */
+        for (size_t i = 0; !rc && i < n; i++)
+            rc = store_tag_upsert(st, slugs[i], names[i], kinds[i], &ids[i], err);
+        return rc;
+    }
+    if (!n)
+        return 0;
+    /* one row per slug; its kind is the first nonzero one, as upserts in turn would keep */
+    uslug = xcalloc(n, sizeof(*uslug));
+    uname = xcalloc(n, sizeof(*uname));
+    ukind = xcalloc(n, sizeof(*ukind));
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+
+        while (k < nu && strcmp(uslug[k], slugs[i]))
+            k++;
+        if (k == nu) {
+            uslug[nu] = slugs[i];
+            uname[nu] = names[i];
+            ukind[nu++] = kinds[i];
+        } else if (!ukind[k]) {
+            ukind[k] = kinds[i];
+        }
+        ids[i] = 0;
+    }
+    strings_list(st, &bslug, uslug, nu);
+    strings_list(st, &bname, uname, nu);
+    buf_addc(&bkind, '{');
+    for (size_t k = 0; k < nu; k++)
+        buf_addf(&bkind, "%s%d", k ? "," : "", ukind[k]);
+    buf_addc(&bkind, '}');
+    rc = stmt(st, ST_TAG_UPSERT_MANY, &s, err);
+    if (!rc) {
+        BTXT(1, bslug.p);
+        BTXT(2, bname.p);
+        BTXT(3, bkind.p);
+        while ((rc = st->ops->step(s, err)) == DB_ROW) {
+            int64_t id = C64(0);
+            const char *slug = st->ops->col_text(s, 1);
+
+            for (size_t i = 0; slug && i < n; i++)
+                if (!strcmp(slugs[i], slug))
+                    ids[i] = id;
+        }
+        st->ops->reset(s);
+        rc = rc < 0 ? rc : 0;
+    }
+    for (size_t i = 0; !rc && i < n; i++)
+        if (!ids[i])
+            rc = gz_errf(err, GZ_EDB, "tag '%s' was not stored", slugs[i]);
+    free(uslug);
+    free(uname);
+    free(ukind);
+    buf_release(&bslug);
+    buf_release(&bname);
+    buf_release(&bkind);
+    return rc;
+}
+
+int
 store_tag_by_slug(struct store *st, const char *slug, struct arena *a, struct store_tag *out,
                   struct gz_err *err)
 {
@@ -1756,6 +1857,21 @@ store_tag_by_slug(struct store *st, const char *slug, struct arena *a, struct st
     return rc;
 }
 
+/* ids and scores as PostgreSQL array literals. */
+static void
+pg_arrays(struct buf *ids_out, struct buf *scores_out, const int64_t *ids, const double *scores,
+          size_t n)
+{
+    buf_addc(ids_out, '{');
+    buf_addc(scores_out, '{');
+    for (size_t i = 0; i < n; i++) {
+        buf_addf(ids_out, "%s%lld", i ? "," : "", (long long)ids[i]);
+        buf_addf(scores_out, "%s%.17g", i ? "," : "", scores ? scores[i] : 0.0);
+    }
+    buf_addc(ids_out, '}');
+    buf_addc(scores_out, '}');
+}
+
 static int
 links_set(struct store *st, enum stmt_id clear, enum stmt_id add, int64_t owner, const int64_t *ids,
           const double *scores, size_t n, struct gz_err *err)
@@ -1767,6 +1883,30 @@ links_set(struct store *st, enum stmt_id clear, enum stmt_id add, int64_t owner,
         return rc;
     B64(1, owner);
     rc = run(st, s, err);
+    if (!rc && n && st->is_pg) {
+        static const struct {
+            enum stmt_id one, many;
+        } many[] = {{ST_ARTICLE_TAG_ADD, ST_ARTICLE_TAG_ADD_MANY},
+                    {ST_STORY_TAG_ADD, ST_STORY_TAG_ADD_MANY},
+                    {ST_RELATED_ADD, ST_RELATED_ADD_MANY}};
+        struct buf bi = BUF_INIT;
+        struct buf bs = BUF_INIT;
+
+        for (size_t k = 0; k < sizeof(many) / sizeof(many[0]); k++)
+            if (many[k].one == add)
+                add = many[k].many;
+        pg_arrays(&bi, &bs, ids, scores, n);
+        rc = stmt(st, add, &s, err);
+        if (!rc) {
+            B64(1, owner);
+            BTXT(2, bi.p);
+            BTXT(3, bs.p);
+            rc = run(st, s, err);
+        }
+        buf_release(&bi);
+        buf_release(&bs);
+        return rc;
+    }
     for (size_t i = 0; !rc && i < n; i++) {
         rc = stmt(st, add, &s, err);
         if (rc)

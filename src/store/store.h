@@ -324,6 +324,12 @@ struct store_tag {
 /* Find or create the tag by slug; *id gets its id. */
 int store_tag_upsert(struct store *st, const char *slug, const char *name, int kind, int64_t *id,
                      struct gz_err *err);
+/*
+ * store_tag_upsert() for n tags at once: ids[i] gets the id of slugs[i]
+ * (a slug may repeat).  PostgreSQL: one statement for them all.
+ */
+int store_tag_upsert_many(struct store *st, const char *const *slugs, const char *const *names,
+                          const int *kinds, size_t n, int64_t *ids, struct gz_err *err);
 int store_tag_by_slug(struct store *st, const char *slug, struct arena *a, struct store_tag *out,
                       struct gz_err *err);
 /* Replace the tags of an article (ids and scores, in rank order). */

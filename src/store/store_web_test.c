@@ -326,7 +326,38 @@ test_claims(void)
     backend_done(st);
 }
 
+/* Many tags in one call: repeats get one row, the first nonzero kind wins, names may quote. */
+static void
+test_tag_upsert_many(void)
+{
+    struct store *st = backend_fresh(DB_NAME);
+    struct arena *a = arena_new();
+    struct store_tag tag;
+    const char *slugs[] = {"peace", "say-hi", "peace", "new-one"};
+    const char *names[] = {"Peace", "Say hello", "Peace", "New, \"one\" \\ {x,y}"};
+    int kinds[] = {TAG_TOPIC, TAG_PERSON, TAG_PLACE, TAG_ORG};
+    int64_t ids[4] = {0};
+    int64_t old = 0;
+
+    CHECK_INT(store_tag_upsert(st, "say-hi", "Say hi", TAG_TOPIC, &old, NULL), 0);
+    CHECK_INT(store_tag_upsert_many(st, slugs, names, kinds, 4, ids, NULL), 0);
+    CHECK(ids[0] > 0 && ids[0] == ids[2]);
+    CHECK_INT(ids[1], old);
+    CHECK(ids[3] > 0 && ids[3] != ids[0] && ids[3] != ids[1]);
+    CHECK_INT(store_tag_by_slug(st, "peace", a, &tag, NULL), 0);
+    CHECK_INT(tag.kind, TAG_PLACE);
+    CHECK_INT(store_tag_by_slug(st, "say-hi", a, &tag, NULL), 0);
+    CHECK_INT(tag.kind, TAG_PERSON); /* a topic takes the first real kind it is given */
+    CHECK_STR(tag.name, "Say hi");   /* the name stays */
+    CHECK_INT(store_tag_by_slug(st, "new-one", a, &tag, NULL), 0);
+    CHECK_STR(tag.name, "New, \"one\" \\ {x,y}");
+    CHECK_INT(store_tag_upsert_many(st, slugs, names, kinds, 0, ids, NULL), 0);
+    arena_free(a);
+    backend_done(st);
+}
+
 static const struct unit_test tests[] = {
+    {"tag_upsert_many", test_tag_upsert_many},
     {"story_cards", test_story_cards},
     {"labels_log_comments", test_labels_log_comments},
     {"data_version", test_data_version},
