@@ -222,13 +222,16 @@ int store_article_set_summary(struct store *st, int64_t id, const char *summary,
                               const char *key_points, struct gz_err *err);
 
 /*
- * The articles (with text) published at or after `since`, the newest
- * `limit` of them, returned oldest first: the active window that ingest
- * replays into its story index on start.
+ * The articles (with text, without html) published at or after `since`,
+ * the newest `limit` of them, returned oldest first: the active window
+ * that ingest replays into its story index on start.
  */
 int store_article_recent(struct store *st, int64_t since, int64_t limit, struct arena *a,
                          struct store_article **out, size_t *n, struct gz_err *err);
-/* Up to limit articles (with text) with id > after_id, by id: what others stored since. */
+/*
+ * Up to limit articles (with text, without html) with id > after_id, by
+ * id: what others stored since.
+ */
 int store_article_after(struct store *st, int64_t after_id, int64_t limit, struct arena *a,
                         struct store_article **out, size_t *n, struct gz_err *err);
 /* The highest article id and the newest published time (0, 0 when empty). */

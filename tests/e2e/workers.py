@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
-"""Four `gazette worker` processes on one PostgreSQL database ingest 40
-generated feeds (25 entries each, events covered by several feeds, some
-entries syndicated in two feeds) served on 127.0.0.1, and must store
+"""Four `gazette worker` processes on one PostgreSQL database ingest 32
+generated feeds (20 entries each, 96 events covered by several feeds,
+some entries syndicated in two feeds) served on 127.0.0.1, and must store
 exactly what one process (`gazette fetch` on SQLite) stores from the same
 feeds: the same articles, none twice, the same stories with the same
 members, story counts that agree with their articles.
 
 Then again with one worker killed (SIGKILL) while it holds claims: its
 leases (a 3-second fetch-lease here) expire, the other workers take its
-sources over, and the result is the same again; no claim is left.
+sources over, and the result is the same again; no claim is left.  In
+the same run another worker is stopped with SIGTERM: it exits 0 and
+gives its claims back at once.
 
 Needs the PostgreSQL test server (GZ_TEST_PG, the ctest fixture pg)."""
 import os
@@ -82,7 +84,7 @@ def main():
     if not os.environ.get("GZ_TEST_PG"):
         print("GZ_TEST_PG not set: no PostgreSQL server to test on", file=sys.stderr)
         return 77
-    farm = feedfarm.Farm().start()
+    farm = feedfarm.Farm(n_feeds=32, per_feed=20, n_events=96).start()
     tmp = tempfile.mkdtemp(prefix="gz-workers-")
     opml = os.path.join(tmp, "feeds.opml")
     farm.opml(opml)
@@ -137,9 +139,26 @@ def main():
                              "lease_owner LIKE '%%:%d:%%' AND last_ok = 0" % victim.pid)
         print("killed worker %d holding %s claims (%s still unfetched)" % (
             victim.pid, held, left), file=sys.stderr)
+        # and one stopped cleanly (SIGTERM) gives its claims back at once
+        quitter = procs[1]
+        deadline = time.time() + 20
+        while time.time() < deadline and quitter.poll() is None:
+            if feedfarm.psql("gz_e2e_workers_kill", "SELECT count(*) FROM sources WHERE "
+                             "lease_owner LIKE '%%:%d:%%'" % quitter.pid) != "0":
+                break
+            time.sleep(0.05)
+        quitter.send_signal(signal.SIGTERM)
+        try:
+            quitter.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            check(False, "a worker did not stop on SIGTERM")
+        kept = feedfarm.psql("gz_e2e_workers_kill", "SELECT count(*) FROM sources WHERE "
+                             "lease_owner LIKE '%%:%d:%%'" % quitter.pid)
+        check(kept == "0", "a worker stopped by SIGTERM kept %s claims" % kept)
         codes = wait_all(procs)
         check(codes[0] == -signal.SIGKILL, "the victim exited %s" % codes[0])
-        check(codes[1:] == [0, 0, 0], "the other workers exited %s" % codes[1:])
+        check(codes[1] == 0, "the worker stopped by SIGTERM exited %s" % codes[1])
+        check(codes[2:] == [0, 0], "the other workers exited %s" % codes[2:])
         got = feedfarm.snapshot(GZ, dsn, tmp, "kill")
         compare(ref, got, "one worker killed")
         farm.delay = 0
