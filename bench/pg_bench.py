@@ -11,7 +11,9 @@ fetched with page reads off; articles/s is stored articles over the wall
 time from the first process start to the last exit.  Every run starts from
 an empty database.  The CPU seconds of gazette (user+sys, children) and of
 the PostgreSQL server's backends (the postmaster's reaped children) are
-reported beside it, to show where the time goes.
+reported beside it, to show where the time goes, and so are the seconds
+the batches held the ingest lock (story assignment, serialized across
+workers) and waited for it, summed over every batch.
 
 Web: `gazette serve --no-fetch` (2 threads) over the database the 4-worker
 run (PostgreSQL) or the SQLite run filled; wrk (2 threads, 16 connections,
@@ -61,7 +63,7 @@ def child_cpu():
 
 
 def ingest(farm, opml, backend, workers):
-    env = feedfarm.env()
+    env = feedfarm.env(GAZETTE_LOG_LEVEL="debug")  # for the batches' lock times
     if backend == "sqlite":
         db = os.path.join(WORK, "ingest.db")
         for s in ("", "-wal", "-shm"):
@@ -87,7 +89,9 @@ def ingest(farm, opml, backend, workers):
         if p.returncode:
             raise SystemExit("ingest run failed: %s %s" % (o.decode(), e.decode()))
     n = sum(int(m) for o, _ in out for m in re.findall(rb"(\d+) new articles", o))
-    return db, n, wall, c1 - c0, p1 - p0
+    held = sum(int(m) for _, e in out for m in re.findall(rb"locked_ms=(\d+)", e)) / 1000.0
+    waited = sum(int(m) for _, e in out for m in re.findall(rb"lock_wait_ms=(\d+)", e)) / 1000.0
+    return db, n, wall, c1 - c0, p1 - p0, held, waited
 
 
 def wrk(url, cookie):
@@ -135,17 +139,17 @@ def main():
     farm.opml(opml)
     print("load average before: %s (2 cores, shared)" % loadavg())
     print()
-    print("| ingest | articles | wall s | articles/s | gazette CPU s | PostgreSQL CPU s | "
-          "load avg after |")
-    print("|---|---:|---:|---:|---:|---:|---|")
+    print("| ingest | articles | wall s | articles/s | ingest lock held s | lock waits s | "
+          "gazette CPU s | PostgreSQL CPU s | load avg after |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
     dbs = {}
     for backend, workers in (("sqlite", 1), ("postgres", 1), ("postgres", 2), ("postgres", 4)):
-        db, n, wall, cpu, pgcpu = ingest(farm, opml, backend, workers)
+        db, n, wall, cpu, pgcpu, held, waited = ingest(farm, opml, backend, workers)
         label = "SQLite, `gazette fetch`" if backend == "sqlite" else \
             "PostgreSQL, %d worker%s" % (workers, "s" if workers > 1 else "")
-        print("| %s | %d | %.1f | %.0f | %.1f | %s | %s |" % (
-            label, n, wall, n / wall, cpu, "%.1f" % pgcpu if backend == "postgres" else "-",
-            loadavg()), flush=True)
+        print("| %s | %d | %.1f | %.0f | %.1f | %.1f | %.1f | %s | %s |" % (
+            label, n, wall, n / wall, held, waited, cpu,
+            "%.1f" % pgcpu if backend == "postgres" else "-", loadavg()), flush=True)
         dbs[backend] = db
     farm.stop()
     print()

@@ -635,6 +635,8 @@ ingest_batch(struct ingest *ig, int64_t source_id, const struct ingest_item *ite
              struct ingest_stats *stats, struct gz_err *err)
 {
     struct ingest_stats b = {0}; /* this batch; added to *stats once it commits */
+    int64_t t_wait = 0;
+    int64_t t_locked = 0;
     int rc;
 
     ig->stories.n = 0;
@@ -659,8 +661,10 @@ ingest_batch(struct ingest *ig, int64_t source_id, const struct ingest_item *ite
     rc = index_catch_up(ig, err);
     if (!rc)
         rc = store_begin(ig->st, err);
+    t_wait = time_mono_ms();
     if (!rc)
         rc = store_ingest_lock(ig->st, err);
+    t_locked = time_mono_ms();
     if (!rc)
         rc = index_catch_up(ig, err);
     if (rc)
@@ -698,6 +702,11 @@ ingest_batch(struct ingest *ig, int64_t source_id, const struct ingest_item *ite
         rc = store_commit(ig->st, err);
     if (rc)
         goto fail;
+    /* how long the batch waited for the ingest lock and held it (bench/pg.sh sums these) */
+    log_debug("msg=\"batch committed\" source=%lld items=%zu added=%zu lock_wait_ms=%lld "
+              "locked_ms=%lld",
+              (long long)source_id, n, b.added, (long long)(t_locked - t_wait),
+              (long long)(time_mono_ms() - t_locked));
     for (size_t i = 0; i < ig->fresh.n; i++)
         if (ig->fresh.v[i] > ig->synced)
             ig->synced = ig->fresh.v[i];

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Four `gazette worker` processes on one PostgreSQL database ingest 32
-generated feeds (20 entries each, 96 events covered by several feeds,
+"""Four `gazette worker` processes on one PostgreSQL database ingest 24
+generated feeds (20 entries each, 72 events covered by several feeds,
 some entries syndicated in two feeds) served on 127.0.0.1, and must store
 exactly what one process (`gazette fetch` on SQLite) stores from the same
 feeds: the same articles, none twice, the same stories with the same
@@ -84,7 +84,7 @@ def main():
     if not os.environ.get("GZ_TEST_PG"):
         print("GZ_TEST_PG not set: no PostgreSQL server to test on", file=sys.stderr)
         return 77
-    farm = feedfarm.Farm(n_feeds=32, per_feed=20, n_events=96).start()
+    farm = feedfarm.Farm(n_feeds=24, per_feed=20, n_events=72).start()
     tmp = tempfile.mkdtemp(prefix="gz-workers-")
     opml = os.path.join(tmp, "feeds.opml")
     farm.opml(opml)
