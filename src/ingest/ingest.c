@@ -480,6 +480,10 @@ ingest_one(struct ingest *ig, int64_t source_id, const struct ingest_item *it,
     art.content_hash = hash;
     art.signature = (const unsigned char *)&mh;
     art.signature_len = sizeof(mh);
+    /* enriched first, so that the summary is stored with the row rather than by an update */
+    enrich_article(ig->en, art.title, art.text, art.lang, &ig->df, ig->a, &er);
+    art.summary = er.summary && *er.summary ? er.summary : NULL;
+    art.key_points = er.nkey_points ? json_strings(ig->a, er.key_points, er.nkey_points) : NULL;
     rc = store_article_add(ig->st, &art, err);
     if (rc == GZ_EEXIST) {
         stats->duplicates++; /* raced with a copy in the same batch */
@@ -488,14 +492,8 @@ ingest_one(struct ingest *ig, int64_t source_id, const struct ingest_item *it,
     }
     if (!rc)
         rc = place_article(ig, it, &art, err);
-    if (!rc) {
-        enrich_article(ig->en, art.title, art.text, art.lang, &ig->df, ig->a, &er);
+    if (!rc)
         rc = store_tags(ig, art.id, 0, &er, err);
-        if (!rc)
-            rc = store_article_set_summary(
-                ig->st, art.id, er.summary && *er.summary ? er.summary : NULL,
-                er.nkey_points ? json_strings(ig->a, er.key_points, er.nkey_points) : NULL, err);
-    }
     if (!rc) {
         df_add(ig, art.title, art.text, art.lang);
         idset_add(&ig->fresh, art.id);
