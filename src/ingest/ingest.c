@@ -345,6 +345,32 @@ json_strings(struct arena *a, const char *const *v, size_t n)
     return out;
 }
 
+/*
+ * The story that story id stands for now: another process may have
+ * merged it into another since this index read its members (workers
+ * learn of new articles, not of merges).  Follows the merges in the
+ * store and teaches the index each one, so the article joins the story
+ * that is shown.
+ */
+static int
+live_story(struct ingest *ig, int64_t *story, struct gz_err *err)
+{
+    for (int hops = 0; *story && hops < 16; hops++) {
+        struct store_story s;
+        struct gz_err ierr = GZ_ERR_INIT;
+        int rc = store_story_get(ig->st, *story, ig->a, &s, err);
+
+        if (rc || !s.merged_into)
+            return rc;
+        /* the index may not know either story (out of its window): then it has nothing to move */
+        if (cluster_merge(ig->ci, *story, s.merged_into, &ierr) && ierr.code != GZ_ENOTFOUND)
+            log_warn("msg=\"merge not followed in the index\" story=%lld err=\"%s\"",
+                     (long long)*story, ierr.msg);
+        *story = s.merged_into;
+    }
+    return 0;
+}
+
 /* The story of a new article: a labelled one, the one clustering picks, or a new one. */
 static int
 place_article(struct ingest *ig, const struct ingest_item *it, struct store_article *art,
@@ -362,6 +388,13 @@ place_article(struct ingest *ig, const struct ingest_item *it, struct store_arti
     } else {
         rc = cluster_assign(ig->ci, &d, &res, err);
         story = res.story;
+        if (!rc && story)
+            rc = live_story(ig, &story, err);
+        if (!rc && res.merge_from && res.merge_into) {
+            rc = live_story(ig, &res.merge_from, err);
+            if (!rc)
+                rc = live_story(ig, &res.merge_into, err);
+        }
         if (!rc && !story) {
             struct store_story s = {0};
 
