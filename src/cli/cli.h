@@ -122,5 +122,6 @@ CLI_COMMAND(parse);
 CLI_COMMAND(discover);
 CLI_COMMAND(import_opml);
 CLI_COMMAND(export_opml);
+CLI_COMMAND(worker);
 
 #endif

@@ -24,7 +24,9 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Interval of a source that has none, when there is no configuration. */
 #define SCHED_DEFAULT_INTERVAL 1800
@@ -33,8 +35,14 @@
 /* Finished transfers waiting for the ingest thread (bounds the bodies held). */
 #define SCHED_QUEUE_MAX 8
 
+/* Seconds a claim lasts when there is no configuration. */
+#define SCHED_DEFAULT_LEASE 600
+
 struct sched {
     struct store *st;
+    char owner[128];    /* names this scheduler's claims on sources */
+    int64_t lease;      /* seconds each claim lasts */
+    atomic_int claimed; /* it may hold claims: release them when freed */
     struct fetch_options o;
     struct ingest *ig;
     sched_report_fn report;
@@ -406,19 +414,37 @@ out:
 }
 
 int
-sched_fetch_due(struct sched *s, int64_t now, struct sched_stats *stats, struct gz_err *err)
+sched_fetch_claimed(struct sched *s, int64_t now, size_t limit, struct sched_stats *stats,
+                    struct gz_err *err)
 {
     struct arena *a = arena_new();
     struct store_source *src = NULL;
     size_t n = 0;
-    int rc = store_source_due(s->st, now, SCHED_MAX_PASS, a, &src, &n, err);
+    int rc;
 
+    memset(stats, 0, sizeof(*stats));
+    if (atomic_load(&s->cancelled)) {
+        arena_free(a);
+        return gz_errf(err, GZ_EBUSY, "cancelled");
+    }
+    atomic_store(&s->claimed, 1);
+    rc = store_source_claim(s->st, s->owner, now, now + s->lease, limit, a, &src, &n, err);
     if (!rc)
         rc = sched_fetch(s, src, n, stats, err);
-    else
-        memset(stats, 0, sizeof(*stats));
     arena_free(a);
     return rc;
+}
+
+int
+sched_fetch_due(struct sched *s, int64_t now, struct sched_stats *stats, struct gz_err *err)
+{
+    return sched_fetch_claimed(s, now, SCHED_MAX_PASS, stats, err);
+}
+
+const char *
+sched_owner(const struct sched *s)
+{
+    return s->owner;
 }
 
 void
@@ -445,6 +471,17 @@ sched_new(struct sched **out, struct store *st, const struct fetch_options *o,
         fetch_options_from_config(&s->o);
     s->report = report;
     s->ctx = ctx;
+    s->lease =
+        gz_config && gz_config->fetch_lease > 0 ? gz_config->fetch_lease : SCHED_DEFAULT_LEASE;
+    {
+        static atomic_long serial;
+        char host[64] = "";
+
+        if (gethostname(host, sizeof(host) - 1))
+            snprintf(host, sizeof(host), "localhost");
+        snprintf(s->owner, sizeof(s->owner), "%s:%ld:%ld", host, (long)getpid(),
+                 atomic_fetch_add(&serial, 1) + 1);
+    }
     rc = ingest_new(&s->ig, st, err);
     if (rc) {
         free(s);
@@ -453,6 +490,7 @@ sched_new(struct sched **out, struct store *st, const struct fetch_options *o,
     s->a = arena_new();
     pthread_mutex_init(&s->mu, NULL);
     atomic_init(&s->cancelled, 0);
+    atomic_init(&s->claimed, 0);
     *out = s;
     return 0;
 }
@@ -462,6 +500,13 @@ sched_free(struct sched *s)
 {
     if (!s)
         return;
+    if (atomic_load(&s->claimed)) {
+        /* sources claimed but not fetched (a pass cut short) go back now, not at lease end */
+        struct gz_err err = GZ_ERR_INIT;
+
+        if (store_source_release(s->st, s->owner, &err))
+            log_warn("msg=\"claims not released\" owner=\"%s\" err=\"%s\"", s->owner, err.msg);
+    }
     ingest_free(s->ig);
     arena_free(s->a);
     pthread_mutex_destroy(&s->mu);

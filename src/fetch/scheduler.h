@@ -95,8 +95,24 @@ void sched_free(struct sched *s);
  */
 int sched_fetch(struct sched *s, const struct store_source *src, size_t n,
                 struct sched_stats *stats, struct gz_err *err);
-/* The same for every http(s) source due at now (at most SCHED_MAX_PASS). */
+/*
+ * Claim up to limit sources due at now (store_source_claim(): no other
+ * scheduler, worker or `serve` replica on the same database gets them
+ * while the claim lasts, the fetch-lease setting) and fetch them as
+ * sched_fetch() does; recording each fetch ends its claim.  stats->sources
+ * says how many were done (0: nothing was claimable).  Many processes
+ * running this on one PostgreSQL database share the due sources out
+ * between them.
+ */
+int sched_fetch_claimed(struct sched *s, int64_t now, size_t limit, struct sched_stats *stats,
+                        struct gz_err *err);
+/* The same for every claimable source due at now (at most SCHED_MAX_PASS). */
 int sched_fetch_due(struct sched *s, int64_t now, struct sched_stats *stats, struct gz_err *err);
+/*
+ * The name this scheduler's claims carry ("HOST:PID:N"), borrowed for the
+ * life of s.  sched_free() gives back whatever it still holds.
+ */
+const char *sched_owner(const struct sched *s);
 
 /*
  * Process one finished fetch of src as a pass does: parse, ingest and

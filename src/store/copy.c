@@ -80,11 +80,13 @@ static int
 tables(struct store *st, struct names *out, struct gz_err *err)
 {
     if (st->is_pg)
-        return query_names(st,
-                           "SELECT c.relname FROM pg_class c JOIN pg_namespace n "
-                           "ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
-                           "AND c.relkind = 'r' AND c.relname <> 'gazette_schema' ORDER BY c.oid",
-                           NULL, out, err);
+        return query_names(
+            st,
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n "
+            "ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
+            "AND c.relkind = 'r' AND c.relname NOT IN ('gazette_schema', 'gazette_data') "
+            "ORDER BY c.oid",
+            NULL, out, err);
     return query_names(st,
                        "SELECT name FROM sqlite_schema WHERE type = 'table' "
                        "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%fts%' ORDER BY rowid",

@@ -38,6 +38,8 @@ enum stmt_id {
     ST_SOURCE_FETCH_OK,
     ST_SOURCE_FETCH_ERR,
     ST_SOURCE_SET_URL,
+    ST_SOURCE_CLAIM,
+    ST_SOURCE_RELEASE,
     ST_FETCH_LOG,
     ST_ARTICLE_INSERT,
     ST_ARTICLE_BY_GUID,
@@ -74,6 +76,10 @@ enum stmt_id {
     ST_STORY_TAGS,
     ST_RELATED_CLEAR,
     ST_RELATED_ADD,
+    ST_ARTICLE_TAG_ADD_MANY,
+    ST_STORY_TAG_ADD_MANY,
+    ST_RELATED_ADD_MANY,
+    ST_TAG_UPSERT_MANY,
     ST_RELATED_GET,
     ST_USER_INSERT,
     ST_USER_BY_NAME,
@@ -276,17 +282,39 @@ static const struct stmt_def stmts[ST_COUNT] = {
                        "s.next_fetch, s.id LIMIT $2",
                        NULL},
     [ST_SOURCE_DELETE] = {"DELETE FROM sources WHERE id = $1", NULL},
+    /* a recorded fetch ends the claim on the source (store_source_claim) */
     [ST_SOURCE_FETCH_OK] =
         {"UPDATE sources SET last_fetch = $2, last_ok = $2, error_count = 0, "
          "failing_since = 0, last_error = NULL, next_fetch = $3, "
-         "etag = coalesce($4, etag), last_modified = coalesce($5, last_modified) "
-         "WHERE id = $1",
+         "etag = coalesce($4, etag), last_modified = coalesce($5, last_modified), "
+         "lease_owner = NULL, lease_until = 0 WHERE id = $1",
          NULL},
     [ST_SOURCE_FETCH_ERR] = {"UPDATE sources SET last_fetch = $2, error_count = error_count + 1, "
                              "failing_since = CASE WHEN failing_since = 0 THEN $2 ELSE "
-                             "failing_since END, last_error = $3, next_fetch = $4 WHERE id = $1",
+                             "failing_since END, last_error = $3, next_fetch = $4, "
+                             "lease_owner = NULL, lease_until = 0 WHERE id = $1",
                              NULL},
     [ST_SOURCE_SET_URL] = {"UPDATE sources SET url = $2 WHERE id = $1", NULL},
+    /*
+     * $1 owner, $2 lease end, $3 now, $4 limit.  SQLite runs one writer at
+     * a time, so the UPDATE alone is atomic.  PostgreSQL: the candidates
+     * are locked as they are picked and rows another claim has locked are
+     * skipped (not waited for), so concurrent claims split the due
+     * sources between them; the outer test re-checks each row's lease
+     * after any wait.
+     */
+    [ST_SOURCE_CLAIM] = {"UPDATE sources SET lease_owner = $1, lease_until = $2 WHERE id IN "
+                         "(SELECT id FROM sources WHERE next_fetch <= $3 AND lease_until <= $3 "
+                         "AND (url LIKE 'http://%' OR url LIKE 'https://%') "
+                         "ORDER BY next_fetch, id LIMIT $4) RETURNING id",
+                         "UPDATE sources SET lease_owner = $1, lease_until = $2 WHERE id IN "
+                         "(SELECT id FROM sources WHERE next_fetch <= $3 AND lease_until <= $3 "
+                         "AND (url LIKE 'http://%' OR url LIKE 'https://%') "
+                         "ORDER BY next_fetch, id LIMIT $4 FOR UPDATE SKIP LOCKED) "
+                         "AND lease_until <= $3 RETURNING id"},
+    [ST_SOURCE_RELEASE] = {"UPDATE sources SET lease_owner = NULL, lease_until = 0 "
+                           "WHERE lease_owner = $1",
+                           NULL},
     [ST_FETCH_LOG] = {"INSERT INTO fetch_log (source_id, at, duration_ms, http_status, bytes, "
                       "new_articles, error) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                       NULL},
@@ -350,12 +378,13 @@ static const struct stmt_def stmts[ST_COUNT] = {
                    "(SELECT count(*) FROM stories WHERE merged_into IS NULL), "
                    "(SELECT count(*) FROM users), (SELECT count(*) FROM comments)",
                    NULL},
-    [ST_ARTICLE_RECENT] = {"SELECT * FROM (SELECT " ARTICLE_COLS ARTICLE_TEXT_COLS
+    /* the story index's replay and catch-up: text, but not the HTML nobody reads there */
+    [ST_ARTICLE_RECENT] = {"SELECT * FROM (SELECT " ARTICLE_COLS ", a.text, NULL"
                            " FROM articles a JOIN sources s ON s.id = a.source_id "
                            "WHERE a.published >= $1 ORDER BY a.published DESC, a.id DESC "
                            "LIMIT $2) w ORDER BY 16, 1",
                            NULL},
-    [ST_ARTICLE_AFTER] = {"SELECT " ARTICLE_COLS ARTICLE_TEXT_COLS " FROM articles a "
+    [ST_ARTICLE_AFTER] = {"SELECT " ARTICLE_COLS ", a.text, NULL FROM articles a "
                           "JOIN sources s ON s.id = a.source_id WHERE a.id > $1 "
                           "ORDER BY a.id LIMIT $2",
                           NULL},
@@ -414,6 +443,27 @@ static const struct stmt_def stmts[ST_COUNT] = {
     [ST_RELATED_ADD] = {"INSERT INTO related (article_id, related_id, rank, score) "
                         "VALUES ($1, $2, $3, $4)",
                         NULL},
+/*
+ * PostgreSQL only: a whole list in one statement, since every
+ * statement there is a round trip to the server ($1 owner, $2 ids and
+ * $3 scores as array literals; rank = position in the list).
+ */
+#define LINKS_ADD_MANY(table, owner, other)                                                        \
+    "INSERT INTO " table " (" owner ", " other ", rank, score) SELECT $1, x.id, x.r - 1, x.s "     \
+    "FROM unnest(CAST($2 AS bigint[]), CAST($3 AS float8[])) WITH ORDINALITY x(id, s, r) "
+    [ST_ARTICLE_TAG_ADD_MANY] = {LINKS_ADD_MANY("article_tags", "article_id",
+                                                "tag_id") "ON CONFLICT DO NOTHING",
+                                 NULL},
+    [ST_STORY_TAG_ADD_MANY] = {LINKS_ADD_MANY("story_tags", "story_id",
+                                              "tag_id") "ON CONFLICT DO NOTHING",
+                               NULL},
+    [ST_RELATED_ADD_MANY] = {LINKS_ADD_MANY("related", "article_id", "related_id"), NULL},
+    /* PostgreSQL only: slugs distinct, $1 slugs, $2 names, $3 kinds as array literals */
+    [ST_TAG_UPSERT_MANY] = {"INSERT INTO tags (slug, name, kind) SELECT * FROM "
+                            "unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST($3 AS integer[])) "
+                            "ON CONFLICT (slug) DO UPDATE SET kind = CASE WHEN tags.kind = 0 "
+                            "THEN excluded.kind ELSE tags.kind END RETURNING id, slug",
+                            NULL},
     [ST_RELATED_GET] = {"SELECT " ARTICLE_COLS " FROM related r JOIN articles a "
                         "ON a.id = r.related_id JOIN sources s ON s.id = a.source_id "
                         "WHERE r.article_id = $1 ORDER BY r.rank",
@@ -1113,6 +1163,74 @@ store_source_due(struct store *st, int64_t now, size_t limit, struct arena *a,
     return collect(st, s, a, sizeof(**out), read_source, (void **)out, n, err);
 }
 
+static void
+read_id(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    (void)a;
+    *(int64_t *)elem = C64(0);
+}
+
+int
+store_source_claim(struct store *st, const char *owner, int64_t now, int64_t lease_until,
+                   size_t limit, struct arena *a, struct store_source **out, size_t *n,
+                   struct gz_err *err)
+{
+    struct db_stmt *s;
+    int64_t *ids = NULL;
+    size_t nids = 0;
+    size_t k = 0;
+    int own = !st->in_tx;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if (!owner || !*owner)
+        return gz_errf(err, GZ_EINVAL, "a claim needs an owner");
+    if (!limit)
+        return 0;
+    if (own && (rc = store_begin(st, err)))
+        return rc;
+    rc = stmt(st, ST_SOURCE_CLAIM, &s, err);
+    if (!rc) {
+        BTXT(1, owner);
+        B64(2, lease_until);
+        B64(3, now);
+        B64(4, (int64_t)limit);
+        rc = collect(st, s, a, sizeof(*ids), read_id, (void **)&ids, &nids, err);
+    }
+    if (!rc)
+        *out = ARENA_NEWN(a, struct store_source, nids ? nids : 1);
+    for (size_t i = 0; !rc && i < nids; i++) {
+        rc = store_source_get(st, ids[i], a, &(*out)[k], err);
+        if (!rc)
+            k++;
+    }
+    if (own) {
+        if (rc)
+            store_rollback(st);
+        else
+            rc = store_commit(st, err);
+    }
+    if (rc) {
+        *out = NULL;
+        return rc;
+    }
+    *n = k;
+    return 0;
+}
+
+int
+store_source_release(struct store *st, const char *owner, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_SOURCE_RELEASE, &s, err);
+
+    if (rc)
+        return rc;
+    BTXT(1, owner);
+    return run(st, s, err);
+}
+
 int
 store_source_delete(struct store *st, int64_t id, struct gz_err *err)
 {
@@ -1606,6 +1724,8 @@ store_story_merge(struct store *st, int64_t from, int64_t into, struct gz_err *e
 
 /* ---- tags ---- */
 
+static void strings_list(struct store *st, struct buf *b, const char *const *v, size_t n);
+
 static void
 read_tag(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
 {
@@ -1644,6 +1764,80 @@ store_tag_upsert(struct store *st, const char *slug, const char *name, int kind,
 }
 
 int
+store_tag_upsert_many(struct store *st, const char *const *slugs, const char *const *names,
+                      const int *kinds, size_t n, int64_t *ids, struct gz_err *err)
+{
+    struct buf bslug = BUF_INIT;
+    struct buf bname = BUF_INIT;
+    struct buf bkind = BUF_INIT;
+    const char **uslug;
+    const char **uname;
+    int *ukind;
+    size_t nu = 0;
+    struct db_stmt *s;
+    int rc = 0;
+
+    if (!st->is_pg) {
+        /* one writer in-process: a statement per tag costs nothing extra */
+        for (size_t i = 0; !rc && i < n; i++)
+            rc = store_tag_upsert(st, slugs[i], names[i], kinds[i], &ids[i], err);
+        return rc;
+    }
+    if (!n)
+        return 0;
+    /* one row per slug; its kind is the first nonzero one, as upserts in turn would keep */
+    uslug = xcalloc(n, sizeof(*uslug));
+    uname = xcalloc(n, sizeof(*uname));
+    ukind = xcalloc(n, sizeof(*ukind));
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+
+        while (k < nu && strcmp(uslug[k], slugs[i]))
+            k++;
+        if (k == nu) {
+            uslug[nu] = slugs[i];
+            uname[nu] = names[i];
+            ukind[nu++] = kinds[i];
+        } else if (!ukind[k]) {
+            ukind[k] = kinds[i];
+        }
+        ids[i] = 0;
+    }
+    strings_list(st, &bslug, uslug, nu);
+    strings_list(st, &bname, uname, nu);
+    buf_addc(&bkind, '{');
+    for (size_t k = 0; k < nu; k++)
+        buf_addf(&bkind, "%s%d", k ? "," : "", ukind[k]);
+    buf_addc(&bkind, '}');
+    rc = stmt(st, ST_TAG_UPSERT_MANY, &s, err);
+    if (!rc) {
+        BTXT(1, bslug.p);
+        BTXT(2, bname.p);
+        BTXT(3, bkind.p);
+        while ((rc = st->ops->step(s, err)) == DB_ROW) {
+            int64_t id = C64(0);
+            const char *slug = st->ops->col_text(s, 1);
+
+            for (size_t i = 0; slug && i < n; i++)
+                if (!strcmp(slugs[i], slug))
+                    ids[i] = id;
+        }
+        st->ops->reset(s);
+        rc = rc < 0 ? rc : 0;
+    }
+    for (size_t i = 0; !rc && i < n; i++)
+        if (!ids[i])
+            rc = gz_errf(err, GZ_EDB, "tag '%s' was not stored", slugs[i]);
+    free(uslug);
+    free(uname);
+    free(ukind);
+    buf_release(&bslug);
+    buf_release(&bname);
+    buf_release(&bkind);
+    return rc;
+}
+
+int
 store_tag_by_slug(struct store *st, const char *slug, struct arena *a, struct store_tag *out,
                   struct gz_err *err)
 {
@@ -1664,6 +1858,21 @@ store_tag_by_slug(struct store *st, const char *slug, struct arena *a, struct st
     return rc;
 }
 
+/* ids and scores as PostgreSQL array literals. */
+static void
+pg_arrays(struct buf *ids_out, struct buf *scores_out, const int64_t *ids, const double *scores,
+          size_t n)
+{
+    buf_addc(ids_out, '{');
+    buf_addc(scores_out, '{');
+    for (size_t i = 0; i < n; i++) {
+        buf_addf(ids_out, "%s%lld", i ? "," : "", (long long)ids[i]);
+        buf_addf(scores_out, "%s%.17g", i ? "," : "", scores ? scores[i] : 0.0);
+    }
+    buf_addc(ids_out, '}');
+    buf_addc(scores_out, '}');
+}
+
 static int
 links_set(struct store *st, enum stmt_id clear, enum stmt_id add, int64_t owner, const int64_t *ids,
           const double *scores, size_t n, struct gz_err *err)
@@ -1675,6 +1884,30 @@ links_set(struct store *st, enum stmt_id clear, enum stmt_id add, int64_t owner,
         return rc;
     B64(1, owner);
     rc = run(st, s, err);
+    if (!rc && n && st->is_pg) {
+        static const struct {
+            enum stmt_id one, many;
+        } many[] = {{ST_ARTICLE_TAG_ADD, ST_ARTICLE_TAG_ADD_MANY},
+                    {ST_STORY_TAG_ADD, ST_STORY_TAG_ADD_MANY},
+                    {ST_RELATED_ADD, ST_RELATED_ADD_MANY}};
+        struct buf bi = BUF_INIT;
+        struct buf bs = BUF_INIT;
+
+        for (size_t k = 0; k < sizeof(many) / sizeof(many[0]); k++)
+            if (many[k].one == add)
+                add = many[k].many;
+        pg_arrays(&bi, &bs, ids, scores, n);
+        rc = stmt(st, add, &s, err);
+        if (!rc) {
+            B64(1, owner);
+            BTXT(2, bi.p);
+            BTXT(3, bs.p);
+            rc = run(st, s, err);
+        }
+        buf_release(&bi);
+        buf_release(&bs);
+        return rc;
+    }
     for (size_t i = 0; !rc && i < n; i++) {
         rc = stmt(st, add, &s, err);
         if (rc)
@@ -2225,17 +2458,27 @@ enum web_stmt_id {
 
 /*
  * The filters every search statement shares: $2 after, $3 before, $4 a
- * JSON array of source-name fragments (any), $5 a JSON array of tag slugs
- * (all, on the article or its story); $6 limit, $7 offset.
+ * list of source-name fragments (any), $5 a list of tag slugs (all, on
+ * the article or its story); $6 limit, $7 offset.  A list is a JSON array
+ * (SQLite's json_each) or an array literal (PostgreSQL), NULL when empty.
  */
+#define SEARCH_TAG_MISSING(list)                                                                   \
+    "NOT EXISTS (SELECT 1 FROM " list " WHERE NOT EXISTS ("                                        \
+    "SELECT 1 FROM tags t WHERE t.slug = j.value AND (EXISTS (SELECT 1 FROM article_tags x "       \
+    "WHERE x.tag_id = t.id AND x.article_id = a.id) OR EXISTS (SELECT 1 FROM story_tags y "        \
+    "WHERE y.tag_id = t.id AND y.story_id = a.story_id))))"
 #define SEARCH_FILTERS                                                                             \
     "($2 = 0 OR a.published >= $2) AND ($3 = 0 OR a.published < $3) "                              \
     "AND ($4 IS NULL OR EXISTS (SELECT 1 FROM json_each($4) j "                                    \
     "WHERE instr(lower(s.title), lower(j.value)) > 0)) "                                           \
-    "AND ($5 IS NULL OR NOT EXISTS (SELECT 1 FROM json_each($5) j WHERE NOT EXISTS ("              \
-    "SELECT 1 FROM tags t WHERE t.slug = j.value AND (EXISTS (SELECT 1 FROM article_tags x "       \
-    "WHERE x.tag_id = t.id AND x.article_id = a.id) OR EXISTS (SELECT 1 FROM story_tags y "        \
-    "WHERE y.tag_id = t.id AND y.story_id = a.story_id))))) "
+    "AND ($5 IS NULL OR " SEARCH_TAG_MISSING("json_each($5) j") ") "
+#define SEARCH_FILTERS_PG                                                                          \
+    "(CAST($2 AS bigint) = 0 OR a.published >= $2) "                                               \
+    "AND (CAST($3 AS bigint) = 0 OR a.published < $3) "                                            \
+    "AND (CAST($4 AS text[]) IS NULL OR EXISTS (SELECT 1 FROM unnest(CAST($4 AS text[])) "         \
+    "j(value) WHERE strpos(lower(s.title), lower(j.value)) > 0)) "                                 \
+    "AND (CAST($5 AS text[]) IS NULL OR " SEARCH_TAG_MISSING(                                      \
+        "unnest(CAST($5 AS text[])) j(value)") ") "
 
 /* Title weighs ten times the text in the ranking. */
 #define SEARCH_MATCH_SELECT                                                                        \
@@ -2245,20 +2488,53 @@ enum web_stmt_id {
     "articles_fts.rowid "                                                                          \
     "JOIN sources s ON s.id = a.source_id WHERE articles_fts MATCH $1 AND " SEARCH_FILTERS
 
+/*
+ * PostgreSQL: $1 is a tsquery in to_tsquery() syntax over the 'gazette'
+ * configuration (migration 0006), every word quoted (store_pg_tsquery()).
+ * The rank is cover density with the title (weight A) ten times the text
+ * (B), divided by 1 + log(length) as bm25 favours shorter documents; it
+ * is negated so that lower is better, as bm25's.  The page of hits is
+ * chosen first and only its rows get the costly headlines: the title
+ * with every match marked, and the best 32-word fragment of the text,
+ * with an ellipsis where it does not reach the start or the end.
+ */
+#define PG_RANK "-ts_rank_cd('{0.1, 0.1, 0.1, 1.0}', a.fts, to_tsquery('gazette', $1), 1)"
+#define PG_MARKS "'StartSel=' || chr(57344) || ', StopSel=' || chr(57345)"
+#define PG_HIT_SELECT(order)                                                                       \
+    "SELECT " ARTICLE_COLS ", ts_headline('gazette', a.title, q.q, " PG_MARKS                      \
+    " || ', HighlightAll=true'), "                                                                 \
+    "CASE WHEN starts_with(ltrim(a.text), x.plain) THEN '' ELSE '\xe2\x80\xa6' END || x.hl || "    \
+    "CASE WHEN strpos(a.text, x.plain) + length(x.plain) >= length(rtrim(a.text, ' .!?\"')) "      \
+    "THEN '' ELSE '\xe2\x80\xa6' END, h.rank FROM (SELECT a.id, " PG_RANK " AS rank "              \
+    "FROM articles a JOIN sources s ON s.id = a.source_id "                                        \
+    "WHERE a.fts @@ to_tsquery('gazette', $1) AND " SEARCH_FILTERS_PG "ORDER BY " order            \
+    " LIMIT $6 OFFSET $7) h JOIN articles a ON a.id = h.id JOIN sources s ON s.id = a.source_id "  \
+    "CROSS JOIN (SELECT to_tsquery('gazette', $1) AS q) q "                                        \
+    "CROSS JOIN LATERAL (SELECT hl, replace(replace(hl, chr(57344), ''), chr(57345), '') "         \
+    "AS plain FROM (SELECT ts_headline('gazette', left(a.text, 100000), q.q, " PG_MARKS            \
+    " || ', MaxWords=32, MinWords=12, MaxFragments=1') AS hl) y) x ORDER BY " order
+
 static const struct stmt_def web_stmts[WST_COUNT] = {
+    /* PostgreSQL: the counter that every committing writer bumps (migration 0006) */
     [WST_DATA_VERSION] = {"SELECT (SELECT data_version FROM pragma_data_version()), "
                           "total_changes()",
-                          NULL},
+                          "SELECT version, 0 FROM gazette_data"},
     [WST_STORY_SOURCES] = {"SELECT a.story_id, s.id, s.title, count(*), min(a.published) "
                            "FROM articles a JOIN sources s ON s.id = a.source_id "
                            "WHERE a.story_id IN (SELECT value FROM json_each($1)) "
                            "GROUP BY a.story_id, s.id ORDER BY a.story_id, 5, s.id",
-                           NULL},
+                           "SELECT a.story_id, s.id, s.title, count(*), min(a.published) "
+                           "FROM articles a JOIN sources s ON s.id = a.source_id "
+                           "WHERE a.story_id = ANY(CAST($1 AS bigint[])) "
+                           "GROUP BY a.story_id, s.id ORDER BY a.story_id, 5, s.id"},
     [WST_STORY_TAGS_OF] = {"SELECT t.id, t.slug, t.name, t.kind, x.score, x.story_id "
                            "FROM story_tags x JOIN tags t ON t.id = x.tag_id "
                            "WHERE x.story_id IN (SELECT value FROM json_each($1)) "
                            "ORDER BY x.story_id, x.rank",
-                           NULL},
+                           "SELECT t.id, t.slug, t.name, t.kind, x.score, x.story_id "
+                           "FROM story_tags x JOIN tags t ON t.id = x.tag_id "
+                           "WHERE x.story_id = ANY(CAST($1 AS bigint[])) "
+                           "ORDER BY x.story_id, x.rank"},
     [WST_STORY_BY_TAG] = {"SELECT " STORY_COLS " FROM stories WHERE merged_into IS NULL AND id IN "
                           "(SELECT story_id FROM story_tags WHERE tag_id = $1) "
                           "ORDER BY hotness DESC, last_updated DESC, id DESC LIMIT $2 OFFSET $3",
@@ -2267,7 +2543,11 @@ static const struct stmt_def web_stmts[WST_COUNT] = {
                          "ON s.id = a.source_id WHERE a.id IN (SELECT (SELECT b.id FROM articles b "
                          "WHERE b.story_id = j.value AND b.dup_of IS NULL "
                          "ORDER BY b.published, b.id LIMIT 1) FROM json_each($1) j)",
-                         NULL},
+                         "SELECT " ARTICLE_COLS " FROM articles a JOIN sources s "
+                         "ON s.id = a.source_id WHERE a.id IN (SELECT (SELECT b.id FROM articles b "
+                         "WHERE b.story_id = j.value AND b.dup_of IS NULL "
+                         "ORDER BY b.published, b.id LIMIT 1) "
+                         "FROM unnest(CAST($1 AS bigint[])) j(value))"},
     [WST_STORY_ARTICLES] = {"SELECT " ARTICLE_COLS " FROM articles a JOIN sources s "
                             "ON s.id = a.source_id WHERE a.story_id = $1 "
                             "ORDER BY a.published, a.id LIMIT $2",
@@ -2281,7 +2561,10 @@ static const struct stmt_def web_stmts[WST_COUNT] = {
                              "ON s.id = a.source_id WHERE a.source_id = $1 "
                              "AND ($2 = 0 OR a.published < $2) "
                              "ORDER BY a.published DESC, a.id DESC LIMIT $3",
-                             NULL},
+                             "SELECT " ARTICLE_COLS " FROM articles a JOIN sources s "
+                             "ON s.id = a.source_id WHERE a.source_id = $1 "
+                             "AND (CAST($2 AS bigint) = 0 OR a.published < $2) "
+                             "ORDER BY a.published DESC, a.id DESC LIMIT $3"},
     [WST_STORY_BY_LABEL] = {"SELECT id FROM stories WHERE label = $1", NULL},
     [WST_STORY_ADD_LABEL] = {"INSERT INTO stories (label) VALUES ($1) RETURNING id", NULL},
     /* the PostgreSQL schema has no story labels yet: no story is labelled there */
@@ -2298,16 +2581,21 @@ static const struct stmt_def web_stmts[WST_COUNT] = {
                           NULL},
     [WST_SEARCH_RANK] = {SEARCH_MATCH_SELECT "ORDER BY 25, a.published DESC, a.id DESC "
                                              "LIMIT $6 OFFSET $7",
-                         NULL},
+                         PG_HIT_SELECT("rank, a.published DESC, a.id DESC")},
     [WST_SEARCH_DATE] = {SEARCH_MATCH_SELECT "ORDER BY a.published DESC, a.id DESC "
                                              "LIMIT $6 OFFSET $7",
-                         NULL},
+                         PG_HIT_SELECT("a.published DESC, a.id DESC")},
+    /* exclusions: $8 an FTS5 expression (SQLite), $1 a tsquery (PostgreSQL) */
     [WST_SEARCH_FILTER] = {"SELECT " ARTICLE_COLS ", a.title, a.excerpt, 0.0 FROM articles a "
                            "JOIN sources s ON s.id = a.source_id WHERE " SEARCH_FILTERS
                            "AND ($8 IS NULL OR a.id NOT IN (SELECT rowid FROM articles_fts "
                            "WHERE articles_fts MATCH $8)) "
                            "ORDER BY a.published DESC, a.id DESC LIMIT $6 OFFSET $7",
-                           NULL},
+                           "SELECT " ARTICLE_COLS ", a.title, a.excerpt, 0.0 FROM articles a "
+                           "JOIN sources s ON s.id = a.source_id WHERE " SEARCH_FILTERS_PG
+                           "AND (CAST($1 AS text) IS NULL OR "
+                           "NOT a.fts @@ to_tsquery('gazette', $1)) "
+                           "ORDER BY a.published DESC, a.id DESC LIMIT $6 OFFSET $7"},
 };
 
 _Static_assert(WST_COUNT <= STORE_WEB_STMTS, "raise STORE_WEB_STMTS");
@@ -2347,16 +2635,19 @@ store_data_version(struct store *st, uint64_t *out, struct gz_err *err)
     return rc;
 }
 
-/* ids as a JSON array, for statements that take a list through json_each(). */
+/*
+ * ids as one text parameter, for statements that take a list: a JSON
+ * array for SQLite's json_each(), an array literal for PostgreSQL.
+ */
 static int
-ids_json(struct buf *b, const int64_t *ids, size_t n, struct gz_err *err)
+ids_list(struct store *st, struct buf *b, const int64_t *ids, size_t n, struct gz_err *err)
 {
     if (n > STORE_MAX_BATCH)
         return gz_errf(err, GZ_EINVAL, "at most %d ids at once (got %zu)", STORE_MAX_BATCH, n);
-    buf_addc(b, '[');
+    buf_addc(b, st->is_pg ? '{' : '[');
     for (size_t i = 0; i < n; i++)
         buf_addf(b, "%s%lld", i ? "," : "", (long long)ids[i]);
-    buf_addc(b, ']');
+    buf_addc(b, st->is_pg ? '}' : ']');
     return 0;
 }
 
@@ -2381,7 +2672,7 @@ read_story_tag(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
     o->story_id = C64(5);
 }
 
-/* Run a statement that takes a JSON list of ids as $1 and collect its rows. */
+/* Run a statement that takes a list of ids as $1 (ids_list()) and collect its rows. */
 static int
 collect_for_ids(struct store *st, enum web_stmt_id id, const int64_t *ids, size_t n,
                 struct arena *a, size_t size, row_fn read, void **out, size_t *nout,
@@ -2389,7 +2680,7 @@ collect_for_ids(struct store *st, enum web_stmt_id id, const int64_t *ids, size_
 {
     struct buf json = BUF_INIT;
     struct db_stmt *s;
-    int rc = ids_json(&json, ids, n, err);
+    int rc = ids_list(st, &json, ids, n, err);
 
     if (!rc)
         rc = wstmt(st, id, &s, err);
@@ -2627,15 +2918,55 @@ store_fts_match(struct buf *out, const struct store_search *q)
     }
 }
 
-/* Strings as a JSON array of strings, or nothing when n is 0. */
+/* s as a quoted to_tsquery() operand: in single quotes, quotes and backslashes escaped. */
 static void
-strings_json(struct buf *b, const char *const *v, size_t n)
+tsq_quote(struct buf *out, const char *s)
+{
+    buf_addc(out, '\'');
+    for (; *s; s++) {
+        if (*s == '\'' || *s == '\\')
+            buf_addc(out, '\\');
+        buf_addc(out, *s);
+    }
+    buf_addc(out, '\'');
+}
+
+void
+store_pg_tsquery(struct buf *out, const struct store_search *q)
+{
+    if (!q->nwords && !q->nphrases)
+        return;
+    buf_addc(out, '(');
+    for (size_t i = 0; i < q->nwords; i++) {
+        if (i)
+            buf_adds(out, " & ");
+        tsq_quote(out, q->words[i]);
+    }
+    for (size_t i = 0; i < q->nphrases; i++) {
+        if (i || q->nwords)
+            buf_adds(out, " & ");
+        tsq_quote(out, q->phrases[i]);
+    }
+    buf_addc(out, ')');
+    for (size_t i = 0; i < q->nexclude; i++) {
+        buf_adds(out, " & !");
+        tsq_quote(out, q->exclude[i]);
+    }
+}
+
+/*
+ * Strings as one text parameter, or nothing when n is 0: a JSON array of
+ * strings (SQLite), an array literal of double-quoted elements
+ * (PostgreSQL; inside the quotes only '"' and '\\' need a backslash).
+ */
+static void
+strings_list(struct store *st, struct buf *b, const char *const *v, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
 
     if (!n)
         return;
-    buf_addc(b, '[');
+    buf_addc(b, st->is_pg ? '{' : '[');
     for (size_t i = 0; i < n; i++) {
         if (i)
             buf_addc(b, ',');
@@ -2644,7 +2975,7 @@ strings_json(struct buf *b, const char *const *v, size_t n)
             if (*p == '"' || *p == '\\') {
                 buf_addc(b, '\\');
                 buf_addc(b, *p);
-            } else if (*p < 0x20) {
+            } else if (*p < 0x20 && !st->is_pg) {
                 buf_adds(b, "\\u00");
                 buf_addc(b, hex[*p >> 4]);
                 buf_addc(b, hex[*p & 15]);
@@ -2654,7 +2985,7 @@ strings_json(struct buf *b, const char *const *v, size_t n)
         }
         buf_addc(b, '"');
     }
-    buf_addc(b, ']');
+    buf_addc(b, st->is_pg ? '}' : ']');
 }
 
 static void
@@ -2695,18 +3026,24 @@ store_search(struct store *st, const struct store_search *q, struct arena *a,
     if (rc)
         return rc;
     if (has_words) {
-        store_fts_match(&match, q);
+        if (st->is_pg)
+            store_pg_tsquery(&match, q);
+        else
+            store_fts_match(&match, q);
         BTXT(1, match.p);
     } else {
         for (size_t i = 0; i < q->nexclude; i++) {
             if (i)
-                buf_adds(&excl, " OR ");
-            fts_quote(&excl, q->exclude[i]);
+                buf_adds(&excl, st->is_pg ? " | " : " OR ");
+            if (st->is_pg)
+                tsq_quote(&excl, q->exclude[i]);
+            else
+                fts_quote(&excl, q->exclude[i]);
         }
-        BTXT(8, q->nexclude ? excl.p : NULL);
+        BTXT(st->is_pg ? 1 : 8, q->nexclude ? excl.p : NULL);
     }
-    strings_json(&sources, q->sources, q->nsources);
-    strings_json(&tags, q->tags, q->ntags);
+    strings_list(st, &sources, q->sources, q->nsources);
+    strings_list(st, &tags, q->tags, q->ntags);
     B64(2, q->after);
     B64(3, q->before);
     BTXT(4, q->nsources ? sources.p : NULL);

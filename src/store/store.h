@@ -129,6 +129,23 @@ int store_source_due(struct store *st, int64_t now, size_t limit, struct arena *
                      struct store_source **out, size_t *n, struct gz_err *err);
 int store_source_delete(struct store *st, int64_t id, struct gz_err *err);
 
+/*
+ * Claim up to limit sources that are due (next_fetch <= now, http or
+ * https) and that no live lease holds (lease_until <= now), for owner
+ * until lease_until, in one transaction (or in the caller's).  *out gets
+ * the claimed sources (arena array of *n), earliest due first.  Claims
+ * by many processes at once never overlap: PostgreSQL picks rows with
+ * SELECT ... FOR UPDATE SKIP LOCKED, SQLite has one writer at a time.
+ * store_source_fetched() ends a claim; a process that dies leaves its
+ * claims to expire at lease_until, when another may take the sources.
+ * owner is any text that names the claimant ("worker:HOST:PID").
+ */
+int store_source_claim(struct store *st, const char *owner, int64_t now, int64_t lease_until,
+                       size_t limit, struct arena *a, struct store_source **out, size_t *n,
+                       struct gz_err *err);
+/* Give up every claim of owner (a worker stopping cleanly). */
+int store_source_release(struct store *st, const char *owner, struct gz_err *err);
+
 /* The outcome of one fetch of a source, recorded by store_source_fetched(). */
 struct store_fetch {
     int64_t source_id;
@@ -147,7 +164,8 @@ struct store_fetch {
 /*
  * Record a fetch: updates the source's validators, next fetch time and
  * error state (error_count reset on success, incremented on error;
- * failing_since set on the first error), and appends to the fetch log.
+ * failing_since set on the first error), ends any claim on the source,
+ * and appends to the fetch log.
  */
 int store_source_fetched(struct store *st, const struct store_fetch *f, struct gz_err *err);
 
@@ -204,13 +222,16 @@ int store_article_set_summary(struct store *st, int64_t id, const char *summary,
                               const char *key_points, struct gz_err *err);
 
 /*
- * The articles (with text) published at or after `since`, the newest
- * `limit` of them, returned oldest first: the active window that ingest
- * replays into its story index on start.
+ * The articles (with text, without html) published at or after `since`,
+ * the newest `limit` of them, returned oldest first: the active window
+ * that ingest replays into its story index on start.
  */
 int store_article_recent(struct store *st, int64_t since, int64_t limit, struct arena *a,
                          struct store_article **out, size_t *n, struct gz_err *err);
-/* Up to limit articles (with text) with id > after_id, by id: what others stored since. */
+/*
+ * Up to limit articles (with text, without html) with id > after_id, by
+ * id: what others stored since.
+ */
 int store_article_after(struct store *st, int64_t after_id, int64_t limit, struct arena *a,
                         struct store_article **out, size_t *n, struct gz_err *err);
 /* The highest article id and the newest published time (0, 0 when empty). */
@@ -306,6 +327,12 @@ struct store_tag {
 /* Find or create the tag by slug; *id gets its id. */
 int store_tag_upsert(struct store *st, const char *slug, const char *name, int kind, int64_t *id,
                      struct gz_err *err);
+/*
+ * store_tag_upsert() for n tags at once: ids[i] gets the id of slugs[i]
+ * (a slug may repeat).  PostgreSQL: one statement for them all.
+ */
+int store_tag_upsert_many(struct store *st, const char *const *slugs, const char *const *names,
+                          const int *kinds, size_t n, int64_t *ids, struct gz_err *err);
 int store_tag_by_slug(struct store *st, const char *slug, struct arena *a, struct store_tag *out,
                       struct gz_err *err);
 /* Replace the tags of an article (ids and scores, in rank order). */
@@ -457,8 +484,12 @@ int store_comment_queue(struct store *st, int queue, int64_t limit, struct arena
 /*
  * A number that changes whenever what this connection reads may have
  * changed: a commit by any connection (SQLite's data_version) or a write
- * through this one.  Cheap (no I/O): the web layer keys its page cache on
- * it.  Equal numbers from one connection mean the data is unchanged.
+ * through this one.  The web layer keys its page cache on it.  Equal
+ * numbers from one connection mean the data is unchanged.
+ * SQLite: no I/O.  PostgreSQL: one indexed read of a counter that every
+ * transaction writing what public pages show bumps as it commits
+ * (migration 0006), so a commit from any process on any machine changes
+ * it for every connection.
  */
 int store_data_version(struct store *st, uint64_t *out, struct gz_err *err);
 
@@ -592,7 +623,7 @@ struct store_hit {
     struct store_article article; /* without text and html */
     const char *title_marked;     /* the title with matches marked */
     const char *snippet_marked;   /* a clean snippet of the text with matches marked */
-    double rank;                  /* lower is better (bm25); 0 without words */
+    double rank; /* lower is better (SQLite: bm25; PostgreSQL: -ts_rank_cd); 0 without words */
 };
 
 /*
@@ -610,6 +641,13 @@ int store_search(struct store *st, const struct store_search *q, struct arena *a
  */
 struct buf;
 void store_fts_match(struct buf *out, const struct store_search *q);
+/*
+ * The same for PostgreSQL: a to_tsquery() expression over the 'gazette'
+ * text search configuration, every word and phrase a quoted operand
+ * (single quotes, inner quotes and backslashes escaped; a quoted phrase
+ * becomes a <-> chain), words joined by &, exclusions as & !.  Pure.
+ */
+void store_pg_tsquery(struct buf *out, const struct store_search *q);
 
 /* ---- reader ---- */
 

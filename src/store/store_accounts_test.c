@@ -1,9 +1,10 @@
 /*
  * store_accounts_test.c - the store's accounts section: names unique
  * ignoring case, sessions per user and expiry, throttle windows, comment
- * reports, the moderation queues and the posting rate count.
+ * reports, the moderation queues and the posting rate count.  On SQLite,
+ * then on PostgreSQL when GZ_TEST_PG names a server (store_backends.h).
  */
-#include "unit.h"
+#include "store_backends.h"
 
 #include "store/store.h"
 #include "util/arena.h"
@@ -12,39 +13,16 @@
 #include <stdio.h>
 #include <unistd.h>
 
-static char db_path[256];
-
 static struct store *
 fresh(void)
 {
-    struct store *st = NULL;
-    struct gz_err err = GZ_ERR_INIT;
-    char side[300];
-
-    snprintf(db_path, sizeof(db_path), "store_accounts_test_%d.db", (int)getpid());
-    unlink(db_path);
-    snprintf(side, sizeof(side), "%s-wal", db_path);
-    unlink(side);
-    snprintf(side, sizeof(side), "%s-shm", db_path);
-    unlink(side);
-    if (store_open(&st, db_path, 0, &err)) {
-        fprintf(stderr, "open: %s\n", err.msg);
-        return NULL;
-    }
-    return st;
+    return backend_fresh("gz_accounts_test");
 }
 
 static void
 done(struct store *st)
 {
-    char side[300];
-
-    store_close(st);
-    unlink(db_path);
-    snprintf(side, sizeof(side), "%s-wal", db_path);
-    unlink(side);
-    snprintf(side, sizeof(side), "%s-shm", db_path);
-    unlink(side);
+    backend_done(st);
 }
 
 static int64_t
@@ -241,5 +219,5 @@ static const struct unit_test tests[] = {
 int
 main(int argc, char **argv)
 {
-    return unit_main(argc, argv, tests);
+    return backend_main(argc, argv, tests);
 }

@@ -46,6 +46,8 @@ const struct config_setting config_settings[] = {
     I("fetch-interval", fetch_interval, "1800", "default seconds between fetches of a feed"),
     I("fetch-timeout", fetch_timeout, "30", "seconds allowed for one transfer"),
     I("fetch-max-bytes", fetch_max_bytes, "16777216", "largest response body accepted"),
+    I("fetch-lease", fetch_lease, "600",
+      "seconds a claim on due sources lasts (a dead worker's sources wait this long)"),
     I("summary-sentences", summary_sentences, "3", "sentences in an article summary"),
     B("allow-private", allow_private, "0", "allow fetching loopback and private addresses"),
     B("fetch-pages", fetch_pages, "1", "fetch and extract the full page of each new article"),

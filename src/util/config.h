@@ -41,6 +41,7 @@ struct config {
     long fetch_interval;    /* default seconds between fetches of a feed */
     long fetch_timeout;     /* seconds for one transfer */
     long fetch_max_bytes;   /* largest body accepted */
+    long fetch_lease;       /* seconds a claim on due sources lasts */
     long summary_sentences; /* sentences in an article summary */
     long allow_private;     /* 1: allow fetching loopback and private addresses */
     long fetch_pages;       /* 1: fetch and extract each new article's page */

@@ -1,8 +1,9 @@
 /*
  * query_test.c - the search language: parts, filters, helpful errors,
- * hostile input, and the store's search run on what the parser makes.
+ * hostile input, and the store's search run on what the parser makes,
+ * on SQLite and on PostgreSQL (store_backends.h).
  */
-#include "unit.h"
+#include "store_backends.h"
 
 #include "store/store.h"
 #include "util/arena.h"
@@ -194,9 +195,39 @@ test_fts_match(void)
     buf_release(&b);
 }
 
-/* ---- the store's search over what the parser makes ---- */
+static void
+test_pg_tsquery(void)
+{
+    struct query q;
+    struct store_search s = {0};
+    struct buf b = BUF_INIT;
+    struct gz_err err = GZ_ERR_INIT;
 
-static char db_path[64];
+    CHECK_INT(parse("a\"b\" c -d -\"e f\" source:x", &q, &err), 0);
+    query_to_search(&q, &s);
+    store_pg_tsquery(&b, &s);
+    CHECK_STR(b.p, "('a' & 'c' & 'b') & !'d' & !'e f'");
+
+    /* operators typed by a user stay inside quotes; quotes and backslashes are escaped */
+    buf_reset(&b);
+    memset(&s, 0, sizeof(s));
+    {
+        const char *w[] = {"it's", "a\\b", "x&y|!z:*"};
+
+        s.words = w;
+        s.nwords = 3;
+        store_pg_tsquery(&b, &s);
+    }
+    CHECK_STR(b.p, "('it\\'s' & 'a\\\\b' & 'x&y|!z:*')");
+    /* nothing without words or phrases */
+    buf_reset(&b);
+    memset(&s, 0, sizeof(s));
+    store_pg_tsquery(&b, &s);
+    CHECK_INT(b.len, 0);
+    buf_release(&b);
+}
+
+/* ---- the store's search over what the parser makes ---- */
 
 static int64_t
 add_article(struct store *st, int64_t sid, const char *guid, const char *title, const char *text,
@@ -249,10 +280,8 @@ test_store_search(void)
     int rc;
     size_t n;
 
-    snprintf(db_path, sizeof(db_path), "query_test_%d.db", (int)getpid());
-    unlink(db_path);
-    if (store_open(&st, db_path, 0, &err)) {
-        fprintf(stderr, "open: %s\n", err.msg);
+    st = backend_fresh("gz_query_test");
+    if (!st) {
         CHECK(0);
         return;
     }
@@ -374,8 +403,7 @@ test_store_search(void)
         CHECK_INT(store_search(st, &s, A, &h, &n, &err), GZ_EINVAL);
     }
     (void)a2;
-    store_close(st);
-    unlink(db_path);
+    backend_done(st);
 }
 
 static const struct unit_test tests[] = {
@@ -383,6 +411,7 @@ static const struct unit_test tests[] = {
     {"filters", test_filters},
     {"errors", test_errors},
     {"fts_match", test_fts_match},
+    {"pg_tsquery", test_pg_tsquery},
     {"store_search", test_store_search},
     {NULL, NULL},
 };
@@ -393,7 +422,7 @@ main(int argc, char **argv)
     int rc;
 
     A = arena_new();
-    rc = unit_main(argc, argv, tests);
+    rc = backend_main(argc, argv, tests);
     arena_free(A);
     return rc;
 }
