@@ -11,9 +11,9 @@ pkgs="build-essential cmake pkg-config clang libclang-rt-14-dev
 libcurl4-openssl-dev libxml2-dev libsqlite3-dev libpq-dev libmicrohttpd-dev
 libjansson-dev libutf8proc-dev libstemmer-dev libexttextcat-dev libsodium-dev
 iso-codes python3 python3-feedparser tidy sqlite3 postgresql curl
-chromium"
+chromium valgrind"
 if [ "${1:-}" = bench ]; then
-    pkgs="$pkgs sfeed wrk nginx-light hyperfine valgrind python3-readability"
+    pkgs="$pkgs sfeed wrk nginx-light hyperfine python3-readability"
 fi
 
 missing=""
