@@ -379,6 +379,8 @@ opml_write(struct buf *out, const char *title, const struct opml_feed *feeds, si
                 buf_adds(out, "&amp;");
             else if (*s == '<')
                 buf_adds(out, "&lt;");
+            else if (*s == '>')
+                buf_adds(out, "&gt;"); /* "]]>" is not allowed in text */
             else if (*s == '\r')
                 buf_adds(out, "&#13;"); /* as itself it would read back as a newline */
             else if ((unsigned char)*s >= 0x20 || *s == '\t' || *s == '\n')

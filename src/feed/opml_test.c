@@ -182,6 +182,19 @@ test_regressions(void)
         CHECK(o2 && o2->title && !strcmp(o2->title, "two\nlines\r\nand more"));
         buf_release(&b);
     }
+    /* fuzz_opml: "]]>" in a list title (which a CDATA section can give)
+       was written raw, and text holding it is not XML: read back, the
+       title lost its '<' characters (regress-title-cdata-end) */
+    {
+        struct opml_feed in = {"t", "http://x/", NULL, NULL};
+
+        buf_reset(&b);
+        opml_write(&b, "a]]>b<c>d", &in, 1);
+        CHECK_NOT_CONTAINS(b.p, "]]>");
+        o2 = parse(b.p, NULL);
+        CHECK(o2 && o2->title && !strcmp(o2->title, "a]]>b<c>d"));
+        buf_release(&b);
+    }
 }
 
 static const struct unit_test tests[] = {
