@@ -28,6 +28,7 @@
 #   GZ_SOAK_INGEST        articles available to the ingest (default 60000)
 #   GZ_SOAK_CHUNK         articles per import process (default 2000)
 #   GZ_SOAK_SECONDS       length of the run (default 60)
+#   GZ_SOAK_NO_INGEST     1: no ingest (a baseline to compare with)
 #   GZ_SOAK_CONNECTIONS   connections per wrk (default 4)
 #   GZ_SOAK_TIMEOUT       wrk's timeout per request (default 10s; wrk's own default,
 #                         2s, counts a slow answer on a loaded machine as an error)
@@ -150,6 +151,7 @@ rm -f "$work/ingest.stop"
 : >"$work/ingest.log"
 (
     for f in "$chunks"/part-*.jsonl; do
+        [ "${GZ_SOAK_NO_INGEST:-0}" = 1 ] && break
         [ -e "$work/ingest.stop" ] && break
         "$gz" import "$f" --db "$db" --log-level warn >>"$work/ingest.out" 2>>"$work/ingest.err" || true
         echo "$(date +%s) $f" >>"$work/ingest.log"
