@@ -12,9 +12,9 @@ libcurl4-openssl-dev libxml2-dev libsqlite3-dev libpq-dev libmicrohttpd-dev
 libjansson-dev libutf8proc-dev libstemmer-dev libexttextcat-dev libsodium-dev
 liboath-dev
 iso-codes python3 python3-feedparser tidy sqlite3 postgresql curl
-chromium"
+chromium valgrind"
 if [ "${1:-}" = bench ]; then
-    pkgs="$pkgs sfeed wrk nginx-light hyperfine valgrind python3-readability"
+    pkgs="$pkgs sfeed wrk nginx-light hyperfine python3-readability"
 fi
 
 missing=""

@@ -18,7 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OPML_MAX_DEPTH 64
+/* Deepest element read: <opml>, <body>, OPML_MAX_LEVELS folders, the feed outline. */
+#define OPML_MAX_DEPTH (OPML_MAX_LEVELS + 3)
 
 struct op {
     struct arena *a;
@@ -68,8 +69,9 @@ attr(struct op *p, int nb, const xmlChar **attrs, const char *name)
 
 /*
  * A category path in its one form: segments trimmed, empty ones dropped,
- * joined by '/' ("/News//Europe " is "News/Europe"); NULL when nothing is
- * left.  In the arena when a is given, else malloc'ed.
+ * joined by '/' ("/News//Europe " is "News/Europe"), the first
+ * OPML_MAX_LEVELS kept (a deeper one could be written but not read back);
+ * NULL when nothing is left.  In the arena when a is given, else malloc'ed.
  */
 static char *
 norm_category(struct arena *a, const char *s, size_t n)
@@ -77,8 +79,9 @@ norm_category(struct arena *a, const char *s, size_t n)
     char *o = a ? arena_alloc(a, n + 1) : xmalloc(n + 1);
     size_t w = 0;
     size_t i = 0;
+    int levels = 0;
 
-    while (i < n) {
+    while (i < n && levels < OPML_MAX_LEVELS) {
         size_t j = i;
         struct str seg;
 
@@ -90,6 +93,7 @@ norm_category(struct arena *a, const char *s, size_t n)
                 o[w++] = '/';
             memcpy(o + w, seg.p, seg.len);
             w += seg.len;
+            levels++;
         }
         i = j + 1;
     }
@@ -379,6 +383,8 @@ opml_write(struct buf *out, const char *title, const struct opml_feed *feeds, si
                 buf_adds(out, "&amp;");
             else if (*s == '<')
                 buf_adds(out, "&lt;");
+            else if (*s == '>')
+                buf_adds(out, "&gt;"); /* "]]>" is not allowed in text */
             else if (*s == '\r')
                 buf_adds(out, "&#13;"); /* as itself it would read back as a newline */
             else if ((unsigned char)*s >= 0x20 || *s == '\t' || *s == '\n')

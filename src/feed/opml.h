@@ -28,12 +28,18 @@ struct gz_err;
 /* Largest OPML document read, and most feeds kept from one. */
 #define OPML_MAX_BYTES (8u << 20)
 #define OPML_MAX_FEEDS 100000
+/*
+ * Most levels of a category, read or written: as many folders as fit in
+ * the deepest outline nesting read (opml, body, folders, the feed).
+ * Levels past it are dropped.
+ */
+#define OPML_MAX_LEVELS 61
 
 struct opml_feed {
     const char *title;    /* text or title attribute; may be NULL */
     const char *xml_url;  /* the feed's URL, never NULL */
     const char *html_url; /* the site's home page; may be NULL */
-    const char *category; /* "A/B" folder path; may be NULL */
+    const char *category; /* "A/B" folder path, at most OPML_MAX_LEVELS; may be NULL */
 };
 
 struct opml {

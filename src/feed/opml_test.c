@@ -182,6 +182,45 @@ test_regressions(void)
         CHECK(o2 && o2->title && !strcmp(o2->title, "two\nlines\r\nand more"));
         buf_release(&b);
     }
+    /* fuzz_opml: "]]>" in a list title (which a CDATA section can give)
+       was written raw, and text holding it is not XML: read back, the
+       title lost its '<' characters (regress-title-cdata-end) */
+    {
+        struct opml_feed in = {"t", "http://x/", NULL, NULL};
+
+        buf_reset(&b);
+        opml_write(&b, "a]]>b<c>d", &in, 1);
+        CHECK_NOT_CONTAINS(b.p, "]]>");
+        o2 = parse(b.p, NULL);
+        CHECK(o2 && o2->title && !strcmp(o2->title, "a]]>b<c>d"));
+        buf_release(&b);
+    }
+    /* fuzz_opml: a category attribute of more levels than the reader nests
+       was written as that many folders, and the feed inside them was not
+       read back (regress-category-too-deep) */
+    {
+        struct buf deep = BUF_INIT;
+        int levels = 1;
+
+        buf_adds(&deep, "<opml><body><outline text=\"t\" xmlUrl=\"http://x/\" category=\"");
+        for (int i = 0; i < OPML_MAX_LEVELS + 20; i++)
+            buf_addf(&deep, "/c%d", i);
+        buf_adds(&deep, "\"/></body></opml>");
+        o = parse(deep.p, NULL);
+        CHECK(o && o->nfeeds == 1 && o->feeds[0].category);
+        if (o && o->nfeeds == 1 && o->feeds[0].category) {
+            for (const char *c = o->feeds[0].category; *c; c++)
+                levels += *c == '/';
+            CHECK_INT(levels, OPML_MAX_LEVELS);
+            buf_reset(&b);
+            opml_write(&b, NULL, o->feeds, 1);
+            o2 = parse(b.p, NULL);
+            CHECK(o2 && o2->nfeeds == 1 && o2->feeds[0].category &&
+                  !strcmp(o2->feeds[0].category, o->feeds[0].category));
+        }
+        buf_release(&b);
+        buf_release(&deep);
+    }
 }
 
 static const struct unit_test tests[] = {

@@ -553,7 +553,8 @@ text_tokenizer_next(struct text_tokenizer *t, struct text_token *tok)
 done:
     tok->off = start;
     tok->len = i - start;
-    tok->fold_len = text_fold_word(t->p + start, i - start, t->fold, sizeof(t->fold), &trunc);
+    /* cap the fold at TEXT_TOKEN_MAX, not at the array (folding can lengthen a word) */
+    tok->fold_len = text_fold_word(t->p + start, i - start, t->fold, TEXT_TOKEN_MAX + 1, &trunc);
     tok->fold = t->fold;
     if (trunc)
         flags |= TEXT_TOK_TRUNC;

@@ -13,6 +13,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/str.h"
 #include "util/hash.h"
 #include "util/hmap.h"
 #include "util/mem.h"
@@ -377,6 +378,28 @@ test_tokens(void)
         CHECK(t.flags & TEXT_TOK_TRUNC);
         CHECK_INT(t.fold[0], 'a');
         free(longw);
+    }
+    /* fuzz_text: letters whose folded form is longer (U+0390 folds to 6
+       bytes, U+0130 to 3) made a token's fold up to TEXT_TOKEN_MAX + 7
+       bytes, breaking the contract that buffers sized on it (analyze.c's
+       phrase text) rely on (corpus/text/regress-fold-longer-than-max) */
+    {
+        static const char *const grow[] = {"\xce\x90", "\xc4\xb0", "\xc5\x89", "\xc7\xb0"};
+
+        for (size_t k = 0; k < sizeof(grow) / sizeof(grow[0]); k++) {
+            struct text_tokenizer tz;
+            struct text_token t;
+
+            buf_reset(&b);
+            buf_adds(&b, "x");
+            while (b.len < 3 * TEXT_TOKEN_MAX)
+                buf_adds(&b, grow[k]);
+            text_tokenizer_init(&tz, b.p, b.len);
+            CHECK_INT(text_tokenizer_next(&tz, &t), 1);
+            CHECK(t.fold_len <= TEXT_TOKEN_MAX && strlen(t.fold) == t.fold_len);
+            CHECK(t.flags & TEXT_TOK_TRUNC);
+            CHECK_INT(str_utf8_valid_prefix(t.fold, t.fold_len), t.fold_len);
+        }
     }
     buf_release(&b);
 }

@@ -35,6 +35,12 @@ struct config {
     char *smtp_from;        /* From: address of digests */
     long threads;           /* web server threads */
     long max_connections;   /* concurrent web connections */
+    long max_per_ip;        /* concurrent web connections from one address (0: no cap) */
+    long conn_timeout;      /* seconds a web connection may sit idle */
+    long request_timeout;   /* seconds a web client has to send one whole request */
+    long max_body;          /* largest web request body, bytes */
+    long max_header_bytes;  /* memory for one web request's line and headers, bytes */
+    long max_headers;       /* most header fields in one web request */
     long fetch_concurrency; /* transfers in flight */
     long fetch_per_host;    /* transfers in flight per host */
     long fetch_host_delay;  /* least milliseconds between two requests to one host */

@@ -7,6 +7,21 @@
 #include <curl/curl.h>
 #include <string.h>
 
+/*
+ * Whether curl's rendering of a URL is UTF-8.  curl percent-encodes
+ * the bytes >= 0x80 of a path or query, but leaves a host's raw, and
+ * decodes %XX escapes in a host: "http://a%ff/" comes back with a raw
+ * 0xff byte.  No such host can be looked up, and a URL that is not UTF-8
+ * must not reach the store, JSON or HTML.
+ */
+static int
+is_utf8(const char *s)
+{
+    size_t n = strlen(s);
+
+    return str_utf8_valid_prefix(s, n) == n;
+}
+
 int
 url_resolve(struct buf *out, const char *base, const char *ref, struct gz_err *err)
 {
@@ -32,6 +47,10 @@ url_resolve(struct buf *out, const char *base, const char *ref, struct gz_err *e
     uc = curl_url_get(u, CURLUPART_URL, &s, 0);
     if (uc) {
         rc = gz_errf(err, GZ_EPARSE, "bad url '%s': %s", ref ? ref : "", curl_url_strerror(uc));
+        goto out;
+    }
+    if (!is_utf8(s)) {
+        rc = gz_errf(err, GZ_EPARSE, "bad url '%s': its host is not UTF-8", ref ? ref : "");
         goto out;
     }
     rc = buf_adds(out, s);
@@ -170,6 +189,10 @@ url_canonical(struct buf *out, const char *url, struct gz_err *err)
     uc = curl_url_get(u, CURLUPART_URL, &s, CURLU_NO_DEFAULT_PORT);
     if (uc) {
         rc = gz_errf(err, GZ_EINVAL, "bad url '%s': %s", url, curl_url_strerror(uc));
+        goto out;
+    }
+    if (!is_utf8(s)) {
+        rc = gz_errf(err, GZ_EINVAL, "bad url '%s': its host is not UTF-8", url);
         goto out;
     }
     rc = buf_adds(out, s);

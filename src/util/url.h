@@ -14,7 +14,8 @@ struct gz_err;
 
 /*
  * Resolve ref against base (either may be NULL or empty) into out, as a
- * browser would.  GZ_EPARSE when the result is not a valid absolute URL.
+ * browser would.  GZ_EPARSE when the result is not a valid absolute URL,
+ * or is not UTF-8 (a host with bytes, or %XX escapes, that are not).
  * A ref that is already absolute is normalized and returned.
  */
 int url_resolve(struct buf *out, const char *base, const char *ref, struct gz_err *err);
@@ -31,7 +32,8 @@ int url_resolve_iri(struct buf *out, const char *base, const char *ref, struct g
  * scheme and host lower-cased, default port and fragment dropped, tracking
  * parameters (utm_*, fbclid, gclid, mc_cid, ...) removed from the query,
  * remaining parameters kept in order, an empty path made "/".
- * Only http and https are accepted; anything else is GZ_EINVAL.
+ * Only http and https are accepted; anything else, or a URL whose host is
+ * not UTF-8, is GZ_EINVAL.
  */
 int url_canonical(struct buf *out, const char *url, struct gz_err *err);
 

@@ -176,6 +176,23 @@ test_urls(void)
     CHECK_STR(b.p, "http://example.com/");
     buf_reset(&b);
     CHECK_INT(url_canonical(&b, "ftp://example.com/x", NULL), GZ_EINVAL);
+    /* fuzz_url: curl decodes %XX in a host and keeps a host's raw bytes, so
+       the result could be a URL that is not UTF-8 (regress-host-not-utf8) */
+    buf_reset(&b);
+    CHECK_INT(url_resolve(&b, NULL,
+                          "https://exampl%ffp\xb9"
+                          "e./",
+                          NULL),
+              GZ_EPARSE);
+    CHECK_INT(url_resolve(&b, "http://a/", "//h%c3%28st/x", NULL), GZ_EPARSE);
+    CHECK_INT(url_canonical(&b, "http://h\xe9st/", NULL), GZ_EINVAL);
+    CHECK_INT(url_resolve(&b, NULL,
+                          "http://b\xc3\xbc"
+                          "cher.example/",
+                          NULL),
+              0);
+    CHECK_STR(b.p, "http://b\xc3\xbc"
+                   "cher.example/");
     buf_release(&b);
 
     CHECK(url_is_safe_link("http://a.b/", 0));

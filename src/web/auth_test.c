@@ -6,6 +6,7 @@
 
 #include "util/err.h"
 #include "web/auth.h"
+#include "web/web.h"
 
 #include <sodium.h>
 
@@ -208,6 +209,23 @@ test_client_key(void)
     CHECK_STR(k, "2001");
 }
 
+/* Every route that changes state (any method but GET) checks a CSRF token. */
+static void
+test_routes_csrf(void)
+{
+    int posts = 0;
+
+    for (const struct web_route *rt = web_routes; rt->path; rt++) {
+        if (!strcmp(rt->method, "GET"))
+            continue;
+        posts++;
+        if (!(rt->flags & ROUTE_FORM))
+            fprintf(stderr, "route %s %s lacks ROUTE_FORM\n", rt->method, rt->path);
+        CHECK(rt->flags & ROUTE_FORM);
+    }
+    CHECK(posts > 0);
+}
+
 static const struct unit_test tests[] = {
     {"names", test_names},
     {"password_rules", test_password_rules},
@@ -216,6 +234,7 @@ static const struct unit_test tests[] = {
     {"csrf", test_csrf},
     {"next", test_next},
     {"client_key", test_client_key},
+    {"routes_csrf", test_routes_csrf},
     {NULL, NULL},
 };
 

@@ -23,6 +23,10 @@ static const struct {
                                 "Responses served from the page cache."},
     [METRIC_PAGE_CACHE_MISSES] = {"gazette_page_cache_misses_total",
                                   "Cacheable requests that ran their handler."},
+    [METRIC_WEB_CUT_OFF] = {"gazette_web_cut_off_total",
+                            "Connections closed for not sending a whole request in time."},
+    [METRIC_WEB_REFUSED] = {"gazette_web_refused_total",
+                            "Requests refused for too large a body or too many headers."},
 };
 
 /* Upper bounds of the latency buckets, in microseconds (the last bucket is +Inf). */

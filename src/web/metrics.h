@@ -27,6 +27,8 @@ enum metric {
     METRIC_ARTICLES_INGESTED,  /* new articles stored */
     METRIC_PAGE_CACHE_HITS,    /* responses served from the page cache */
     METRIC_PAGE_CACHE_MISSES,  /* cacheable requests that ran their handler */
+    METRIC_WEB_CUT_OFF,        /* connections closed for not sending a request in time */
+    METRIC_WEB_REFUSED,        /* requests refused for their size (413, 431) */
     METRIC_COUNT
 };
 

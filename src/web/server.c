@@ -1,5 +1,17 @@
 /*
  * server.c - libmicrohttpd glue: threads, per-thread store, requests.
+ *
+ * Limits on what one client may take (all settings, see config.c):
+ * max-connections and max-connections-per-ip cap the connections (past the
+ * cap, a new connection waits in the listen backlog, or is closed unanswered
+ * when over the per-address cap); connection-timeout closes a connection idle
+ * that long; request-timeout closes one that has not sent a whole request
+ * that long after it opened or after its previous request, however it
+ * trickles bytes (libmicrohttpd's own timeout is reset by every byte, so a
+ * client sending a header byte at a time would never be cut off);
+ * max-header-bytes bounds the request line and headers (libmicrohttpd
+ * answers 431 past it), max-headers their number (431), and max-body the
+ * body (413, before reading it when Content-Length says it is too large).
  */
 #include "web/web.h"
 
@@ -26,11 +38,29 @@
 #include <sys/socket.h>
 #include <time.h>
 
-/* Largest request body accepted (forms, comments). */
-#define WEB_MAX_BODY (1u << 20)
+/*
+ * One connection's clock for request-timeout.  Lives from libmicrohttpd's
+ * "started" to its "closed" notification, as the connection's socket
+ * context; every field is guarded by web_server.clock_mu.
+ */
+struct conn_clock {
+    struct conn_clock *prev;
+    struct conn_clock *next;
+    MHD_socket fd;
+    int64_t since_us; /* when the request being received began to be due */
+    int receiving;    /* 1 until the whole request is in; 0 while it is answered */
+    int cut;          /* 1 once shut down for being too slow */
+};
 
 struct web_server {
     struct MHD_Daemon *d;
+    /* the reaper thread cuts off connections past request-timeout */
+    pthread_mutex_t clock_mu;
+    pthread_cond_t clock_cv;
+    struct conn_clock *clocks; /* every open connection */
+    pthread_t reaper;
+    int reaper_running;
+    int stopping;
     pthread_key_t store_key;
     pthread_key_t cache_key; /* this thread's struct page_cache */
     char base_url[300];      /* gz_config->base_url, or http://LISTEN with the bound port */
@@ -44,7 +74,8 @@ struct conn_state {
     struct buf body;
     int64_t start_us;
     int too_large;
-    int route; /* index in web_routes[], -1 for none */
+    int route;                /* index in web_routes[], -1 for none */
+    struct conn_clock *clock; /* the connection's, or NULL */
 };
 
 /*
@@ -105,6 +136,100 @@ mono_us(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* libmicrohttpd's connection notifications: start and stop the connection's clock. */
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+              enum MHD_ConnectionNotificationCode code)
+{
+    struct web_server *ws = cls;
+    struct conn_clock *c = *socket_context;
+
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+        if (!ci)
+            return; /* no descriptor to cut: only the idle timeout applies */
+        c = xcalloc(1, sizeof(*c));
+        c->fd = ci->connect_fd;
+        c->since_us = mono_us();
+        c->receiving = 1;
+        pthread_mutex_lock(&ws->clock_mu);
+        c->next = ws->clocks;
+        if (ws->clocks)
+            ws->clocks->prev = c;
+        ws->clocks = c;
+        pthread_mutex_unlock(&ws->clock_mu);
+        *socket_context = c;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && c) {
+        /* called before libmicrohttpd closes the descriptor: the reaper
+           cannot shut down a descriptor number already given to another */
+        pthread_mutex_lock(&ws->clock_mu);
+        if (c->prev)
+            c->prev->next = c->next;
+        else
+            ws->clocks = c->next;
+        if (c->next)
+            c->next->prev = c->prev;
+        pthread_mutex_unlock(&ws->clock_mu);
+        free(c);
+        *socket_context = NULL;
+    }
+}
+
+/* Mark whether the connection of c is receiving a request (1) or answering one (0). */
+static void
+clock_set(struct web_server *ws, struct conn_clock *c, int receiving)
+{
+    if (!c)
+        return;
+    pthread_mutex_lock(&ws->clock_mu);
+    c->receiving = receiving;
+    c->since_us = mono_us();
+    pthread_mutex_unlock(&ws->clock_mu);
+}
+
+/*
+ * The reaper: a few times per request-timeout, shut down every connection
+ * that has been receiving one request for longer than that.  shutdown()
+ * rather than close(): the descriptor stays libmicrohttpd's, which sees
+ * the end of the stream and closes the connection itself.
+ */
+static void *
+reaper_main(void *arg)
+{
+    struct web_server *ws = arg;
+    int64_t limit_us = (int64_t)gz_config->request_timeout * 1000000;
+    int64_t tick_us = limit_us / 4;
+
+    if (tick_us < 50000)
+        tick_us = 50000;
+    if (tick_us > 1000000)
+        tick_us = 1000000;
+    pthread_mutex_lock(&ws->clock_mu);
+    while (!ws->stopping) {
+        int64_t now = mono_us();
+        struct timespec ts;
+
+        for (struct conn_clock *c = ws->clocks; c; c = c->next) {
+            if (c->receiving && !c->cut && now - c->since_us > limit_us) {
+                c->cut = 1;
+                shutdown(c->fd, SHUT_RDWR);
+                metrics_inc(METRIC_WEB_CUT_OFF);
+                log_info("msg=\"connection cut off\" reason=\"no whole request in %lds\"",
+                         gz_config->request_timeout);
+            }
+        }
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += (long)(tick_us % 1000000) * 1000;
+        ts.tv_sec += (time_t)(tick_us / 1000000) + ts.tv_nsec / 1000000000;
+        ts.tv_nsec %= 1000000000;
+        pthread_cond_timedwait(&ws->clock_cv, &ws->clock_mu, &ts);
+    }
+    pthread_mutex_unlock(&ws->clock_mu);
+    return NULL;
 }
 
 static void
@@ -432,6 +557,49 @@ serve_cached(struct web_server *ws, struct conn_state *cs, const struct web_rout
     return ret;
 }
 
+/* Count the header fields of a request. */
+static enum MHD_Result
+count_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    (void)key;
+    (void)value;
+    ++*(long *)cls;
+    return MHD_YES;
+}
+
+/*
+ * On a request's first call (its headers are in, its body not yet): answer
+ * at once, without reading the body, a request with more header fields than
+ * max-headers (431) or a Content-Length over max-body (413).
+ */
+static enum MHD_Result
+refuse_early(struct web_server *ws, struct conn_state *cs)
+{
+    struct req *r = &cs->r;
+    struct gz_err err = GZ_ERR_INIT;
+    const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
+    long nfields = 0;
+    int64_t n;
+
+    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_field, &nfields);
+    if (nfields > gz_config->max_headers) {
+        r->st = thread_store(ws, &err); /* for the page frame; NULL is fine */
+        metrics_inc(METRIC_WEB_REFUSED);
+        web_header(r, "Connection", "close");
+        web_error(r, 431, "The request has too many header fields.");
+        return respond(cs);
+    }
+    if (cl && !str_to_i64(cl, 0, INT64_MAX, &n) && n > gz_config->max_body) {
+        r->st = thread_store(ws, &err);
+        metrics_inc(METRIC_WEB_REFUSED);
+        web_header(r, "Connection", "close");
+        web_error(r, 413, "The request body is too large.");
+        return respond(cs);
+    }
+    return MHD_YES;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
            const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
@@ -441,6 +609,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
     const struct web_route *rt;
     const char *arg = "";
     struct gz_err err = GZ_ERR_INIT;
+    const union MHD_ConnectionInfo *ci;
     struct req *r;
 
     (void)version;
@@ -456,22 +625,28 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
         cs->r.status = 200;
         cs->r.now = time_now();
         buf_init(&cs->r.out, 0);
-        buf_init(&cs->body, WEB_MAX_BODY);
+        buf_init(&cs->body, (size_t)gz_config->max_body);
+        ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        cs->clock = ci ? ci->socket_context : NULL;
         *con_cls = cs;
-        return MHD_YES;
+        return refuse_early(ws, cs);
     }
     if (*upload_size) {
-        if (buf_add(&cs->body, upload_data, *upload_size))
+        /* past max-body the rest is read and dropped (request-timeout bounds how long) */
+        if (!cs->too_large && (*upload_size > (size_t)gz_config->max_body - cs->body.len ||
+                               buf_add(&cs->body, upload_data, *upload_size)))
             cs->too_large = 1;
         *upload_size = 0;
         return MHD_YES;
     }
+    clock_set(ws, cs->clock, 0); /* the whole request is in */
     r = &cs->r;
     r->body = cs->body.p;
     r->body_len = cs->body.len;
     /* opened before routing so that even a 404 page knows who is signed in */
     r->st = thread_store(ws, &err);
     if (cs->too_large) {
+        metrics_inc(METRIC_WEB_REFUSED);
         web_error(r, 413, "The request body is too large.");
         return respond(cs);
     }
@@ -512,11 +687,11 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
     struct conn_state *cs = *con_cls;
 
-    (void)cls;
     (void)conn;
     (void)toe;
     if (!cs)
         return;
+    clock_set(cls, cs->clock, 1); /* the next request on this connection is due from now */
     buf_release(&cs->r.out);
     buf_release(&cs->body);
     arena_free(cs->r.a);
@@ -566,6 +741,24 @@ parse_listen(const char *s, struct sockaddr_storage *ss, struct gz_err *err)
     return 0;
 }
 
+/* Stop the reaper (when running), then free ws and what it holds but the daemon. */
+static void
+stop_reaper_and_free(struct web_server *ws)
+{
+    if (ws->reaper_running) {
+        pthread_mutex_lock(&ws->clock_mu);
+        ws->stopping = 1;
+        pthread_cond_signal(&ws->clock_cv);
+        pthread_mutex_unlock(&ws->clock_mu);
+        pthread_join(ws->reaper, NULL);
+    }
+    pthread_cond_destroy(&ws->clock_cv);
+    pthread_mutex_destroy(&ws->clock_mu);
+    pthread_key_delete(ws->store_key);
+    pthread_key_delete(ws->cache_key);
+    free(ws);
+}
+
 int
 web_start(struct web_server **out, unsigned *port, struct gz_err *err)
 {
@@ -589,17 +782,27 @@ web_start(struct web_server **out, unsigned *port, struct gz_err *err)
         free(ws);
         return gz_errf(err, GZ_ENOMEM, "cannot create thread key");
     }
+    pthread_mutex_init(&ws->clock_mu, NULL);
+    pthread_cond_init(&ws->clock_cv, NULL);
+    if (gz_config->request_timeout > 0) {
+        if (pthread_create(&ws->reaper, NULL, reaper_main, ws)) {
+            stop_reaper_and_free(ws);
+            return gz_errf(err, GZ_ENOMEM, "cannot start the request-timeout thread");
+        }
+        ws->reaper_running = 1;
+    }
     ws->d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, ws, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(gz_config->threads > 0 ? gz_config->threads : 1),
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)gz_config->max_connections,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_NOTIFY_COMPLETED, on_completed, ws,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
-        (unsigned)1024, MHD_OPTION_END);
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)gz_config->max_per_ip,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)gz_config->conn_timeout,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, ws, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+        ws, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(gz_config->max_header_bytes < 4096 ? 4096 : gz_config->max_header_bytes),
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
     if (!ws->d) {
-        pthread_key_delete(ws->store_key);
-        pthread_key_delete(ws->cache_key);
-        free(ws);
+        stop_reaper_and_free(ws);
         return gz_errf(err, GZ_EIO, "cannot listen on '%s' (address in use or not allowed)",
                        gz_config->listen);
     }
@@ -619,7 +822,5 @@ web_stop(struct web_server *ws)
         return;
     MHD_stop_daemon(ws->d);
     /* the pool's threads ran their key destructors as they ended */
-    pthread_key_delete(ws->store_key);
-    pthread_key_delete(ws->cache_key);
-    free(ws);
+    stop_reaper_and_free(ws);
 }

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """End to end: import a fixture, serve it on a free loopback port, read the
 front page, an article page and the sources page over HTTP, check content,
-escaping, HTML validity (tidy) and a clean shutdown on SIGTERM."""
+escaping, HTML validity (tidy), the security headers on every kind of answer
+(nosniff, Referrer-Policy, a CSP with frame-ancestors 'none' and scripts from
+the site only) with no inline script in any page, and a clean shutdown on
+SIGTERM."""
+import html.parser
 import os
 import re
 import shutil
@@ -37,6 +41,30 @@ def tidy_errors(html):
     p = subprocess.run(["tidy", "-q", "-e", "--show-warnings", "no"], input=html.encode(),
                        capture_output=True)
     return p.stderr.decode() if p.returncode >= 2 else ""
+
+
+class ScriptFinder(html.parser.HTMLParser):
+    """Inline script in a page: <script> without src, on* attributes, javascript: URLs."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        names = {k for k, _ in attrs}
+        if tag == "script" and "src" not in names:
+            self.found.append("<script> without src")
+        for k, v in attrs:
+            if k.startswith("on"):
+                self.found.append("<%s %s=...>" % (tag, k))
+            if k in ("href", "src", "action") and v and v.strip().lower().startswith("javascript:"):
+                self.found.append("<%s %s=%r>" % (tag, k, v))
+
+
+def inline_script(page):
+    f = ScriptFinder()
+    f.feed(page)
+    return f.found
 
 
 tmp = tempfile.mkdtemp(prefix="gz-e2e-")
@@ -101,6 +129,29 @@ try:
     check(status == 404, "bad id is 404")
     status, css, headers = get(port, "/static/style.css")
     check(status == 200 and "prefers-color-scheme" in css, "stylesheet served")
+
+    # security headers on every kind of answer: a page, an error, an asset, the API
+    for path in ("/", "/article/" + ids[0], "/article/999999", "/static/style.css",
+                 "/api/v1/stories", "/login"):
+        status, body, headers = get(port, path)
+        h = {k.lower(): v for k, v in headers.items()}
+        csp = h.get("content-security-policy", "")
+        directives = {d.split()[0]: d.split()[1:] for d in csp.split(";") if d.strip()}
+        check(h.get("x-content-type-options") == "nosniff", "%s: X-Content-Type-Options nosniff" % path)
+        check(h.get("referrer-policy") in ("strict-origin-when-cross-origin", "no-referrer",
+                                           "same-origin", "strict-origin"),
+              "%s: a Referrer-Policy that keeps paths to this site (%r)"
+              % (path, h.get("referrer-policy")))
+        check(directives.get("frame-ancestors") == ["'none'"], "%s: CSP frame-ancestors 'none'" % path)
+        script = directives.get("script-src", directives.get("default-src", []))
+        check(script and all(v in ("'self'",) for v in script),
+              "%s: CSP allows scripts from the site only, none inline (%r)" % (path, script))
+        check("object-src" in directives and "base-uri" in directives,
+              "%s: CSP sets object-src and base-uri" % path)
+        if h.get("content-type", "").startswith("text/html"):
+            # the CSP forbids inline script, so the pages must not need any
+            found = inline_script(body)
+            check(not found, "%s: no inline script or event handler: %s" % (path, found))
 finally:
     srv.send_signal(signal.SIGTERM)
     try:
