@@ -425,9 +425,7 @@ prestrip(struct buf *out, const char *p, size_t len)
 static htmlDocPtr
 parse_utf8(const struct buf *u)
 {
-    return htmlReadMemory(u->p, (int)u->len, NULL, "UTF-8",
-                          HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                              HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
+    return xdom_parse(u->p, u->len);
 }
 
 /* Binary data is not a page: many NULs or control bytes in the first KiB. */

@@ -181,6 +181,16 @@ is_heading(int t)
     return t >= T_H1 && t <= T_H6;
 }
 
+/*
+ * Parse UTF-8 html[0..len) into a new HTML document (parse.c): html, head
+ * and body always exist as HTML implies them (head and body only when the
+ * page has something for them); element and attribute names are lower
+ * case and come from the document's dictionary; character references are
+ * decoded; comments and doctypes are dropped.  Never fails (out of memory
+ * aborts); the caller frees the document with xmlFreeDoc().
+ */
+xmlDoc *xdom_parse(const char *html, size_t len);
+
 /* The tag number of an element name (ASCII, any case). */
 int xdom_tag_of(const char *name);
 /*
