@@ -116,10 +116,12 @@ xdom_annotate(xmlNode *root, struct arena *a)
         int descend;
 
         if (n->type == XML_ELEMENT_NODE) {
-            struct xnode *x = ARENA_NEW(a, struct xnode);
+            if (!n->_private) {
+                struct xnode *x = ARENA_NEW(a, struct xnode);
 
-            x->tag = (uint16_t)xdom_tag_of((const char *)n->name);
-            n->_private = x;
+                x->tag = (uint16_t)xdom_tag_of((const char *)n->name);
+                n->_private = x;
+            }
             count++;
         }
         descend = n->type == XML_ELEMENT_NODE && n->children;

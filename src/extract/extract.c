@@ -423,9 +423,9 @@ prestrip(struct buf *out, const char *p, size_t len)
 }
 
 static htmlDocPtr
-parse_utf8(const struct buf *u)
+parse_utf8(const struct buf *u, struct arena *a)
 {
-    return xdom_parse(u->p, u->len);
+    return xdom_parse(u->p, u->len, a);
 }
 
 /* Binary data is not a page: many NULs or control bytes in the first KiB. */
@@ -594,13 +594,14 @@ extract_page(const char *html, size_t len, const char *url, const char *http_cha
         buf_release(&u);
         return 0;
     }
-    doc = parse_utf8(&u);
+    scratch = arena_new();
+    doc = parse_utf8(&u, scratch);
     if (!doc || !xmlDocGetRootElement(doc)) {
         free_doc(doc);
         buf_release(&u);
+        arena_free(scratch);
         return 0; /* nothing that parses as markup: an empty result */
     }
-    scratch = arena_new();
     xdom_annotate(xmlDocGetRootElement(doc), scratch);
 
     /* <base href> changes what relative links mean */
@@ -628,7 +629,7 @@ extract_page(const char *html, size_t len, const char *url, const char *http_cha
         struct attempt *t = &tries[ntries++];
 
         if (ntries > 1) {
-            doc = parse_utf8(&u);
+            doc = parse_utf8(&u, scratch);
             if (!doc) {
                 ntries--;
                 break;

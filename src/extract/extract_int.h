@@ -186,16 +186,18 @@ is_heading(int t)
  * and body always exist as HTML implies them (head and body only when the
  * page has something for them); element and attribute names are lower
  * case and come from the document's dictionary; character references are
- * decoded; comments and doctypes are dropped.  Never fails (out of memory
- * aborts); the caller frees the document with xmlFreeDoc().
+ * decoded; comments and doctypes are dropped.  With an arena a, every
+ * element gets its xnode (tag set, the rest zero) from a, as
+ * xdom_annotate() would give it.  Never fails (out of memory aborts); the
+ * caller frees the document with xmlFreeDoc().
  */
-xmlDoc *xdom_parse(const char *html, size_t len);
+xmlDoc *xdom_parse(const char *html, size_t len, struct arena *a);
 
 /* The tag number of an element name (ASCII, any case). */
 int xdom_tag_of(const char *name);
 /*
- * Give every element below root an xnode from arena a, cut subtrees
- * deeper than XDOM_MAX_DEPTH.  Returns the number of elements.
+ * Give every element below root that has none an xnode from arena a, cut
+ * subtrees deeper than XDOM_MAX_DEPTH.  Returns the number of elements.
  */
 size_t xdom_annotate(xmlNode *root, struct arena *a);
 /* A new element named name (tag given) with an xnode, not linked anywhere. */

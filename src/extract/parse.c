@@ -30,6 +30,7 @@
  */
 #include "extract/extract_int.h"
 
+#include "util/arena.h"
 #include "util/buf.h"
 #include "util/entity.h"
 #include "util/mem.h"
@@ -60,7 +61,6 @@ enum xp_flags {
 
 struct xp_tag {
     const char *name;
-    unsigned short tag; /* enum xtag */
     unsigned short flags;
 };
 
@@ -68,98 +68,96 @@ struct xp_tag {
 #define CP XP_CLOSE_P
 /* Sorted by name (bytewise) for bsearch. */
 static const struct xp_tag xp_tags[] = {
-    {"a", T_A, 0},
-    {"address", T_ADDRESS, SP | CP},
-    {"applet", T_OTHER, SP | XP_SCOPE},
-    {"area", T_OTHER, SP | XP_VOID},
-    {"article", T_ARTICLE, SP | CP},
-    {"aside", T_ASIDE, SP | CP},
-    {"base", T_OTHER, SP | XP_VOID | XP_HEAD},
-    {"basefont", T_OTHER, SP | XP_VOID | XP_HEAD},
-    {"bgsound", T_OTHER, SP | XP_VOID | XP_HEAD},
-    {"blockquote", T_BLOCKQUOTE, SP | CP},
-    {"body", T_BODY, SP},
-    {"br", T_BR, SP | XP_VOID},
-    {"button", T_BUTTON, SP},
-    {"caption", T_CAPTION, SP | XP_SCOPE},
-    {"center", T_CENTER, SP | CP},
-    {"col", T_OTHER, SP | XP_VOID},
-    {"colgroup", T_OTHER, SP},
-    {"dd", T_DD, SP | CP},
-    {"details", T_DETAILS, SP | CP},
-    {"dialog", T_DIALOG, CP},
-    {"dir", T_OTHER, SP | CP},
-    {"div", T_DIV, SP | CP},
-    {"dl", T_DL, SP | CP},
-    {"dt", T_DT, SP | CP},
-    {"embed", T_EMBED, SP | XP_VOID},
-    {"fieldset", T_FIELDSET, SP | CP},
-    {"figcaption", T_FIGCAPTION, SP | CP},
-    {"figure", T_FIGURE, SP | CP},
-    {"footer", T_FOOTER, SP | CP},
-    {"form", T_FORM, SP | CP},
-    {"frame", T_FRAME, SP | XP_VOID},
-    {"frameset", T_FRAMESET, SP},
-    {"h1", T_H1, SP | CP},
-    {"h2", T_H2, SP | CP},
-    {"h3", T_H3, SP | CP},
-    {"h4", T_H4, SP | CP},
-    {"h5", T_H5, SP | CP},
-    {"h6", T_H6, SP | CP},
-    {"head", T_HEAD, SP},
-    {"header", T_HEADER, SP | CP},
-    {"hgroup", T_OTHER, SP | CP},
-    {"hr", T_HR, SP | CP | XP_VOID},
-    {"html", T_HTML, SP | XP_SCOPE | XP_TSCOPE},
-    {"iframe", T_IFRAME, SP | XP_RAW},
-    {"img", T_IMG, SP | XP_VOID},
-    {"input", T_INPUT, SP | XP_VOID},
-    {"keygen", T_OTHER, SP | XP_VOID},
-    {"li", T_LI, SP | CP},
-    {"link", T_LINK, SP | XP_VOID | XP_HEAD},
-    {"listing", T_OTHER, SP | CP},
-    {"main", T_MAIN, SP | CP},
-    {"marquee", T_OTHER, SP | XP_SCOPE},
-    {"menu", T_MENU, SP | CP},
-    {"meta", T_META, SP | XP_VOID | XP_HEAD},
-    {"nav", T_NAV, SP | CP},
-    {"noembed", T_OTHER, SP | XP_RAW},
-    {"noframes", T_OTHER, SP | XP_RAW | XP_HEAD},
-    {"noscript", T_NOSCRIPT, SP | XP_HEAD},
-    {"object", T_OBJECT, SP | XP_SCOPE},
-    {"ol", T_OL, SP | CP},
-    {"optgroup", T_OPTGROUP, 0},
-    {"option", T_OPTION, 0},
-    {"p", T_P, SP | CP},
-    {"param", T_PARAM, SP | XP_VOID},
-    {"plaintext", T_OTHER, SP | CP | XP_PLAIN},
-    {"pre", T_PRE, SP | CP},
-    {"script", T_SCRIPT, SP | XP_RAW | XP_HEAD},
-    {"search", T_OTHER, SP | CP},
-    {"section", T_SECTION, SP | CP},
-    {"select", T_SELECT, SP},
-    {"source", T_SOURCE, SP | XP_VOID},
-    {"style", T_STYLE, SP | XP_RAW | XP_HEAD},
-    {"summary", T_SUMMARY, SP | CP},
-    {"table", T_TABLE, SP | CP | XP_SCOPE | XP_TSCOPE},
-    {"tbody", T_TBODY, SP | XP_TABLEROW},
-    {"td", T_TD, SP | XP_SCOPE},
-    {"template", T_TEMPLATE, SP | XP_SCOPE | XP_TSCOPE | XP_HEAD},
-    {"textarea", T_TEXTAREA, SP | XP_RCDATA},
-    {"tfoot", T_TFOOT, SP | XP_TABLEROW},
-    {"th", T_TH, SP | XP_SCOPE},
-    {"thead", T_THEAD, SP | XP_TABLEROW},
-    {"title", T_TITLE, SP | XP_RCDATA | XP_HEAD},
-    {"tr", T_TR, SP},
-    {"track", T_OTHER, SP | XP_VOID},
-    {"ul", T_UL, SP | CP},
-    {"wbr", T_WBR, SP | XP_VOID},
-    {"xmp", T_OTHER, SP | CP | XP_RAW},
+    {"a", 0},
+    {"address", SP | CP},
+    {"applet", SP | XP_SCOPE},
+    {"area", SP | XP_VOID},
+    {"article", SP | CP},
+    {"aside", SP | CP},
+    {"base", SP | XP_VOID | XP_HEAD},
+    {"basefont", SP | XP_VOID | XP_HEAD},
+    {"bgsound", SP | XP_VOID | XP_HEAD},
+    {"blockquote", SP | CP},
+    {"body", SP},
+    {"br", SP | XP_VOID},
+    {"button", SP},
+    {"caption", SP | XP_SCOPE},
+    {"center", SP | CP},
+    {"col", SP | XP_VOID},
+    {"colgroup", SP},
+    {"dd", SP | CP},
+    {"details", SP | CP},
+    {"dialog", CP},
+    {"dir", SP | CP},
+    {"div", SP | CP},
+    {"dl", SP | CP},
+    {"dt", SP | CP},
+    {"embed", SP | XP_VOID},
+    {"fieldset", SP | CP},
+    {"figcaption", SP | CP},
+    {"figure", SP | CP},
+    {"footer", SP | CP},
+    {"form", SP | CP},
+    {"frame", SP | XP_VOID},
+    {"frameset", SP},
+    {"h1", SP | CP},
+    {"h2", SP | CP},
+    {"h3", SP | CP},
+    {"h4", SP | CP},
+    {"h5", SP | CP},
+    {"h6", SP | CP},
+    {"head", SP},
+    {"header", SP | CP},
+    {"hgroup", SP | CP},
+    {"hr", SP | CP | XP_VOID},
+    {"html", SP | XP_SCOPE | XP_TSCOPE},
+    {"iframe", SP | XP_RAW},
+    {"img", SP | XP_VOID},
+    {"input", SP | XP_VOID},
+    {"keygen", SP | XP_VOID},
+    {"li", SP | CP},
+    {"link", SP | XP_VOID | XP_HEAD},
+    {"listing", SP | CP},
+    {"main", SP | CP},
+    {"marquee", SP | XP_SCOPE},
+    {"menu", SP | CP},
+    {"meta", SP | XP_VOID | XP_HEAD},
+    {"nav", SP | CP},
+    {"noembed", SP | XP_RAW},
+    {"noframes", SP | XP_RAW | XP_HEAD},
+    {"noscript", SP | XP_HEAD},
+    {"object", SP | XP_SCOPE},
+    {"ol", SP | CP},
+    {"optgroup", 0},
+    {"option", 0},
+    {"p", SP | CP},
+    {"param", SP | XP_VOID},
+    {"plaintext", SP | CP | XP_PLAIN},
+    {"pre", SP | CP},
+    {"script", SP | XP_RAW | XP_HEAD},
+    {"search", SP | CP},
+    {"section", SP | CP},
+    {"select", SP},
+    {"source", SP | XP_VOID},
+    {"style", SP | XP_RAW | XP_HEAD},
+    {"summary", SP | CP},
+    {"table", SP | CP | XP_SCOPE | XP_TSCOPE},
+    {"tbody", SP | XP_TABLEROW},
+    {"td", SP | XP_SCOPE},
+    {"template", SP | XP_SCOPE | XP_TSCOPE | XP_HEAD},
+    {"textarea", SP | XP_RCDATA},
+    {"tfoot", SP | XP_TABLEROW},
+    {"th", SP | XP_SCOPE},
+    {"thead", SP | XP_TABLEROW},
+    {"title", SP | XP_RCDATA | XP_HEAD},
+    {"tr", SP},
+    {"track", SP | XP_VOID},
+    {"ul", SP | CP},
+    {"wbr", SP | XP_VOID},
+    {"xmp", SP | CP | XP_RAW},
 };
 #undef SP
 #undef CP
-
-static const struct xp_tag xp_other = {"", T_OTHER, 0};
 
 struct xp_open {
     xmlNode *n;
@@ -174,9 +172,19 @@ struct xp_attr {
     size_t len;
 };
 
+/* What the parser knows of a tag name, cached by the name's dictionary pointer. */
+struct xp_name {
+    const xmlChar *name;
+    unsigned short tag;
+    unsigned short flags;
+};
+
+#define XP_NAME_CACHE 256 /* a power of two */
+
 struct xp {
     xmlDoc *doc;
     xmlDict *dict;
+    struct arena *a; /* for the xnodes, or NULL */
     const char *p, *end;
     xmlNode *head, *body;
     struct buf text; /* text waiting for the current element */
@@ -186,6 +194,7 @@ struct xp {
     size_t budget; /* steps left for searching the stack */
     int nattrs;
     struct xp_attr attrs[XP_MAX_ATTRS];
+    struct xp_name names[XP_NAME_CACHE];
     struct xp_open stack[XP_MAX_DEPTH];
 };
 
@@ -201,8 +210,8 @@ is_alpha(unsigned char c)
     return (unsigned char)((c | 0x20) - 'a') < 26;
 }
 
-static const struct xp_tag *
-tag_info(const char *name)
+static unsigned
+tag_flags(const char *name)
 {
     size_t lo = 0, hi = ARRAY_SIZE(xp_tags);
 
@@ -211,13 +220,13 @@ tag_info(const char *name)
         int c = strcmp(name, xp_tags[mid].name);
 
         if (!c)
-            return &xp_tags[mid];
+            return xp_tags[mid].flags;
         if (c < 0)
             hi = mid;
         else
             lo = mid + 1;
     }
-    return &xp_other;
+    return 0;
 }
 
 static void
@@ -232,9 +241,8 @@ node_alloc(size_t n)
 {
     void *p = xmlMalloc(n);
 
-    if (!p) {
+    if (!p)
         oom();
-    }
     memset(p, 0, n);
     return p;
 }
@@ -244,10 +252,30 @@ intern(struct xp *x, const char *s, size_t len)
 {
     const xmlChar *d = xmlDictLookup(x->dict, (const xmlChar *)s, (int)len);
 
-    if (!d) {
+    if (!d)
         oom();
-    }
     return d;
+}
+
+/* The tag and flags of an interned element name (a copy: the cache entry may be reused). */
+static struct xp_name
+name_info(struct xp *x, const xmlChar *nm)
+{
+    uintptr_t h = (uintptr_t)nm;
+    struct xp_name *e = &x->names[((h >> 4) ^ (h >> 12)) & (XP_NAME_CACHE - 1)];
+
+    if (e->name != nm) {
+        e->name = nm;
+        e->tag = (unsigned short)xdom_tag_of((const char *)nm);
+        e->flags = (unsigned short)tag_flags((const char *)nm);
+    }
+    return *e;
+}
+
+static struct xp_name
+name_info_of(struct xp *x, const char *s)
+{
+    return name_info(x, intern(x, s, strlen(s)));
 }
 
 /*
@@ -299,14 +327,21 @@ link_child(xmlNode *parent, xmlNode *child)
     parent->last = child;
 }
 
+/* An element (annotated as xdom_annotate() does, when the parse has an arena). */
 static xmlNode *
-new_elem(struct xp *x, const xmlChar *name)
+new_elem(struct xp *x, const struct xp_name *info)
 {
     xmlNode *n = node_alloc(sizeof(*n));
 
     n->type = XML_ELEMENT_NODE;
-    n->name = name;
+    n->name = info->name;
     n->doc = x->doc;
+    if (x->a) {
+        struct xnode *xn = ARENA_NEW(x->a, struct xnode);
+
+        xn->tag = info->tag;
+        n->_private = xn;
+    }
     return n;
 }
 
@@ -357,12 +392,12 @@ pop_to(struct xp *x, int i)
 }
 
 static void
-push(struct xp *x, xmlNode *n, const struct xp_tag *info)
+push(struct xp *x, xmlNode *n, const struct xp_name *info)
 {
     struct xp_open *o = &x->stack[x->depth++];
 
     o->n = n;
-    o->name = n->name;
+    o->name = info->name;
     o->tag = info->tag;
     o->flags = info->flags;
 }
@@ -405,7 +440,7 @@ close_p(struct xp *x)
 static void
 close_item(struct xp *x, int t1, int t2)
 {
-    for (int i = x->depth - 1; i > 0; i--) {
+    for (int i = x->depth - 1; i > 0 && x->budget; i--, x->budget--) {
         const struct xp_open *o = &x->stack[i];
 
         if (o->tag == t1 || o->tag == t2) {
@@ -421,7 +456,7 @@ close_item(struct xp *x, int t1, int t2)
 static void
 close_table_part(struct xp *x, const unsigned short *ts, unsigned stop_flags, int stop_tag)
 {
-    for (int i = x->depth - 1; i > 0; i--) {
+    for (int i = x->depth - 1; i > 0 && x->budget; i--, x->budget--) {
         const struct xp_open *o = &x->stack[i];
 
         for (const unsigned short *t = ts; *t; t++)
@@ -437,24 +472,24 @@ close_table_part(struct xp *x, const unsigned short *ts, unsigned stop_flags, in
 static void
 ensure_body(struct xp *x)
 {
-    xmlNode *html = x->stack[0].n;
-    static const struct xp_tag body = {"body", T_BODY, XP_SPECIAL};
+    struct xp_name body;
 
     if (x->body)
         return;
     pop_to(x, 1);
-    x->body = new_elem(x, intern(x, "body", 4));
-    link_child(html, x->body);
+    body = name_info_of(x, "body");
+    x->body = new_elem(x, &body);
+    link_child(x->stack[0].n, x->body);
     push(x, x->body, &body);
 }
 
 static void
 ensure_head(struct xp *x)
 {
-    static const struct xp_tag head = {"head", T_HEAD, XP_SPECIAL};
+    struct xp_name head = name_info_of(x, "head");
 
     if (!x->head) {
-        x->head = new_elem(x, intern(x, "head", 4));
+        x->head = new_elem(x, &head);
         link_child(x->stack[0].n, x->head);
     }
     if (top(x)->n != x->head) {
@@ -653,11 +688,15 @@ raw_end(struct xp *x, const char *p, const char *name, size_t n)
 
 /* Text of a raw-text or RCDATA element just opened as n; moves past its end tag. */
 static void
-read_raw(struct xp *x, xmlNode *n, const struct xp_tag *info)
+read_raw(struct xp *x, xmlNode *n, const struct xp_name *info)
 {
     const char *s = x->p;
-    const char *e = info->flags & XP_PLAIN ? x->end : raw_end(x, s, info->name, strlen(info->name));
+    const char *e;
 
+    if (info->flags & XP_PLAIN)
+        e = x->end;
+    else
+        e = raw_end(x, s, (const char *)info->name, strlen((const char *)info->name));
     if (e > s) {
         if (info->flags & XP_RCDATA) {
             struct buf *t = &x->text;
@@ -680,17 +719,67 @@ read_raw(struct xp *x, xmlNode *n, const struct xp_tag *info)
 
 /* ---- tree building ---- */
 
+/* What a start tag of info closes before it opens. */
+static void
+close_before(struct xp *x, const struct xp_name *info)
+{
+    static const unsigned short rows[] = {T_TR, 0}, cells[] = {T_TD, T_TH, 0},
+                                sections[] = {T_TBODY, T_THEAD, T_TFOOT, 0};
+    int t = info->tag, i;
+
+    if (info->flags & XP_CLOSE_P) {
+        if (t == T_LI)
+            close_item(x, T_LI, T_LI);
+        else if (t == T_DD || t == T_DT)
+            close_item(x, T_DD, T_DT);
+        close_p(x);
+        if (is_heading(t) && is_heading(top(x)->tag))
+            pop_to(x, x->depth - 1);
+        return;
+    }
+    switch (t) {
+    case T_A:
+    case T_BUTTON:
+        i = find_open(x, t, NULL, XP_SCOPE, 0, 0);
+        if (i >= 0)
+            pop_to(x, i);
+        break;
+    case T_OPTION:
+        if (top(x)->tag == T_OPTION)
+            pop_to(x, x->depth - 1);
+        break;
+    case T_OPTGROUP:
+        if (top(x)->tag == T_OPTION)
+            pop_to(x, x->depth - 1);
+        if (top(x)->tag == T_OPTGROUP)
+            pop_to(x, x->depth - 1);
+        break;
+    case T_TR:
+        close_table_part(x, rows, XP_TSCOPE | XP_TABLEROW, 0);
+        break;
+    case T_TD:
+    case T_TH:
+        close_table_part(x, cells, XP_TSCOPE | XP_TABLEROW, T_TR);
+        break;
+    case T_TBODY:
+    case T_THEAD:
+    case T_TFOOT:
+        close_table_part(x, sections, XP_TSCOPE, 0);
+        break;
+    default:
+        break;
+    }
+}
+
 static void
 start_tag(struct xp *x, const char *name, size_t name_len, int self_closing)
 {
-    const struct xp_tag *info;
-    const xmlChar *nm;
+    size_t k = lower_name(x, name, name_len);
+    struct xp_name nfo = name_info(x, intern(x, x->name, k));
+    const struct xp_name *info = &nfo;
     xmlNode *n;
-    int t;
+    int t = info->tag;
 
-    lower_name(x, name, name_len);
-    info = tag_info(x->name);
-    t = info->tag;
     if (t == T_HTML) {
         set_attrs(x, x->stack[0].n, 1);
         return;
@@ -717,62 +806,9 @@ start_tag(struct xp *x, const char *name, size_t name_len, int self_closing)
     }
     if (x->depth >= XP_MAX_DEPTH)
         return;
-
-    /* what this start tag closes */
-    if (info->flags & XP_CLOSE_P) {
-        if (t == T_LI)
-            close_item(x, T_LI, T_LI);
-        else if (t == T_DD || t == T_DT)
-            close_item(x, T_DD, T_DT);
-        close_p(x);
-        if (is_heading(t) && is_heading(top(x)->tag))
-            pop_to(x, x->depth - 1);
-    } else {
-        static const unsigned short rows[] = {T_TR, 0}, cells[] = {T_TD, T_TH, 0},
-                                    sections[] = {T_TBODY, T_THEAD, T_TFOOT, 0};
-        int i;
-
-        switch (t) {
-        case T_A:
-            i = find_open(x, T_A, NULL, XP_SCOPE, 0, 0);
-            if (i >= 0)
-                pop_to(x, i);
-            break;
-        case T_BUTTON:
-            i = find_open(x, T_BUTTON, NULL, XP_SCOPE, 0, 0);
-            if (i >= 0)
-                pop_to(x, i);
-            break;
-        case T_OPTION:
-            if (top(x)->tag == T_OPTION)
-                pop_to(x, x->depth - 1);
-            break;
-        case T_OPTGROUP:
-            if (top(x)->tag == T_OPTION)
-                pop_to(x, x->depth - 1);
-            if (top(x)->tag == T_OPTGROUP)
-                pop_to(x, x->depth - 1);
-            break;
-        case T_TR:
-            close_table_part(x, rows, XP_TSCOPE | XP_TABLEROW, 0);
-            break;
-        case T_TD:
-        case T_TH:
-            close_table_part(x, cells, XP_TSCOPE | XP_TABLEROW, T_TR);
-            break;
-        case T_TBODY:
-        case T_THEAD:
-        case T_TFOOT:
-            close_table_part(x, sections, XP_TSCOPE, 0);
-            break;
-        default:
-            break;
-        }
-    }
-
+    close_before(x, info);
     flush_text(x);
-    nm = intern(x, x->name, strlen(x->name));
-    n = new_elem(x, nm);
+    n = new_elem(x, info);
     set_attrs(x, n, 0);
     link_child(top(x)->n, n);
     if ((info->flags & XP_VOID) || self_closing)
@@ -787,12 +823,15 @@ start_tag(struct xp *x, const char *name, size_t name_len, int self_closing)
 static void
 end_tag(struct xp *x, const char *name, size_t name_len)
 {
-    const struct xp_tag *info;
-    const xmlChar *nm;
+    size_t k = lower_name(x, name, name_len);
+    const xmlChar *nm = xmlDictExists(x->dict, (const xmlChar *)x->name, (int)k);
+    struct xp_name nfo;
+    const struct xp_name *info = &nfo;
     int t, i = -1;
 
-    lower_name(x, name, name_len);
-    info = tag_info(x->name);
+    if (!nm) /* a name never seen cannot close anything */
+        return;
+    nfo = name_info(x, nm);
     t = info->tag;
     switch (t) {
     case T_HTML:
@@ -815,29 +854,26 @@ end_tag(struct xp *x, const char *name, size_t name_len)
     case T_H5:
     case T_H6:
         /* any heading closes any other */
-        for (int k = x->depth - 1; k > 0 && x->budget; k--, x->budget--) {
-            if (is_heading(x->stack[k].tag)) {
-                i = k;
+        for (int j = x->depth - 1; j > 0 && x->budget; j--, x->budget--) {
+            if (is_heading(x->stack[j].tag)) {
+                i = j;
                 break;
             }
-            if (x->stack[k].flags & XP_SCOPE)
+            if (x->stack[j].flags & XP_SCOPE)
                 break;
         }
         break;
     default:
-        if (t != T_OTHER && (info->flags & XP_SPECIAL)) {
+        if (info->flags & XP_SPECIAL) {
             /* a block closes what it encloses, within its table cell (rows: table) */
             unsigned stop =
                 (info->flags & (XP_SCOPE | XP_TABLEROW)) || t == T_TR ? XP_TSCOPE : XP_SCOPE;
 
-            i = find_open(x, t, NULL, stop, 0, 0);
-            break;
+            i = find_open(x, T_OTHER, nm, stop, 0, 0);
+        } else {
+            /* any other element: the innermost open one, unless a block is in the way */
+            i = find_open(x, T_OTHER, nm, XP_SPECIAL, 0, 0);
         }
-        /* any other element: the innermost open one of that name, unless a block is in the way */
-        nm = xmlDictExists(x->dict, (const xmlChar *)x->name, (int)strlen(x->name));
-        if (!nm)
-            return;
-        i = find_open(x, T_OTHER, nm, info->flags & XP_SPECIAL ? XP_SCOPE : XP_SPECIAL, 0, 0);
         break;
     }
     if (i > 0 && x->stack[i].n != x->body)
@@ -851,7 +887,7 @@ end_tag(struct xp *x, const char *name, size_t name_len)
 static int
 text_before_body(struct xp *x, const char *s, size_t n)
 {
-    static const struct xp_tag p = {"p", T_P, XP_SPECIAL | XP_CLOSE_P};
+    struct xp_name p;
     xmlNode *el;
     size_t i = 0;
 
@@ -862,7 +898,8 @@ text_before_body(struct xp *x, const char *s, size_t n)
     if (i == n)
         return 1;
     ensure_body(x);
-    el = new_elem(x, intern(x, "p", 1));
+    p = name_info_of(x, "p");
+    el = new_elem(x, &p);
     link_child(top(x)->n, el);
     push(x, el, &p);
     return 0;
@@ -961,10 +998,10 @@ parse(struct xp *x)
 }
 
 xmlDoc *
-xdom_parse(const char *html, size_t len)
+xdom_parse(const char *html, size_t len, struct arena *a)
 {
-    static const struct xp_tag root = {"html", T_HTML, XP_SPECIAL | XP_SCOPE | XP_TSCOPE};
     struct xp *x = xmalloc(sizeof(*x));
+    struct xp_name root;
     xmlNode *html_el;
     xmlDoc *doc;
 
@@ -974,8 +1011,10 @@ xdom_parse(const char *html, size_t len)
     doc->dict = xmlDictCreate();
     if (!doc->dict)
         oom();
+    memset(x->names, 0, sizeof(x->names));
     x->doc = doc;
     x->dict = doc->dict;
+    x->a = a;
     x->p = html;
     x->end = html + len;
     x->head = x->body = NULL;
@@ -984,7 +1023,8 @@ xdom_parse(const char *html, size_t len)
     x->depth = 0;
     x->budget = 64 * len + 100000;
     x->nattrs = 0;
-    html_el = new_elem(x, intern(x, "html", 4));
+    root = name_info_of(x, "html");
+    html_el = new_elem(x, &root);
     xmlDocSetRootElement(doc, html_el);
     push(x, html_el, &root);
     parse(x);

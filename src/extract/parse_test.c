@@ -52,7 +52,7 @@ static struct buf out = BUF_INIT;
 static const char *
 tree(const char *html)
 {
-    xmlDoc *doc = xdom_parse(html, strlen(html));
+    xmlDoc *doc = xdom_parse(html, strlen(html), NULL);
 
     buf_reset(&out);
     dump(xmlDocGetRootElement(doc), &out);
@@ -151,7 +151,7 @@ test_text(void)
     CHECK_STR(body("<plaintext><p>a</p>"), "<plaintext><p>a</p></plaintext></body></html>");
     /* text split by tags that change nothing stays one text node */
     {
-        xmlDoc *doc = xdom_parse("<p>a</span>b</x>c</p>", 21);
+        xmlDoc *doc = xdom_parse("<p>a</span>b</x>c</p>", 21, NULL);
         xmlNode *p = xmlDocGetRootElement(doc)->children->children;
 
         CHECK_STR((const char *)p->name, "p");
@@ -177,7 +177,7 @@ test_broken(void)
     CHECK_STR(body("<p>a</"), "<p>a</p></body></html>");
     CHECK_STR(body("<p>a<"), "<p>a<</p></body></html>");
     /* NUL bytes do not stop the parse */
-    doc = xdom_parse("<p>a\0b</p><p>c</p>", 18);
+    doc = xdom_parse("<p>a\0b</p><p>c</p>", 18, NULL);
     buf_reset(&out);
     dump(xmlDocGetRootElement(doc), &out);
     CHECK_CONTAINS(out.p, "<p>c</p>");
@@ -188,7 +188,7 @@ test_broken(void)
     buf_adds(&b, "deep text");
     for (int i = 0; i < 100000; i++)
         buf_adds(&b, "</b>");
-    doc = xdom_parse(b.p, b.len);
+    doc = xdom_parse(b.p, b.len, NULL);
     for (n = xmlDocGetRootElement(doc); n->last; n = n->last)
         depth++;
     CHECK(depth > 100 && depth <= 1000);
