@@ -209,10 +209,16 @@ is_block_tag(int t)
 void
 cx_clean_boiler(xmlNode *body, struct cx_search *s)
 {
-    size_t total = xdom_text_len(body);
+    size_t total;
     xmlNode *n;
 
     (void)s;
+    /*
+     * Every block's text length, measured once: removing a block changes
+     * only its ancestors, which the walk (in document order) has passed.
+     */
+    xdom_measure_text(body);
+    total = body->_private ? xn(body)->tlen : xdom_text_len(body);
     if (!total)
         return;
     n = xdom_next_elem(body, body, 0);
@@ -226,7 +232,7 @@ cx_clean_boiler(xmlNode *body, struct cx_search *s)
             drop = 1;
         } else if (is_block_tag(t)) {
             xdom_match_string(n, ms, sizeof(ms));
-            len = xdom_text_len(n);
+            len = xn(n)->tlen;
             if (ms[1] && has_any(ms, furniture, ARRAY_SIZE(furniture)) &&
                 !has_any(ms, body_marks, ARRAY_SIZE(body_marks)) && len * 4 < total)
                 drop = 1;

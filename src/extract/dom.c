@@ -267,6 +267,113 @@ xdom_text_len(const xmlNode *root)
     return len;
 }
 
+/*
+ * Normalized text length of a run of text, in parts that join: n
+ * characters and r inner runs of whitespace (each counts one), whether
+ * the run has any character, and whether whitespace comes before the
+ * first and after the last (for a run of only whitespace: any at all).
+ */
+struct tsum {
+    uint32_t n, r;
+    unsigned char has, lead, trail;
+};
+
+static void
+tsum_join(struct tsum *a, const struct tsum *b)
+{
+    if (!a->has) {
+        unsigned char lead = a->lead || b->lead;
+
+        *a = *b;
+        a->lead = lead;
+        if (!b->has)
+            a->trail = lead;
+        return;
+    }
+    if (!b->has) {
+        a->trail = a->trail || b->lead;
+        return;
+    }
+    a->r += b->r + (a->trail || b->lead);
+    a->n += b->n;
+    a->trail = b->trail;
+}
+
+static void
+tsum_text(struct tsum *t, const unsigned char *s)
+{
+    int space = 0;
+
+    memset(t, 0, sizeof(*t));
+    for (; *s; s++) {
+        if (is_space(*s)) {
+            space = 1;
+            continue;
+        }
+        if ((*s & 0xc0) == 0x80)
+            continue;
+        if (space) {
+            if (t->has)
+                t->r++;
+            else
+                t->lead = 1;
+        }
+        space = 0;
+        t->has = 1;
+        t->n++;
+    }
+    if (!t->has)
+        t->lead = (unsigned char)space;
+    t->trail = (unsigned char)space;
+}
+
+void
+xdom_measure_text(xmlNode *root)
+{
+    struct tsum *stack = NULL; /* stack[d]: what element d levels below root holds so far */
+    size_t alloc = 0;
+    int d = 0;
+    xmlNode *n = root;
+
+    if (!root || root->type != XML_ELEMENT_NODE)
+        return;
+    ALLOC_GROW(stack, 1, alloc);
+    memset(&stack[0], 0, sizeof(stack[0]));
+    n = root->children;
+    while (n) {
+        if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content) {
+            struct tsum t;
+
+            tsum_text(&t, n->content);
+            tsum_join(&stack[d], &t);
+        } else if (n->type == XML_ELEMENT_NODE && n->children) {
+            d++;
+            ALLOC_GROW(stack, (size_t)d + 1, alloc);
+            memset(&stack[d], 0, sizeof(stack[d]));
+            n = n->children;
+            continue;
+        } else if (n->type == XML_ELEMENT_NODE && n->_private) {
+            xn(n)->tlen = 0;
+        }
+        while (n != root && !n->next) {
+            n = n->parent;
+            /* n's children are done: its sum is stack[d] */
+            if (n->_private)
+                xn(n)->tlen = stack[d].n + stack[d].r;
+            if (n == root)
+                break;
+            d--;
+            tsum_join(&stack[d], &stack[d + 1]);
+        }
+        if (n == root)
+            break;
+        n = n->next;
+    }
+    if (!root->children && root->_private)
+        xn(root)->tlen = 0;
+    free(stack);
+}
+
 int
 xdom_is_blank(const xmlNode *root)
 {

@@ -366,6 +366,12 @@ prestrip(struct buf *out, const char *p, size_t len)
         }
         buf_add(out, s, (size_t)(lt - s));
         rest = (size_t)(end - lt);
+        if (rest < 4 || (lt[1] != '!' && (lt[1] | 0x20) != 's')) {
+            /* most tags: nothing to drop (all dropped names start with "!--" or 's') */
+            buf_addc(out, '<');
+            s = lt + 1;
+            continue;
+        }
         if (starts_ci(lt, rest, "<!--")) {
             const char *e = lt + 4;
 

@@ -155,6 +155,7 @@ struct xnode {
     uint32_t text;   /* characters of text below (cx_measure()), whitespace collapsed */
     uint32_t commas; /* commas in that text */
     float link;      /* characters of it inside links (in-page anchors count 0.3) */
+    uint32_t tlen;   /* xdom_text_len() of the element, as xdom_measure_text() last found it */
 };
 
 static inline struct xnode *
@@ -229,6 +230,12 @@ size_t xdom_count_elem_children(const xmlNode *n);
 void xdom_text(const xmlNode *n, struct buf *out, int norm);
 /* Length of n's normalized text in characters (code points). */
 size_t xdom_text_len(const xmlNode *n);
+/*
+ * Store xdom_text_len() of every annotated element of root's subtree
+ * (root included) in its xnode's tlen, in one walk instead of one per
+ * element.  Valid until text moves in or out of an element's subtree.
+ */
+void xdom_measure_text(xmlNode *root);
 /* 1 when n has no text other than whitespace. */
 int xdom_is_blank(const xmlNode *n);
 

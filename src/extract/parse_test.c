@@ -5,6 +5,7 @@
 #include "unit.h"
 
 #include "extract/extract_int.h"
+#include "util/arena.h"
 #include "util/buf.h"
 
 #include <libxml/parser.h>
@@ -197,12 +198,38 @@ test_broken(void)
     buf_release(&b);
 }
 
+/* xdom_measure_text() gives each element what xdom_text_len() gives it. */
+static void
+test_measure(void)
+{
+    static const char *const pages[] = {
+        "<div> a <b>b</b>c <i> </i> d<p>  e  f </p>\n<p>g</p> </div><div></div><span> </span>",
+        "<p>caf\xc3\xa9 <b> \xe2\x80\x94 </b>x<br>y<span></span> <span>z </span></p>",
+        "<ul><li> <a href=x> one </a> </li><li>two<ul><li>three</li></ul></li></ul>",
+        "just text",
+        "",
+    };
+    struct arena *a = arena_new();
+
+    for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+        xmlDoc *doc = xdom_parse(pages[i], strlen(pages[i]), a);
+        xmlNode *root = xmlDocGetRootElement(doc);
+        size_t checked = 0;
+
+        xdom_measure_text(root);
+        for (xmlNode *n = root; n; n = xdom_next_elem(n, root, 0)) {
+            CHECK_INT(xn(n)->tlen, xdom_text_len(n));
+            checked++;
+        }
+        CHECK(checked >= 1);
+        xmlFreeDoc(doc);
+    }
+    arena_free(a);
+}
+
 static const struct unit_test tests[] = {
-    {"implied", test_implied},
-    {"closing", test_closing},
-    {"text", test_text},
-    {"broken", test_broken},
-    {NULL, NULL},
+    {"implied", test_implied}, {"closing", test_closing}, {"text", test_text},
+    {"broken", test_broken},   {"measure", test_measure}, {NULL, NULL},
 };
 
 int
