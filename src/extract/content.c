@@ -301,6 +301,13 @@ run_len(const unsigned char *s, size_t *commas)
     int space = 0, any = 0;
 
     for (; *s; s++) {
+        if (*s > ' ' && *s < 0x80 && *s != ',') {
+            /* the common case: a character that is neither space nor comma */
+            len += 1 + (size_t)(space && any);
+            space = 0;
+            any = 1;
+            continue;
+        }
         if (is_space(*s)) {
             space = 1;
             continue;

@@ -178,7 +178,8 @@ xdom_attr(const xmlNode *n, const char *name)
     if (!n || n->type != XML_ELEMENT_NODE)
         return NULL;
     for (const xmlAttr *at = n->properties; at; at = at->next) {
-        if (!at->name || strcmp((const char *)at->name, name))
+        if (!at->name || at->name[0] != (unsigned char)name[0] ||
+            strcmp((const char *)at->name, name))
             continue;
         if (at->children && at->children->type == XML_TEXT_NODE && !at->children->next)
             return at->children->content ? (const char *)at->children->content : "";
