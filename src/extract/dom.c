@@ -242,6 +242,12 @@ xdom_text_len(const xmlNode *root)
     while (n) {
         if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content) {
             for (const unsigned char *s = n->content; *s; s++) {
+                if (*s > ' ' && *s < 0x80) {
+                    len += 1 + (size_t)(space && any); /* the common case */
+                    space = 0;
+                    any = 1;
+                    continue;
+                }
                 if (is_space(*s)) {
                     space = 1;
                     continue;
@@ -307,6 +313,15 @@ tsum_text(struct tsum *t, const unsigned char *s)
 
     memset(t, 0, sizeof(*t));
     for (; *s; s++) {
+        if (*s > ' ' && *s < 0x80) {
+            /* the common case */
+            t->r += (uint32_t)(space && t->has);
+            t->lead |= (unsigned char)(space && !t->has);
+            space = 0;
+            t->has = 1;
+            t->n++;
+            continue;
+        }
         if (is_space(*s)) {
             space = 1;
             continue;

@@ -39,6 +39,7 @@
 #include <libxml/dict.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlmemory.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,38 +280,48 @@ name_info_of(struct xp *x, const char *s)
 }
 
 /*
- * A text node holding s[0..len).  Storage as libxml2's parser chooses it
- * (xmlFreeNode() knows all three): short text inside the node itself,
- * short runs of whitespace in the dictionary, the rest malloc'ed.
+ * A text node holding s[0..len), with the text stored the way libxml2's
+ * own parser stores short text (HTML_PARSE_COMPACT): from the node's
+ * properties field on, so that xmlFreeNode() frees node and text at once
+ * and never frees the text alone.  Here the node is allocated long enough
+ * for any text, which saves a malloc() and a free() for every text node
+ * and attribute value; nothing reads the fields after content in a text
+ * node, and libxml2's setters replace such text without freeing it.
+ * Short runs of whitespace, the commonest text, are shared through the
+ * dictionary instead, as libxml2's parser does.
  */
 static xmlNode *
 new_text(struct xp *x, const char *s, size_t len)
 {
-    xmlNode *t = node_alloc(sizeof(*t));
+    size_t at = offsetof(xmlNode, properties), size = sizeof(xmlNode);
+    xmlNode *t;
 
-    t->type = XML_TEXT_NODE;
-    t->name = xmlStringText;
-    t->doc = x->doc;
-    if (len < 2 * sizeof(void *)) {
-        t->content = (xmlChar *)&t->properties;
-        memcpy(t->content, s, len);
-        t->content[len] = 0;
-        return t;
-    }
-    if (len < 64) {
+    if (len >= 2 * sizeof(void *) && len < 64) {
         size_t i = 0;
 
         while (i < len && is_space((unsigned char)s[i]))
             i++;
         if (i == len) {
+            t = node_alloc(size);
+            t->type = XML_TEXT_NODE;
+            t->name = xmlStringText;
+            t->doc = x->doc;
             t->content = (xmlChar *)intern(x, s, len);
             return t;
         }
     }
-    t->content = xmlStrndup((const xmlChar *)s, (int)len);
-    if (!t->content) {
+    if (at + len + 1 > size)
+        size = at + len + 1;
+    t = xmlMalloc(size);
+    if (!t)
         oom();
-    }
+    memset(t, 0, sizeof(*t));
+    t->type = XML_TEXT_NODE;
+    t->name = xmlStringText;
+    t->doc = x->doc;
+    t->content = (xmlChar *)&t->properties;
+    memcpy(t->content, s, len);
+    t->content[len] = 0;
     return t;
 }
 
