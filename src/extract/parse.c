@@ -40,6 +40,7 @@
 #include <libxml/parserInternals.h>
 #include <libxml/xmlmemory.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +183,15 @@ struct xp_name {
 
 #define XP_NAME_CACHE 256 /* a power of two */
 
+/* A lower-cased name and its dictionary string, cached by a hash of the bytes. */
+struct xp_intern {
+    const xmlChar *name;
+    uint32_t hash;
+    uint32_t len;
+};
+
+#define XP_INTERN_CACHE 512 /* a power of two */
+
 struct xp {
     xmlDoc *doc;
     xmlDict *dict;
@@ -196,6 +206,7 @@ struct xp {
     int nattrs;
     struct xp_attr attrs[XP_MAX_ATTRS];
     struct xp_name names[XP_NAME_CACHE];
+    struct xp_intern interned[XP_INTERN_CACHE];
     struct xp_open stack[XP_MAX_DEPTH];
 };
 
@@ -540,17 +551,47 @@ add_decoded(struct buf *out, const char *s, size_t n, int legacy_ok)
 
 /* Lower-case p[0..n) into x->name (cut to fit); returns its length. */
 static size_t
-lower_name(struct xp *x, const char *p, size_t n)
+lower_name(struct xp *x, const char *p, size_t n, uint32_t *hash)
 {
+    uint32_t h = 2166136261u; /* FNV-1a */
+
     if (n > sizeof(x->name) - 1)
         n = sizeof(x->name) - 1;
     for (size_t i = 0; i < n; i++) {
         char c = p[i];
 
-        x->name[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        c = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        x->name[i] = c;
+        h = (h ^ (unsigned char)c) * 16777619u;
     }
     x->name[n] = 0;
+    *hash = h;
     return n;
+}
+
+/*
+ * The dictionary string of p[0..n) lower-cased (cut to fit x->name, which
+ * holds it afterwards).  A name not in the dictionary yet is added when
+ * add is set, else NULL is returned.  Pages use a few dozen names over
+ * and over: a small cache answers most lookups without hashing twice.
+ */
+static const xmlChar *
+name_of(struct xp *x, const char *p, size_t n, int add)
+{
+    uint32_t h;
+    size_t len = lower_name(x, p, n, &h);
+    struct xp_intern *e = &x->interned[h & (XP_INTERN_CACHE - 1)];
+    const xmlChar *d;
+
+    if (e->name && e->hash == h && e->len == len && !memcmp(e->name, x->name, len))
+        return e->name;
+    d = add ? intern(x, x->name, len) : xmlDictExists(x->dict, (const xmlChar *)x->name, (int)len);
+    if (d) {
+        e->name = d;
+        e->hash = h;
+        e->len = (uint32_t)len;
+    }
+    return d;
 }
 
 /*
@@ -609,7 +650,7 @@ read_attrs(struct xp *x, const char *p, int *self_closing)
             }
         }
         if (x->nattrs < XP_MAX_ATTRS) {
-            const xmlChar *nm = intern(x, x->name, lower_name(x, name, name_len));
+            const xmlChar *nm = name_of(x, name, name_len, 1);
             int dup = 0;
 
             for (int i = 0; i < x->nattrs && !dup; i++)
@@ -785,8 +826,7 @@ close_before(struct xp *x, const struct xp_name *info)
 static void
 start_tag(struct xp *x, const char *name, size_t name_len, int self_closing)
 {
-    size_t k = lower_name(x, name, name_len);
-    struct xp_name nfo = name_info(x, intern(x, x->name, k));
+    struct xp_name nfo = name_info(x, name_of(x, name, name_len, 1));
     const struct xp_name *info = &nfo;
     xmlNode *n;
     int t = info->tag;
@@ -834,8 +874,7 @@ start_tag(struct xp *x, const char *name, size_t name_len, int self_closing)
 static void
 end_tag(struct xp *x, const char *name, size_t name_len)
 {
-    size_t k = lower_name(x, name, name_len);
-    const xmlChar *nm = xmlDictExists(x->dict, (const xmlChar *)x->name, (int)k);
+    const xmlChar *nm = name_of(x, name, name_len, 0);
     struct xp_name nfo;
     const struct xp_name *info = &nfo;
     int t, i = -1;
@@ -1023,6 +1062,7 @@ xdom_parse(const char *html, size_t len, struct arena *a)
     if (!doc->dict)
         oom();
     memset(x->names, 0, sizeof(x->names));
+    memset(x->interned, 0, sizeof(x->interned));
     x->doc = doc;
     x->dict = doc->dict;
     x->a = a;
