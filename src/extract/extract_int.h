@@ -182,17 +182,27 @@ is_heading(int t)
     return t >= T_H1 && t <= T_H6;
 }
 
+enum xdom_parse_flags {
+    /*
+     * Leave out what no extraction step reads, as if the page never had
+     * it: scripts other than JSON-LD, styles and inline SVG (with their
+     * content; most of a modern page's bytes).
+     */
+    XDOM_SKIP_UNREAD = 1 << 0,
+};
+
 /*
  * Parse UTF-8 html[0..len) into a new HTML document (parse.c): html, head
  * and body always exist as HTML implies them (head and body only when the
  * page has something for them); element and attribute names are lower
  * case and come from the document's dictionary; character references are
- * decoded; comments and doctypes are dropped.  With an arena a, every
- * element gets its xnode (tag set, the rest zero) from a, as
- * xdom_annotate() would give it.  Never fails (out of memory aborts); the
- * caller frees the document with xmlFreeDoc().
+ * decoded; comments and doctypes are dropped.  flags: enum
+ * xdom_parse_flags.  With an arena a, every element gets its xnode (tag
+ * set, the rest zero) from a, as xdom_annotate() would give it.  Never
+ * fails (out of memory aborts); the caller frees the document with
+ * xmlFreeDoc().
  */
-xmlDoc *xdom_parse(const char *html, size_t len, struct arena *a);
+xmlDoc *xdom_parse(const char *html, size_t len, unsigned flags, struct arena *a);
 
 /* The tag number of an element name (ASCII, any case). */
 int xdom_tag_of(const char *name);

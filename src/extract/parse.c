@@ -34,6 +34,7 @@
 #include "util/buf.h"
 #include "util/entity.h"
 #include "util/mem.h"
+#include "util/str.h"
 
 #include <libxml/HTMLtree.h>
 #include <libxml/dict.h>
@@ -196,6 +197,7 @@ struct xp {
     xmlDoc *doc;
     xmlDict *dict;
     struct arena *a; /* for the xnodes, or NULL */
+    unsigned flags;  /* enum xdom_parse_flags */
     const char *p, *end;
     xmlNode *head, *body;
     struct buf text; /* text waiting for the current element */
@@ -823,6 +825,37 @@ close_before(struct xp *x, const struct xp_name *info)
     }
 }
 
+/* With XDOM_SKIP_UNREAD: is the element that starts here one to leave out? */
+static int
+unread(struct xp *x, int t)
+{
+    if (t == T_STYLE || t == T_SVG)
+        return 1;
+    if (t != T_SCRIPT)
+        return 0;
+    for (int i = 0; i < x->nattrs; i++) {
+        const struct xp_attr *a = &x->attrs[i];
+
+        if (!strcmp((const char *)a->name, "type") && a->val != SIZE_MAX)
+            return !str_casestr(x->vals.p + a->val, a->len, "ld+json"); /* JSON-LD stays */
+    }
+    return 1;
+}
+
+/* Leave out the element that starts here, its content and its end tag. */
+static void
+skip_element(struct xp *x, const char *name)
+{
+    const char *e = raw_end(x, x->p, name, strlen(name));
+
+    if (e < x->end) {
+        const char *gt = memchr(e, '>', (size_t)(x->end - e));
+
+        e = gt ? gt + 1 : x->end;
+    }
+    x->p = e;
+}
+
 static void
 start_tag(struct xp *x, const char *name, size_t name_len, int self_closing)
 {
@@ -831,6 +864,12 @@ start_tag(struct xp *x, const char *name, size_t name_len, int self_closing)
     xmlNode *n;
     int t = info->tag;
 
+    if ((x->flags & XDOM_SKIP_UNREAD) && unread(x, t)) {
+        /* as if the page never had it: no element, the text around it joins */
+        if (!self_closing)
+            skip_element(x, (const char *)info->name);
+        return;
+    }
     if (t == T_HTML) {
         set_attrs(x, x->stack[0].n, 1);
         return;
@@ -1048,7 +1087,7 @@ parse(struct xp *x)
 }
 
 xmlDoc *
-xdom_parse(const char *html, size_t len, struct arena *a)
+xdom_parse(const char *html, size_t len, unsigned flags, struct arena *a)
 {
     struct xp *x = xmalloc(sizeof(*x));
     struct xp_name root;
@@ -1066,6 +1105,7 @@ xdom_parse(const char *html, size_t len, struct arena *a)
     x->doc = doc;
     x->dict = doc->dict;
     x->a = a;
+    x->flags = flags;
     x->p = html;
     x->end = html + len;
     x->head = x->body = NULL;

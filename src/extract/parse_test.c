@@ -53,7 +53,7 @@ static struct buf out = BUF_INIT;
 static const char *
 tree(const char *html)
 {
-    xmlDoc *doc = xdom_parse(html, strlen(html), NULL);
+    xmlDoc *doc = xdom_parse(html, strlen(html), 0, NULL);
 
     buf_reset(&out);
     dump(xmlDocGetRootElement(doc), &out);
@@ -152,7 +152,7 @@ test_text(void)
     CHECK_STR(body("<plaintext><p>a</p>"), "<plaintext><p>a</p></plaintext></body></html>");
     /* text split by tags that change nothing stays one text node */
     {
-        xmlDoc *doc = xdom_parse("<p>a</span>b</x>c</p>", 21, NULL);
+        xmlDoc *doc = xdom_parse("<p>a</span>b</x>c</p>", 21, 0, NULL);
         xmlNode *p = xmlDocGetRootElement(doc)->children->children;
 
         CHECK_STR((const char *)p->name, "p");
@@ -160,6 +160,23 @@ test_text(void)
         CHECK_STR((const char *)p->children->content, "abc");
         xmlFreeDoc(doc);
     }
+}
+
+/* XDOM_SKIP_UNREAD leaves out scripts (not JSON-LD), styles and SVG, and what they hold. */
+static void
+test_skip_unread(void)
+{
+    static const char page[] =
+        "<head><style>p{}</style><script src=a.js></script><script type='application/LD+JSON'>"
+        "{\"a\":1}</script></head><p>a<script>x('</p>')</script>b<svg><g><p>in</p></g></SVG>c"
+        "<svg/>d<STYLE>e</style></p><p>f<script>never closed";
+    xmlDoc *doc = xdom_parse(page, strlen(page), XDOM_SKIP_UNREAD, NULL);
+
+    buf_reset(&out);
+    dump(xmlDocGetRootElement(doc), &out);
+    CHECK_STR(out.p, "<html><head><script type=application/LD+JSON>{\"a\":1}</script></head>"
+                     "<body><p>abcd</p><p>f</p></body></html>");
+    xmlFreeDoc(doc);
 }
 
 static void
@@ -178,7 +195,7 @@ test_broken(void)
     CHECK_STR(body("<p>a</"), "<p>a</p></body></html>");
     CHECK_STR(body("<p>a<"), "<p>a<</p></body></html>");
     /* NUL bytes do not stop the parse */
-    doc = xdom_parse("<p>a\0b</p><p>c</p>", 18, NULL);
+    doc = xdom_parse("<p>a\0b</p><p>c</p>", 18, 0, NULL);
     buf_reset(&out);
     dump(xmlDocGetRootElement(doc), &out);
     CHECK_CONTAINS(out.p, "<p>c</p>");
@@ -189,7 +206,7 @@ test_broken(void)
     buf_adds(&b, "deep text");
     for (int i = 0; i < 100000; i++)
         buf_adds(&b, "</b>");
-    doc = xdom_parse(b.p, b.len, NULL);
+    doc = xdom_parse(b.p, b.len, 0, NULL);
     for (n = xmlDocGetRootElement(doc); n->last; n = n->last)
         depth++;
     CHECK(depth > 100 && depth <= 1000);
@@ -212,7 +229,7 @@ test_measure(void)
     struct arena *a = arena_new();
 
     for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
-        xmlDoc *doc = xdom_parse(pages[i], strlen(pages[i]), a);
+        xmlDoc *doc = xdom_parse(pages[i], strlen(pages[i]), 0, a);
         xmlNode *root = xmlDocGetRootElement(doc);
         size_t checked = 0;
 
@@ -228,8 +245,13 @@ test_measure(void)
 }
 
 static const struct unit_test tests[] = {
-    {"implied", test_implied}, {"closing", test_closing}, {"text", test_text},
-    {"broken", test_broken},   {"measure", test_measure}, {NULL, NULL},
+    {"implied", test_implied},
+    {"closing", test_closing},
+    {"text", test_text},
+    {"skip_unread", test_skip_unread},
+    {"broken", test_broken},
+    {"measure", test_measure},
+    {NULL, NULL},
 };
 
 int
