@@ -105,54 +105,6 @@ xdom_count_elem_children(const xmlNode *n)
     return k;
 }
 
-size_t
-xdom_annotate(xmlNode *root, struct arena *a)
-{
-    size_t count = 0;
-    int depth = 0;
-    xmlNode *n = root;
-
-    while (n) {
-        int descend;
-
-        if (n->type == XML_ELEMENT_NODE) {
-            if (!n->_private) {
-                struct xnode *x = ARENA_NEW(a, struct xnode);
-
-                x->tag = (uint16_t)xdom_tag_of((const char *)n->name);
-                n->_private = x;
-            }
-            count++;
-        }
-        descend = n->type == XML_ELEMENT_NODE && n->children;
-        if (descend && depth >= XDOM_MAX_DEPTH) {
-            /* too deep to be a page anyone reads: cut it off */
-            xmlNode *c = n->children;
-
-            while (c) {
-                xmlNode *next = c->next;
-
-                xdom_remove(c);
-                c = next;
-            }
-            descend = 0;
-        }
-        if (descend) {
-            n = n->children;
-            depth++;
-            continue;
-        }
-        while (n && n != root && !n->next) {
-            n = n->parent;
-            depth--;
-        }
-        if (!n || n == root)
-            break;
-        n = n->next;
-    }
-    return count;
-}
-
 xmlNode *
 xdom_new_elem(xmlDoc *doc, const char *name, struct arena *a)
 {

@@ -457,7 +457,6 @@ extract_page(const char *html, size_t len, const char *url, const char *http_cha
     }
     scratch = arena_new();
     doc = parse_page(src, srclen, scratch);
-    xdom_annotate(xmlDocGetRootElement(doc), scratch);
 
     /* <base href> changes what relative links mean */
     for (xmlNode *n = xmlDocGetRootElement(doc); n;
@@ -485,7 +484,6 @@ extract_page(const char *html, size_t len, const char *url, const char *http_cha
 
         if (ntries > 1) {
             doc = parse_page(src, srclen, scratch);
-            xdom_annotate(xmlDocGetRootElement(doc), scratch);
         }
         cx_prep(doc, scratch);
         t->doc = doc;

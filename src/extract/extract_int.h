@@ -2,10 +2,10 @@
  * extract_int.h - what the extraction files share (not a public API).
  *
  * Every element of a parsed page gets a struct xnode in its _private
- * pointer (xdom_annotate()): its tag as a number and the scores and
- * counts the content finder keeps.  All tree walks are iterative: pages
- * nest 100k deep.  Elements below XDOM_MAX_DEPTH are cut off when the
- * page is annotated, so that the walks that look at a node's subtree
+ * pointer (xdom_parse(), xdom_new_elem()): its tag as a number and the
+ * scores and counts the content finder keeps.  All tree walks are
+ * iterative: pages nest 100k deep.  The parser makes nothing deeper than
+ * XDOM_MAX_DEPTH levels, so that the walks that look at a node's subtree
  * for each of its ancestors stay bounded.
  *
  * Thread-safety: everything works on one document owned by one thread.
@@ -196,21 +196,16 @@ enum xdom_parse_flags {
  * and body always exist as HTML implies them (head and body only when the
  * page has something for them); element and attribute names are lower
  * case and come from the document's dictionary; character references are
- * decoded; comments and doctypes are dropped.  flags: enum
- * xdom_parse_flags.  With an arena a, every element gets its xnode (tag
- * set, the rest zero) from a, as xdom_annotate() would give it.  Never
- * fails (out of memory aborts); the caller frees the document with
- * xmlFreeDoc().
+ * decoded; comments and doctypes are dropped; nothing is deeper than
+ * XDOM_MAX_DEPTH levels below <html> (elements at that depth are left
+ * empty).  flags: enum xdom_parse_flags.  With an arena a, every element
+ * gets its xnode (tag set, the rest zero) from a.  Never fails (out of
+ * memory aborts); the caller frees the document with xmlFreeDoc().
  */
 xmlDoc *xdom_parse(const char *html, size_t len, unsigned flags, struct arena *a);
 
 /* The tag number of an element name (ASCII, any case). */
 int xdom_tag_of(const char *name);
-/*
- * Give every element below root that has none an xnode from arena a, cut
- * subtrees deeper than XDOM_MAX_DEPTH.  Returns the number of elements.
- */
-size_t xdom_annotate(xmlNode *root, struct arena *a);
 /* A new element named name (tag given) with an xnode, not linked anywhere. */
 xmlNode *xdom_new_elem(xmlDoc *doc, const char *name, struct arena *a);
 /* Rename an element in place (keeps children and attributes). */

@@ -24,9 +24,10 @@
  * left out: an end tag of an inline element that would cross an open
  * block is ignored.
  *
- * Limits: elements deeper than XP_MAX_DEPTH are dropped (their text stays,
- * in the deepest open element); an element keeps at most XP_MAX_ATTRS
- * attributes (the first ones; HTML keeps the first of duplicates).
+ * Limits: nothing deeper than XDOM_MAX_DEPTH levels below <html> is made
+ * (elements at that depth stay empty); an element keeps at most
+ * XP_MAX_ATTRS attributes (the first ones; HTML keeps the first of
+ * duplicates).
  */
 #include "extract/extract_int.h"
 
@@ -46,7 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define XP_MAX_DEPTH 512
+#define XP_MAX_DEPTH (XDOM_MAX_DEPTH + 1) /* open elements, <html> included */
 #define XP_MAX_ATTRS 64
 
 enum xp_flags {
@@ -351,7 +352,7 @@ link_child(xmlNode *parent, xmlNode *child)
     parent->last = child;
 }
 
-/* An element (annotated as xdom_annotate() does, when the parse has an arena). */
+/* An element, with its xnode when the parse has an arena. */
 static xmlNode *
 new_elem(struct xp *x, const struct xp_name *info)
 {
@@ -751,7 +752,7 @@ read_raw(struct xp *x, xmlNode *n, const struct xp_name *info)
         e = x->end;
     else
         e = raw_end(x, s, (const char *)info->name, strlen((const char *)info->name));
-    if (e > s) {
+    if (e > s && x->depth < XP_MAX_DEPTH - 1) { /* the text would be too deep */
         if (info->flags & XP_RCDATA) {
             struct buf *t = &x->text;
 
@@ -895,7 +896,7 @@ start_tag(struct xp *x, const char *name, size_t name_len, int self_closing)
             ensure_body(x);
     }
     if (x->depth >= XP_MAX_DEPTH)
-        return;
+        return; /* too deep: the element and what it holds are left out */
     close_before(x, info);
     flush_text(x);
     n = new_elem(x, info);
@@ -1026,6 +1027,8 @@ parse(struct xp *x)
             size_t n = (size_t)((q ? q : end) - p);
 
             x->p = q ? q : end;
+            if (x->depth >= XP_MAX_DEPTH)
+                continue; /* inside an element at the deepest level */
             if (!x->body && text_before_body(x, p, n))
                 continue;
             if (memchr(p, '&', n))
@@ -1079,7 +1082,7 @@ parse(struct xp *x)
         }
         /* a '<' that opens nothing is text */
         x->p = p + 1;
-        if (!x->body && text_before_body(x, p, 1))
+        if (x->depth >= XP_MAX_DEPTH || (!x->body && text_before_body(x, p, 1)))
             continue;
         buf_addc(&x->text, '<');
     }
