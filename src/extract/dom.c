@@ -56,28 +56,6 @@ xdom_tag_of(const char *name)
 }
 
 xmlNode *
-xdom_next(xmlNode *n, const xmlNode *root, int skip_kids)
-{
-    if (!skip_kids && n->children && n->type == XML_ELEMENT_NODE)
-        return n->children;
-    while (n && n != root) {
-        if (n->next)
-            return n->next;
-        n = n->parent;
-    }
-    return NULL;
-}
-
-xmlNode *
-xdom_next_elem(xmlNode *n, const xmlNode *root, int skip_kids)
-{
-    n = xdom_next(n, root, skip_kids);
-    while (n && n->type != XML_ELEMENT_NODE)
-        n = xdom_next(n, root, 0);
-    return n;
-}
-
-xmlNode *
 xdom_first_elem(const xmlNode *n)
 {
     for (xmlNode *c = n->children; c; c = c->next)

@@ -218,10 +218,32 @@ void xdom_set_tag(xmlNode *n, const char *name);
  */
 const char *xdom_attr(const xmlNode *n, const char *name);
 
-/* Preorder walk: the next node after n below root (skip n's subtree when skip_kids). */
-xmlNode *xdom_next(xmlNode *n, const xmlNode *root, int skip_kids);
+/*
+ * Preorder walk: the next node after n below root (skip n's subtree when
+ * skip_kids).  Inline: every pass over a page steps with it.
+ */
+static inline xmlNode *
+xdom_next(xmlNode *n, const xmlNode *root, int skip_kids)
+{
+    if (!skip_kids && n->children && n->type == XML_ELEMENT_NODE)
+        return n->children;
+    while (n && n != root) {
+        if (n->next)
+            return n->next;
+        n = n->parent;
+    }
+    return NULL;
+}
+
 /* The next element after n in document order below root (skip n's children when skip_kids). */
-xmlNode *xdom_next_elem(xmlNode *n, const xmlNode *root, int skip_kids);
+static inline xmlNode *
+xdom_next_elem(xmlNode *n, const xmlNode *root, int skip_kids)
+{
+    n = xdom_next(n, root, skip_kids);
+    while (n && n->type != XML_ELEMENT_NODE)
+        n = xdom_next(n, root, 0);
+    return n;
+}
 
 /* First/next element child or sibling. */
 xmlNode *xdom_first_elem(const xmlNode *n);
