@@ -42,15 +42,6 @@ static const char *const body_marks[] = {
     "post-content", "post-body",   "story-body",    "main-content",    "body-text",
 };
 
-static int
-has_any(const char *s, const char *const *list, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strstr(s, list[i]))
-            return 1;
-    return 0;
-}
-
 /* Lower-case, trimmed, whitespace-collapsed text of n, at most cap-1 bytes. */
 static size_t
 short_text(const xmlNode *n, char *out, size_t cap)
@@ -209,10 +200,16 @@ is_block_tag(int t)
 void
 cx_clean_boiler(xmlNode *body, struct cx_search *s)
 {
-    size_t total = xdom_text_len(body);
+    size_t total;
     xmlNode *n;
 
     (void)s;
+    /*
+     * Every block's text length, measured once: removing a block changes
+     * only its ancestors, which the walk (in document order) has passed.
+     */
+    xdom_measure_text(body);
+    total = body->_private ? xn(body)->tlen : xdom_text_len(body);
     if (!total)
         return;
     n = xdom_next_elem(body, body, 0);
@@ -226,9 +223,9 @@ cx_clean_boiler(xmlNode *body, struct cx_search *s)
             drop = 1;
         } else if (is_block_tag(t)) {
             xdom_match_string(n, ms, sizeof(ms));
-            len = xdom_text_len(n);
-            if (ms[1] && has_any(ms, furniture, ARRAY_SIZE(furniture)) &&
-                !has_any(ms, body_marks, ARRAY_SIZE(body_marks)) && len * 4 < total)
+            len = xn(n)->tlen;
+            if (ms[1] && cx_contains_any(ms, furniture, ARRAY_SIZE(furniture)) &&
+                !cx_contains_any(ms, body_marks, ARRAY_SIZE(body_marks)) && len * 4 < total)
                 drop = 1;
             if (!drop && len < 120 && t != T_A && t != T_STRONG && t != T_B && t != T_EM) {
                 short_text(n, txt, sizeof(txt));

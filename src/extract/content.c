@@ -21,6 +21,7 @@
 #include "util/mem.h"
 #include "util/str.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,12 +67,38 @@ cx_replace(xmlNode *old, xmlNode *n)
 
 /* ---- classification helpers ---- */
 
-static int
-contains_any(const char *s, const char *const *pats, size_t n)
+int
+cx_contains_any(const char *s, const char *const *pats, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strstr(s, pats[i]))
-            return 1;
+    uint64_t cand[256]; /* by a hash of two bytes: the patterns that start with them */
+    size_t len = strlen(s);
+
+    assert(n <= 64);
+    if (len < 2)
+        return 0;
+    memset(cand, 0, sizeof(cand));
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *q = (const unsigned char *)pats[i];
+
+        assert(q[0] && q[1]);
+        cand[(q[0] * 8u + q[1]) & 255] |= 1ull << i;
+    }
+    for (const unsigned char *p = (const unsigned char *)s; p[1]; p++) {
+        uint64_t m = cand[(p[0] * 8u + p[1]) & 255];
+
+        while (m) {
+            const unsigned char *q = (const unsigned char *)pats[__builtin_ctzll(m)];
+            const unsigned char *r = p;
+
+            while (*q && *q == *r) {
+                q++;
+                r++;
+            }
+            if (!*q)
+                return 1;
+            m &= m - 1;
+        }
+    }
     return 0;
 }
 
@@ -106,21 +133,21 @@ static const char *const negative_pats[] = {
 int
 cx_is_unlikely(const char *ms)
 {
-    return contains_any(ms, unlikely_pats, ARRAY_SIZE(unlikely_pats)) &&
-           !contains_any(ms, maybe_pats, ARRAY_SIZE(maybe_pats));
+    return cx_contains_any(ms, unlikely_pats, ARRAY_SIZE(unlikely_pats)) &&
+           !cx_contains_any(ms, maybe_pats, ARRAY_SIZE(maybe_pats));
 }
 
 static int
 is_negative(const char *s)
 {
-    return contains_any(s, negative_pats, ARRAY_SIZE(negative_pats)) || has_hid_word(s) ||
+    return cx_contains_any(s, negative_pats, ARRAY_SIZE(negative_pats)) || has_hid_word(s) ||
            strstr(s, "hidden");
 }
 
 static int
 is_positive(const char *s)
 {
-    return contains_any(s, positive_pats, ARRAY_SIZE(positive_pats));
+    return cx_contains_any(s, positive_pats, ARRAY_SIZE(positive_pats));
 }
 
 static void
@@ -274,6 +301,13 @@ run_len(const unsigned char *s, size_t *commas)
     int space = 0, any = 0;
 
     for (; *s; s++) {
+        if (*s > ' ' && *s < 0x80 && *s != ',') {
+            /* the common case: a character that is neither space nor comma */
+            len += 1 + (size_t)(space && any);
+            space = 0;
+            any = 1;
+            continue;
+        }
         if (is_space(*s)) {
             space = 1;
             continue;

@@ -39,6 +39,12 @@ void cx_append(xmlNode *parent, xmlNode *child);
 void cx_insert_before(xmlNode *ref, xmlNode *n);
 void cx_replace(xmlNode *old, xmlNode *n);
 
+/*
+ * 1 when s contains one of pats[0..n) (n at most 64, each pattern at
+ * least two bytes): what strstr() on each pattern would say, in one pass.
+ */
+int cx_contains_any(const char *s, const char *const *pats, size_t n);
+
 int cx_class_weight(const xmlNode *n, unsigned flags);
 /* class+id (lower case) looks like boilerplate and not like content. */
 int cx_is_unlikely(const char *match_string);

@@ -56,28 +56,6 @@ xdom_tag_of(const char *name)
 }
 
 xmlNode *
-xdom_next(xmlNode *n, const xmlNode *root, int skip_kids)
-{
-    if (!skip_kids && n->children && n->type == XML_ELEMENT_NODE)
-        return n->children;
-    while (n && n != root) {
-        if (n->next)
-            return n->next;
-        n = n->parent;
-    }
-    return NULL;
-}
-
-xmlNode *
-xdom_next_elem(xmlNode *n, const xmlNode *root, int skip_kids)
-{
-    n = xdom_next(n, root, skip_kids);
-    while (n && n->type != XML_ELEMENT_NODE)
-        n = xdom_next(n, root, 0);
-    return n;
-}
-
-xmlNode *
 xdom_first_elem(const xmlNode *n)
 {
     for (xmlNode *c = n->children; c; c = c->next)
@@ -105,52 +83,6 @@ xdom_count_elem_children(const xmlNode *n)
     return k;
 }
 
-size_t
-xdom_annotate(xmlNode *root, struct arena *a)
-{
-    size_t count = 0;
-    int depth = 0;
-    xmlNode *n = root;
-
-    while (n) {
-        int descend;
-
-        if (n->type == XML_ELEMENT_NODE) {
-            struct xnode *x = ARENA_NEW(a, struct xnode);
-
-            x->tag = (uint16_t)xdom_tag_of((const char *)n->name);
-            n->_private = x;
-            count++;
-        }
-        descend = n->type == XML_ELEMENT_NODE && n->children;
-        if (descend && depth >= XDOM_MAX_DEPTH) {
-            /* too deep to be a page anyone reads: cut it off */
-            xmlNode *c = n->children;
-
-            while (c) {
-                xmlNode *next = c->next;
-
-                xdom_remove(c);
-                c = next;
-            }
-            descend = 0;
-        }
-        if (descend) {
-            n = n->children;
-            depth++;
-            continue;
-        }
-        while (n && n != root && !n->next) {
-            n = n->parent;
-            depth--;
-        }
-        if (!n || n == root)
-            break;
-        n = n->next;
-    }
-    return count;
-}
-
 xmlNode *
 xdom_new_elem(xmlDoc *doc, const char *name, struct arena *a)
 {
@@ -176,7 +108,8 @@ xdom_attr(const xmlNode *n, const char *name)
     if (!n || n->type != XML_ELEMENT_NODE)
         return NULL;
     for (const xmlAttr *at = n->properties; at; at = at->next) {
-        if (!at->name || strcmp((const char *)at->name, name))
+        if (!at->name || at->name[0] != (unsigned char)name[0] ||
+            strcmp((const char *)at->name, name))
             continue;
         if (at->children && at->children->type == XML_TEXT_NODE && !at->children->next)
             return at->children->content ? (const char *)at->children->content : "";
@@ -239,6 +172,12 @@ xdom_text_len(const xmlNode *root)
     while (n) {
         if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content) {
             for (const unsigned char *s = n->content; *s; s++) {
+                if (*s > ' ' && *s < 0x80) {
+                    len += 1 + (size_t)(space && any); /* the common case */
+                    space = 0;
+                    any = 1;
+                    continue;
+                }
                 if (is_space(*s)) {
                     space = 1;
                     continue;
@@ -263,6 +202,122 @@ xdom_text_len(const xmlNode *root)
         n = n->next;
     }
     return len;
+}
+
+/*
+ * Normalized text length of a run of text, in parts that join: n
+ * characters and r inner runs of whitespace (each counts one), whether
+ * the run has any character, and whether whitespace comes before the
+ * first and after the last (for a run of only whitespace: any at all).
+ */
+struct tsum {
+    uint32_t n, r;
+    unsigned char has, lead, trail;
+};
+
+static void
+tsum_join(struct tsum *a, const struct tsum *b)
+{
+    if (!a->has) {
+        unsigned char lead = a->lead || b->lead;
+
+        *a = *b;
+        a->lead = lead;
+        if (!b->has)
+            a->trail = lead;
+        return;
+    }
+    if (!b->has) {
+        a->trail = a->trail || b->lead;
+        return;
+    }
+    a->r += b->r + (a->trail || b->lead);
+    a->n += b->n;
+    a->trail = b->trail;
+}
+
+static void
+tsum_text(struct tsum *t, const unsigned char *s)
+{
+    int space = 0;
+
+    memset(t, 0, sizeof(*t));
+    for (; *s; s++) {
+        if (*s > ' ' && *s < 0x80) {
+            /* the common case */
+            t->r += (uint32_t)(space && t->has);
+            t->lead |= (unsigned char)(space && !t->has);
+            space = 0;
+            t->has = 1;
+            t->n++;
+            continue;
+        }
+        if (is_space(*s)) {
+            space = 1;
+            continue;
+        }
+        if ((*s & 0xc0) == 0x80)
+            continue;
+        if (space) {
+            if (t->has)
+                t->r++;
+            else
+                t->lead = 1;
+        }
+        space = 0;
+        t->has = 1;
+        t->n++;
+    }
+    if (!t->has)
+        t->lead = (unsigned char)space;
+    t->trail = (unsigned char)space;
+}
+
+void
+xdom_measure_text(xmlNode *root)
+{
+    struct tsum *stack = NULL; /* stack[d]: what element d levels below root holds so far */
+    size_t alloc = 0;
+    int d = 0;
+    xmlNode *n = root;
+
+    if (!root || root->type != XML_ELEMENT_NODE)
+        return;
+    ALLOC_GROW(stack, 1, alloc);
+    memset(&stack[0], 0, sizeof(stack[0]));
+    n = root->children;
+    while (n) {
+        if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content) {
+            struct tsum t;
+
+            tsum_text(&t, n->content);
+            tsum_join(&stack[d], &t);
+        } else if (n->type == XML_ELEMENT_NODE && n->children) {
+            d++;
+            ALLOC_GROW(stack, (size_t)d + 1, alloc);
+            memset(&stack[d], 0, sizeof(stack[d]));
+            n = n->children;
+            continue;
+        } else if (n->type == XML_ELEMENT_NODE && n->_private) {
+            xn(n)->tlen = 0;
+        }
+        while (n != root && !n->next) {
+            n = n->parent;
+            /* n's children are done: its sum is stack[d] */
+            if (n->_private)
+                xn(n)->tlen = stack[d].n + stack[d].r;
+            if (n == root)
+                break;
+            d--;
+            tsum_join(&stack[d], &stack[d + 1]);
+        }
+        if (n == root)
+            break;
+        n = n->next;
+    }
+    if (!root->children && root->_private)
+        xn(root)->tlen = 0;
+    free(stack);
 }
 
 int

@@ -290,144 +290,14 @@ to_utf8(struct buf *out, const char *p, size_t len, const char *http_charset, ch
 
 /* ---- parsing ---- */
 
-/* Case-insensitive: does s[0..n) start with the ASCII word w? */
-static int
-starts_ci(const char *s, size_t n, const char *w)
-{
-    size_t k = strlen(w);
-
-    return n >= k && !str_ncasecmp(s, w, k);
-}
-
-/* The end of a start tag that begins at s (quotes respected), or NULL. */
-static const char *
-tag_end(const char *s, const char *end)
-{
-    char q = 0;
-
-    for (; s < end; s++) {
-        if (q) {
-            if (*s == q)
-                q = 0;
-        } else if (*s == '"' || *s == '\'') {
-            q = *s;
-        } else if (*s == '>') {
-            return s;
-        }
-    }
-    return NULL;
-}
-
-/* The first "</name" at or after s (case-insensitive), or NULL. */
-static const char *
-find_close(const char *s, const char *end, const char *name)
-{
-    size_t k = strlen(name);
-
-    while (s < end) {
-        const char *lt = memchr(s, '<', (size_t)(end - s));
-
-        if (!lt)
-            return NULL;
-        if (end - lt > (ptrdiff_t)(k + 1) && lt[1] == '/' && !str_ncasecmp(lt + 2, name, k)) {
-            char c = lt[2 + k];
-
-            if (c == '>' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '/')
-                return lt;
-        }
-        s = lt + 1;
-    }
-    return NULL;
-}
-
 /*
- * Copy the page into out without what no step reads: comments, scripts
- * (JSON-LD kept), styles, inline SVG.  These are most of a modern page's
- * bytes and the HTML parser's time; dropping them first is what the
- * parser would do after, as scripts and styles are removed before the
- * search and the text never contains them.  Anything not closed runs to
- * the end of the page, as in a browser.
+ * The page as a tree, without what no step reads (comments, scripts other
+ * than JSON-LD, styles, inline SVG: most of a modern page's bytes).
  */
-static void
-prestrip(struct buf *out, const char *p, size_t len)
-{
-    static const char *const drop[] = {"script", "style", "svg"};
-    const char *end = p + len, *s = p;
-
-    buf_grow(out, len);
-    while (s < end) {
-        const char *lt = memchr(s, '<', (size_t)(end - s));
-        size_t rest;
-        int which = -1;
-
-        if (!lt) {
-            buf_add(out, s, (size_t)(end - s));
-            break;
-        }
-        buf_add(out, s, (size_t)(lt - s));
-        rest = (size_t)(end - lt);
-        if (starts_ci(lt, rest, "<!--")) {
-            const char *e = lt + 4;
-
-            while (e < end && (e = memchr(e, '-', (size_t)(end - e))) && end - e >= 3 &&
-                   (e[1] != '-' || e[2] != '>'))
-                e++;
-            s = e && end - e >= 3 ? e + 3 : end;
-            continue;
-        }
-        for (int i = 0; i < (int)ARRAY_SIZE(drop) && which < 0; i++) {
-            size_t k = strlen(drop[i]);
-
-            if (rest > k + 1 && !str_ncasecmp(lt + 1, drop[i], k)) {
-                char c = lt[1 + k];
-
-                if (c == '>' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '/')
-                    which = i;
-            }
-        }
-        if (which >= 0) {
-            const char *te = tag_end(lt + 1, end);
-            const char *close;
-
-            if (which == 0 && te) {
-                /* JSON-LD is metadata: keep it */
-                const char *ty = str_casestr(lt, (size_t)(te - lt), "ld+json");
-
-                if (ty) {
-                    close = find_close(te, end, "script");
-                    s = close ? close : end;
-                    buf_add(out, lt, (size_t)(s - lt));
-                    continue;
-                }
-            }
-            if (!te) {
-                s = end;
-                continue;
-            }
-            if (te[-1] == '/' && which == 2) {
-                s = te + 1; /* <svg ... /> */
-                continue;
-            }
-            close = find_close(te, end, drop[which]);
-            if (!close) {
-                s = end;
-                continue;
-            }
-            te = tag_end(close, end);
-            s = te ? te + 1 : end;
-            continue;
-        }
-        buf_addc(out, '<');
-        s = lt + 1;
-    }
-}
-
 static htmlDocPtr
-parse_utf8(const struct buf *u)
+parse_page(const char *p, size_t len, struct arena *a)
 {
-    return htmlReadMemory(u->p, (int)u->len, NULL, "UTF-8",
-                          HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                              HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
+    return xdom_parse(p, len, XDOM_SKIP_UNREAD, a);
 }
 
 /* Binary data is not a page: many NULs or control bytes in the first KiB. */
@@ -553,7 +423,9 @@ extract_page(const char *html, size_t len, const char *url, const char *http_cha
              struct arena *a, struct extract_result *out, struct gz_err *err)
 {
     struct arena *scratch;
-    struct buf u = BUF_INIT, b = BUF_INIT;
+    struct buf conv = BUF_INIT, b = BUF_INIT;
+    const char *src = NULL;
+    size_t srclen = 0;
     struct attempt tries[4];
     int ntries = 0, best = -1;
     htmlDocPtr doc;
@@ -573,37 +445,18 @@ extract_page(const char *html, size_t len, const char *url, const char *http_cha
         len = EXTRACT_MAX_BYTES;
     if (looks_binary(html, len))
         return gz_errf(err, GZ_EPARSE, "page is not html (binary data)");
-    {
-        struct buf conv = BUF_INIT;
-        const char *src = NULL;
-        size_t srclen = 0;
-
-        to_utf8(&conv, html ? html : "", len, http_charset, charset, sizeof(charset), &src,
-                &srclen);
-        if (!src) {
-            src = conv.p;
-            srclen = conv.len;
-        }
-        prestrip(&u, src, srclen);
-        buf_release(&conv);
+    to_utf8(&conv, html ? html : "", len, http_charset, charset, sizeof(charset), &src, &srclen);
+    if (!src) {
+        src = conv.p;
+        srclen = conv.len;
     }
     out->charset = arena_strdup(a, charset);
-    if (u.len > INT32_MAX - 1) {
-        buf_release(&u);
-        return gz_errf(err, GZ_ELIMIT, "page is too large");
-    }
-    if (!u.len) {
-        buf_release(&u);
+    if (!srclen) {
+        buf_release(&conv);
         return 0;
     }
-    doc = parse_utf8(&u);
-    if (!doc || !xmlDocGetRootElement(doc)) {
-        free_doc(doc);
-        buf_release(&u);
-        return 0; /* nothing that parses as markup: an empty result */
-    }
     scratch = arena_new();
-    xdom_annotate(xmlDocGetRootElement(doc), scratch);
+    doc = parse_page(src, srclen, scratch);
 
     /* <base href> changes what relative links mean */
     for (xmlNode *n = xmlDocGetRootElement(doc); n;
@@ -630,12 +483,7 @@ extract_page(const char *html, size_t len, const char *url, const char *http_cha
         struct attempt *t = &tries[ntries++];
 
         if (ntries > 1) {
-            doc = parse_utf8(&u);
-            if (!doc) {
-                ntries--;
-                break;
-            }
-            xdom_annotate(xmlDocGetRootElement(doc), scratch);
+            doc = parse_page(src, srclen, scratch);
         }
         cx_prep(doc, scratch);
         t->doc = doc;
@@ -708,10 +556,8 @@ extract_page(const char *html, size_t len, const char *url, const char *http_cha
             xdom_remove(tries[i].art); /* into the trash, freed with the document */
         free_doc(tries[i].doc);
     }
-    if (!ntries)
-        free_doc(doc);
     buf_release(&b);
-    buf_release(&u);
+    buf_release(&conv);
     arena_free(scratch);
     return rc;
 }

@@ -1,7 +1,8 @@
 /*
  * extract.h - an article page in, its main text and metadata out.
  *
- * extract_page() parses a fetched page with libxml2's HTML parser, reads
+ * extract_page() parses a fetched page into a libxml2 tree (with its own
+ * HTML tokenizer, parse.c: libxml2's is several times slower), reads
  * its metadata (schema.org JSON-LD, Open Graph, Dublin Core, Twitter and
  * plain meta tags, <title>, <html lang>, rel=canonical, bylines in the
  * page) and finds the article body: the block of the page with the most

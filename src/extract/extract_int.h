@@ -2,10 +2,10 @@
  * extract_int.h - what the extraction files share (not a public API).
  *
  * Every element of a parsed page gets a struct xnode in its _private
- * pointer (xdom_annotate()): its tag as a number and the scores and
- * counts the content finder keeps.  All tree walks are iterative: pages
- * nest 100k deep.  Elements below XDOM_MAX_DEPTH are cut off when the
- * page is annotated, so that the walks that look at a node's subtree
+ * pointer (xdom_parse(), xdom_new_elem()): its tag as a number and the
+ * scores and counts the content finder keeps.  All tree walks are
+ * iterative: pages nest 100k deep.  The parser makes nothing deeper than
+ * XDOM_MAX_DEPTH levels, so that the walks that look at a node's subtree
  * for each of its ancestors stay bounded.
  *
  * Thread-safety: everything works on one document owned by one thread.
@@ -155,6 +155,7 @@ struct xnode {
     uint32_t text;   /* characters of text below (cx_measure()), whitespace collapsed */
     uint32_t commas; /* commas in that text */
     float link;      /* characters of it inside links (in-page anchors count 0.3) */
+    uint32_t tlen;   /* xdom_text_len() of the element, as xdom_measure_text() last found it */
 };
 
 static inline struct xnode *
@@ -181,13 +182,30 @@ is_heading(int t)
     return t >= T_H1 && t <= T_H6;
 }
 
+enum xdom_parse_flags {
+    /*
+     * Leave out what no extraction step reads, as if the page never had
+     * it: scripts other than JSON-LD, styles and inline SVG (with their
+     * content; most of a modern page's bytes).
+     */
+    XDOM_SKIP_UNREAD = 1 << 0,
+};
+
+/*
+ * Parse UTF-8 html[0..len) into a new HTML document (parse.c): html, head
+ * and body always exist as HTML implies them (head and body only when the
+ * page has something for them); element and attribute names are lower
+ * case and come from the document's dictionary; character references are
+ * decoded; comments and doctypes are dropped; nothing is deeper than
+ * XDOM_MAX_DEPTH levels below <html> (elements at that depth are left
+ * empty).  flags: enum xdom_parse_flags.  With an arena a, every element
+ * gets its xnode (tag set, the rest zero) from a.  Never fails (out of
+ * memory aborts); the caller frees the document with xmlFreeDoc().
+ */
+xmlDoc *xdom_parse(const char *html, size_t len, unsigned flags, struct arena *a);
+
 /* The tag number of an element name (ASCII, any case). */
 int xdom_tag_of(const char *name);
-/*
- * Give every element below root an xnode from arena a, cut subtrees
- * deeper than XDOM_MAX_DEPTH.  Returns the number of elements.
- */
-size_t xdom_annotate(xmlNode *root, struct arena *a);
 /* A new element named name (tag given) with an xnode, not linked anywhere. */
 xmlNode *xdom_new_elem(xmlDoc *doc, const char *name, struct arena *a);
 /* Rename an element in place (keeps children and attributes). */
@@ -200,10 +218,32 @@ void xdom_set_tag(xmlNode *n, const char *name);
  */
 const char *xdom_attr(const xmlNode *n, const char *name);
 
-/* Preorder walk: the next node after n below root (skip n's subtree when skip_kids). */
-xmlNode *xdom_next(xmlNode *n, const xmlNode *root, int skip_kids);
+/*
+ * Preorder walk: the next node after n below root (skip n's subtree when
+ * skip_kids).  Inline: every pass over a page steps with it.
+ */
+static inline xmlNode *
+xdom_next(xmlNode *n, const xmlNode *root, int skip_kids)
+{
+    if (!skip_kids && n->children && n->type == XML_ELEMENT_NODE)
+        return n->children;
+    while (n && n != root) {
+        if (n->next)
+            return n->next;
+        n = n->parent;
+    }
+    return NULL;
+}
+
 /* The next element after n in document order below root (skip n's children when skip_kids). */
-xmlNode *xdom_next_elem(xmlNode *n, const xmlNode *root, int skip_kids);
+static inline xmlNode *
+xdom_next_elem(xmlNode *n, const xmlNode *root, int skip_kids)
+{
+    n = xdom_next(n, root, skip_kids);
+    while (n && n->type != XML_ELEMENT_NODE)
+        n = xdom_next(n, root, 0);
+    return n;
+}
 
 /* First/next element child or sibling. */
 xmlNode *xdom_first_elem(const xmlNode *n);
@@ -217,6 +257,12 @@ size_t xdom_count_elem_children(const xmlNode *n);
 void xdom_text(const xmlNode *n, struct buf *out, int norm);
 /* Length of n's normalized text in characters (code points). */
 size_t xdom_text_len(const xmlNode *n);
+/*
+ * Store xdom_text_len() of every annotated element of root's subtree
+ * (root included) in its xnode's tlen, in one walk instead of one per
+ * element.  Valid until text moves in or out of an element's subtree.
+ */
+void xdom_measure_text(xmlNode *root);
 /* 1 when n has no text other than whitespace. */
 int xdom_is_blank(const xmlNode *n);
 

@@ -3,10 +3,12 @@
  */
 #include "unit.h"
 
+#include "extract/content.h"
 #include "extract/extract.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/mem.h"
 
 #include <libxml/parser.h>
 
@@ -270,9 +272,38 @@ test_bad_input(void)
     arena_free(a);
 }
 
+/* cx_contains_any() says what strstr() on each pattern says. */
+static void
+test_contains_any(void)
+{
+    static const char *const pats[] = {"-ad-",     "ai2html", "comment", "rss",       "menu",
+                                       "ad-break", "xx",      "pager",   "pagination"};
+    static const char *const hay[] = {
+        "",           "x",           "xx",
+        "a-ad-b",     "-ad",         "comments-list main",
+        "commen",     "page pager",  "paginat",
+        "rs rss",     "menu-item m", "head-ad-break",
+        "ai2htm",     "foo bar baz", "xxx",
+        "pagination", " ",           "id-with-comment-at-end comment",
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(hay); i++) {
+        int want = 0;
+
+        for (size_t k = 0; k < ARRAY_SIZE(pats); k++)
+            want |= strstr(hay[i], pats[k]) != NULL;
+        CHECK_INT(cx_contains_any(hay[i], pats, ARRAY_SIZE(pats)), want);
+    }
+}
+
 static const struct unit_test tests[] = {
-    {"article", test_article},     {"json_ld", test_json_ld},     {"split_body", test_split_body},
-    {"encodings", test_encodings}, {"bad_input", test_bad_input}, {NULL, NULL},
+    {"article", test_article},
+    {"json_ld", test_json_ld},
+    {"split_body", test_split_body},
+    {"encodings", test_encodings},
+    {"bad_input", test_bad_input},
+    {"contains_any", test_contains_any},
+    {NULL, NULL},
 };
 
 int
