@@ -190,6 +190,7 @@ cluster_params_default(struct cluster_params *p)
     p->time_scale = 24 * 3600;
     p->time_penalty = 1.0;
     p->time_grace = 6 * 3600;
+    p->lang_default = "en";
 }
 
 uint64_t
@@ -605,7 +606,7 @@ lead_len(const char *text, size_t len)
     return n;
 }
 
-/* The language doc is read in: its own, else the window's usual one, else NULL. */
+/* The language doc is read in: its own, else the window's usual one, else params.lang_default. */
 static const char *
 doc_lang(struct cluster_index *ci, const struct cluster_doc *doc)
 {
@@ -620,7 +621,9 @@ doc_lang(struct cluster_index *ci, const struct cluster_doc *doc)
     } else if (doc->lang && *doc->lang) {
         return doc->lang; /* known, without a stemmer */
     } else {
-        return *ci->lang_guess ? ci->lang_guess : NULL;
+        if (*ci->lang_guess)
+            return ci->lang_guess;
+        return ci->p.lang_default && *ci->p.lang_default ? ci->p.lang_default : NULL;
     }
     for (size_t i = 0; i < n; i++) {
         size_t c = 0;

@@ -169,6 +169,14 @@ struct cluster_params {
     double density;    /* thresholds grow by density * ln(stories running at the time) */
     double max_weight; /* story score: (1 - w) * mean member similarity + w * best member */
     double refine;     /* cluster_refine(): least density-corrected average link to group */
+    /*
+     * The language an article without one is read in (stop words, stems)
+     * while the window has shown no language yet; afterwards the window's
+     * usual one.  Without it, two short notes of unknown language share
+     * "the" and "for" as if those were news.  Borrowed: a static string
+     * or one that outlives the index; NULL: none.
+     */
+    const char *lang_default;
 };
 
 /* The defaults (the documented configuration). */

@@ -738,6 +738,26 @@ test_refine(void)
         CHECK_INT(cluster_story_of(c2, 1), 77);
         cluster_index_free(c2);
     }
+    /* short notes on unrelated things, no language known anywhere: their
+     * common words ("the", "for") must not make them one story */
+    {
+        struct cluster_index *c4 = cluster_index_new(NULL, NULL);
+        struct cluster_doc s1 =
+            mkdoc(21, T0, "A", "Storm warning for the coast", "Rain is coming.");
+        struct cluster_doc s2 = mkdoc(22, T0, "B", "Late goal wins the derby", "A match report.");
+        struct cluster_doc s3 =
+            mkdoc(23, T0, "C", "Trump names Tom Homan border czar", "The czar will oversee it.");
+
+        s1.lang = s2.lang = s3.lang = NULL;
+        feed(c4, &s1);
+        feed(c4, &s2);
+        feed(c4, &s3);
+        refine(c4, &label);
+        CHECK(cluster_story_of(c4, 21) != cluster_story_of(c4, 22));
+        CHECK(cluster_story_of(c4, 21) != cluster_story_of(c4, 23));
+        CHECK(cluster_story_of(c4, 22) != cluster_story_of(c4, 23));
+        cluster_index_free(c4);
+    }
     /* fewer than two articles to refine */
     {
         struct cluster_index *c3 = cluster_index_new(NULL, NULL);
