@@ -71,6 +71,14 @@ enum web_route_flags {
     ROUTE_USER = 1 << 2,  /* signed-in users only: others go to the log-in page (GET) or get 403 */
     ROUTE_ADMIN = 1 << 3, /* admins only: 403 for everyone else */
     ROUTE_CACHE = 1 << 4, /* anonymous GETs may be answered from the page cache (cache.h) */
+    /*
+     * The reading apps' APIs (Fever, Google Reader): the client proves who
+     * it is in every request (api_key, an Authorization token, or the
+     * name and API password of ClientLogin) and the session cookie is
+     * never consulted, so a forged cross-site request carries no
+     * credential and a CSRF token has nothing to protect.
+     */
+    ROUTE_TOKEN = 1 << 5,
 };
 
 struct web_route {
