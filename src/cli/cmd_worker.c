@@ -18,7 +18,9 @@
  * fetching and parsing run in parallel.
  *
  * SIGINT and SIGTERM stop it cleanly: the pass in flight is cancelled,
- * committed work stays, and the claims not yet done are given back.
+ * committed work stays, and the claims not yet done are given back.  When
+ * the database connection is lost it exits 1 (systemd's Restart=always
+ * starts a fresh one); its claims expire with their lease.
  */
 #include "cli/cli.h"
 
@@ -142,6 +144,11 @@ cmd_worker(struct cli_ctx *ctx)
         rc = sched_fetch_claimed(w.s, time_now(), (size_t)batch, &stats, &err);
         if (rc && err.code != GZ_EBUSY)
             log_error("msg=\"worker pass failed\" err=\"%s\"", err.msg);
+        if (rc && err.code == GZ_EIO) {
+            /* the connection is gone: exit, so that the service manager starts a fresh worker */
+            rc = cli_error("%s", err.msg);
+            break;
+        }
         rc = 0;
         total.sources += stats.sources;
         total.updated += stats.updated;
@@ -152,6 +159,10 @@ cmd_worker(struct cli_ctx *ctx)
             continue; /* more may be due: claim again at once */
         gz_err_clear(&err);
         wait = until_due(ctx->store, poll, &none_due, &err);
+        if (err.code == GZ_EIO) {
+            rc = cli_error("%s", err.msg);
+            break;
+        }
         if (exit_idle && none_due && !err.code)
             break;
         if (wait < 1)
