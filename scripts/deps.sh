@@ -10,6 +10,7 @@ set -eu
 pkgs="build-essential cmake pkg-config clang libclang-rt-14-dev
 libcurl4-openssl-dev libxml2-dev libsqlite3-dev libpq-dev libmicrohttpd-dev
 libjansson-dev libutf8proc-dev libstemmer-dev libexttextcat-dev libsodium-dev
+liboath-dev
 iso-codes python3 python3-feedparser tidy sqlite3 postgresql curl
 chromium valgrind"
 if [ "${1:-}" = bench ]; then

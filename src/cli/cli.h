@@ -117,6 +117,7 @@ CLI_COMMAND(serve);
 CLI_COMMAND(sources);
 CLI_COMMAND(extract);
 CLI_COMMAND(user);
+CLI_COMMAND(digest);
 CLI_COMMAND(parse);
 CLI_COMMAND(discover);
 CLI_COMMAND(import_opml);

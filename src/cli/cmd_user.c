@@ -4,15 +4,22 @@
  *   gazette user add NAME [--admin] --password-stdin
  *   gazette user passwd NAME --password-stdin
  *   gazette user admin NAME [--off]
+ *   gazette user api-password NAME (--password-stdin | --off)
  *   gazette user list
  *
  * Passwords are read from standard input only (first line, without its line
  * break), never from the command line where other users of the machine
  * could read them in the process list.  The rules are the website's
  * (web/auth.h).  Changing a password signs the user out everywhere.
+ *
+ * The API password is what reading apps use (Fever and Google Reader
+ * APIs, reader/reader.h): separate from the log-in password, so that an
+ * app never holds the main one.  Until one is set the APIs refuse the
+ * user; --off removes it.
  */
 #include "cli/cli.h"
 
+#include "reader/reader.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -26,12 +33,13 @@
 static const struct cli_opt opts[] = {
     {"password-stdin", OPT_BOOL, NULL, "read the password from standard input"},
     {"admin", OPT_BOOL, NULL, "add: make the user an admin (moderator)"},
-    {"off", OPT_BOOL, NULL, "admin: take the admin right away"},
+    {"off", OPT_BOOL, NULL, "admin: take the admin right away; api-password: remove it"},
     {NULL, 0, NULL, NULL},
 };
 
 const struct cli_spec cmd_user_spec = {
-    "gazette user (add NAME [--admin] | passwd NAME) --password-stdin | admin NAME [--off] | list",
+    "gazette user (add NAME [--admin] | passwd NAME) --password-stdin | admin NAME [--off] | "
+    "api-password NAME (--password-stdin | --off) | list",
     opts, 1, 2};
 
 /* The first line of stdin into out (without CR LF); 0, or 1 after printing an error. */
@@ -133,6 +141,40 @@ user_admin(struct cli_ctx *ctx, const char *name)
 }
 
 static int
+user_api_password(struct cli_ctx *ctx, const char *name)
+{
+    struct gz_err err = GZ_ERR_INIT;
+    struct store_user u;
+    struct buf pw = BUF_INIT;
+    int rc;
+
+    if (store_user_find(ctx->store, name, ctx->arena, &u, &err))
+        return cli_error("%s", err.msg);
+    if (cli_has(ctx, "off")) {
+        if (reader_set_api_password(ctx->store, u.id, u.name, NULL, &err))
+            return cli_error("%s", err.msg);
+        printf("'%s' has no API password now: apps are refused\n", u.name);
+        return 0;
+    }
+    if (!cli_has(ctx, "password-stdin")) {
+        fprintf(stderr,
+                "error: give the API password on standard input with --password-stdin\n"
+                "usage: %s\n",
+                ctx->spec->usage);
+        return 2;
+    }
+    rc = read_password(&pw);
+    if (!rc && reader_set_api_password(ctx->store, u.id, u.name, pw.p, &err))
+        rc = cli_error("%s", err.msg);
+    sodium_memzero(pw.p, pw.len);
+    buf_release(&pw);
+    if (!rc)
+        printf("set the API password of '%s'; apps sign in with it and the name '%s'\n", u.name,
+               u.name);
+    return rc;
+}
+
+static int
 user_list(struct cli_ctx *ctx)
 {
     struct gz_err err = GZ_ERR_INIT;
@@ -156,7 +198,8 @@ int
 cmd_user(struct cli_ctx *ctx)
 {
     const char *sub = ctx->argv[0];
-    int wants_name = !strcmp(sub, "add") || !strcmp(sub, "passwd") || !strcmp(sub, "admin");
+    int wants_name = !strcmp(sub, "add") || !strcmp(sub, "passwd") || !strcmp(sub, "admin") ||
+                     !strcmp(sub, "api-password");
 
     if (!wants_name && strcmp(sub, "list")) {
         fprintf(stderr, "error: unknown subcommand '%s'\nusage: %s\n", sub, ctx->spec->usage);
@@ -173,5 +216,7 @@ cmd_user(struct cli_ctx *ctx)
         return user_passwd(ctx, ctx->argv[1]);
     if (!strcmp(sub, "admin"))
         return user_admin(ctx, ctx->argv[1]);
+    if (!strcmp(sub, "api-password"))
+        return user_api_password(ctx, ctx->argv[1]);
     return user_list(ctx);
 }

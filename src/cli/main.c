@@ -40,6 +40,8 @@ const struct cli_cmd cli_cmds[] = {
     {"extract", cmd_extract, 0, "extract an article's text and metadata from a saved page",
      &cmd_extract_spec},
     {"user", cmd_user, CMD_STORE, "add users, set passwords, list users", &cmd_user_spec},
+    {"digest", cmd_digest, CMD_STORE, "send readers' e-mail digests, or print one",
+     &cmd_digest_spec},
     {"parse", cmd_parse, 0, "parse a feed file (RSS, Atom, JSON Feed)", &cmd_parse_spec},
     {"discover", cmd_discover, 0, "list the feed URLs a saved web page offers", &cmd_discover_spec},
     {"import-opml", cmd_import_opml, CMD_STORE, "add the feeds of an OPML file as sources",

@@ -12,6 +12,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/embed.h"
+#include "util/hmap.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -101,6 +102,77 @@ enum stmt_id {
     ST_COMMENT_REPORT_RECOUNT,
     ST_COMMENT_QUEUE_REPORTED,
     ST_COMMENT_QUEUE_RECENT,
+    /* ---- reader ---- */
+    ST_RDR_PREFS_GET,
+    ST_RDR_PREFS_ENSURE,
+    ST_RDR_SET_RULES,
+    ST_RDR_SET_DIGEST,
+    ST_RDR_DIGEST_SENT,
+    ST_RDR_DIGEST_USERS,
+    ST_RDR_SET_API_HASH,
+    ST_RDR_FEVER_CLEAR,
+    ST_RDR_FEVER_ADD,
+    ST_RDR_FEVER_USER,
+    ST_RDR_TOKENS_CLEAR,
+    ST_RDR_TOKEN_ADD,
+    ST_RDR_TOKEN_USER,
+    ST_RDR_SET_TOTP,
+    ST_RDR_RECOVERY_CLEAR,
+    ST_RDR_RECOVERY_ADD,
+    ST_RDR_TOTP_STEP,
+    ST_RDR_RECOVERY_USE,
+    ST_RDR_RECOVERY_LEFT,
+    ST_RDR_CHALLENGE_ADD,
+    ST_RDR_CHALLENGE_PURGE,
+    ST_RDR_CHALLENGE_GET,
+    ST_RDR_CHALLENGE_DELETE,
+    ST_RDR_SUBS,
+    ST_RDR_SOURCE_EXISTS,
+    ST_RDR_SUB_ENSURE,
+    ST_RDR_FOLLOW,
+    ST_RDR_SET_TITLE,
+    ST_RDR_CAT_FIND,
+    ST_RDR_CAT_INSERT,
+    ST_RDR_SET_CAT,
+    ST_RDR_CATS,
+    ST_RDR_CAT_OWNED,
+    ST_RDR_CAT_RENAME,
+    ST_RDR_CAT_DELETE,
+    ST_RDR_MARK,
+    ST_RDR_STAR,
+    ST_RDR_MARK_ALL,
+    ST_RDR_MARK_SOURCE,
+    ST_RDR_MARK_CATEGORY,
+    ST_RDR_KEPT_ALL,
+    ST_RDR_KEPT_SOURCE,
+    ST_RDR_KEPT_CATEGORY,
+    ST_RDR_STORY_MARK,
+    ST_RDR_STORY_KEPT,
+    ST_RDR_STORY_UNMARK,
+    ST_RDR_STORY_NEWS,
+    ST_RDR_STORY_MARKS,
+    ST_RDR_SUBS_MAP,
+    ST_RDR_SCAN_DESC,
+    ST_RDR_SCAN_ASC,
+    ST_RDR_SCAN_TEXT_DESC,
+    ST_RDR_SCAN_TEXT_ASC,
+    ST_RDR_SCAN_SRC_DESC,
+    ST_RDR_SCAN_SRC_ASC,
+    ST_RDR_SCAN_SRC_TEXT_DESC,
+    ST_RDR_SCAN_SRC_TEXT_ASC,
+    ST_RDR_SCAN_STAR_DESC,
+    ST_RDR_SCAN_STAR_ASC,
+    ST_RDR_SCAN_STAR_TEXT_DESC,
+    ST_RDR_SCAN_STAR_TEXT_ASC,
+    ST_RDR_STATES_RANGE,
+    ST_RDR_HAS_STORY_READS,
+    ST_RDR_STORY_READ_IN,
+    ST_RDR_READ_IN,
+    ST_RDR_ARTICLES_DESC,
+    ST_RDR_ARTICLES_ASC,
+    ST_RDR_TAGS,
+    ST_RDR_SOURCE_COUNTS,
+    ST_RDR_LATEST,
     ST_COUNT
 };
 
@@ -131,6 +203,56 @@ struct stmt_def {
 #define STORY_COLS                                                                                 \
     "id, title, summary, key_points, source_diff, first_seen, last_updated, n_articles, "          \
     "n_sources, hotness, coalesce(merged_into, 0)"
+
+/* ---- reader: the pieces of the listing statements ---- */
+
+/*
+ * Whether article a is read for user $1 whose own mark is $2, with m the
+ * user's row for a's source and r the user's row for a (store.h, reader).
+ */
+#define RDR_READ                                                                                   \
+    "(CASE WHEN r.read IS NOT NULL THEN r.read "                                                   \
+    "WHEN a.fetched < $2 OR a.fetched < coalesce(m.read_before, 0) THEN 1 "                        \
+    "WHEN a.story_id IS NOT NULL AND EXISTS (SELECT 1 FROM reader_story_reads sr "                 \
+    "WHERE sr.user_id = $1 AND sr.story_id = a.story_id) THEN 1 "                                  \
+    "WHEN a.dup_of IS NOT NULL AND EXISTS (SELECT 1 FROM reader_states d "                         \
+    "WHERE d.user_id = $1 AND d.article_id = a.dup_of AND d.read = 1) THEN 1 ELSE 0 END)"
+#define RDR_JOINS                                                                                  \
+    " LEFT JOIN reader_subs m ON m.user_id = $1 AND m.source_id = a.source_id"                     \
+    " LEFT JOIN reader_states r ON r.user_id = $1 AND r.article_id = a.id"
+/*
+ * Listings read articles in id order a chunk at a time with these plain
+ * range scans (an index walk that stops at the LIMIT on both backends,
+ * whatever plan a generic prepared statement gets) and decide read and
+ * starred in C from the user's rows of that id range (store_reader_list).
+ */
+#define RDR_SCAN_COLS                                                                              \
+    "a.id, a.source_id, coalesce(a.story_id, 0), coalesce(a.dup_of, 0), a.fetched, a.published"
+#define RDR_SCAN_TEXT ", a.title, a.excerpt, a.author"
+/* $1 after, $2 before, $3 limit (and $4 the source) */
+#define RDR_SCAN(cols, dir)                                                                        \
+    "SELECT " cols " FROM articles a WHERE a.id > $1 AND a.id < $2 ORDER BY a.id " dir " LIMIT $3"
+#define RDR_SCAN_SRC(cols, dir)                                                                    \
+    "SELECT " cols " FROM articles a WHERE a.source_id = $4 AND a.id > $1 AND a.id < $2 "          \
+    "ORDER BY a.id " dir " LIMIT $3"
+/* $4 the user: their starred articles, from the starred index */
+#define RDR_SCAN_STAR(cols, dir)                                                                   \
+    "SELECT " cols " FROM reader_states r JOIN articles a ON a.id = r.article_id "                 \
+    "WHERE r.user_id = $4 AND r.starred = 1 AND r.article_id > $1 AND r.article_id < $2 "          \
+    "ORDER BY r.article_id " dir " LIMIT $3"
+/* a list of ids bound as one text parameter: a JSON array (SQLite), an array literal (PostgreSQL)
+ */
+#define RDR_IN_IDS(col, n) col " IN (SELECT value FROM json_each($" #n "))"
+#define RDR_IN_IDS_PG(col, n) col " = ANY(CAST($" #n " AS bigint[]))"
+#define RDR_ARTICLES(in, dir)                                                                      \
+    "SELECT " ARTICLE_COLS ARTICLE_TEXT_COLS ", " RDR_READ ", coalesce(r.starred, 0), "            \
+    "coalesce(m.title, s.title), coalesce(m.category_id, 0), c.name FROM articles a "              \
+    "JOIN sources s ON s.id = a.source_id" RDR_JOINS                                               \
+    " LEFT JOIN reader_categories c ON c.id = m.category_id WHERE " in " ORDER BY a.id " dir
+#define RDR_PREFS_COLS                                                                             \
+    "user_id, read_before, rules, rules_version, digest, email, digest_sent, api_hash, "           \
+    "totp_secret, totp_last"
+#define RDR_MAX(col, v) col " = CASE WHEN " col " < " v " THEN " v " ELSE " col " END"
 
 static const struct stmt_def stmts[ST_COUNT] = {
     [ST_BEGIN] = {"BEGIN", NULL},
@@ -363,6 +485,192 @@ static const struct stmt_def stmts[ST_COUNT] = {
                                  "ON a.id = c.article_id "
                                  "ORDER BY c.created DESC, c.id DESC LIMIT $1",
                                  NULL},
+    /* ---- reader ---- */
+    [ST_RDR_PREFS_GET] = {"SELECT " RDR_PREFS_COLS " FROM reader_prefs WHERE user_id = $1", NULL},
+    [ST_RDR_PREFS_ENSURE] =
+        {"INSERT INTO reader_prefs (user_id) VALUES ($1) ON CONFLICT DO NOTHING", NULL},
+    [ST_RDR_SET_RULES] = {"UPDATE reader_prefs SET rules = $2, rules_version = rules_version + 1 "
+                          "WHERE user_id = $1 RETURNING rules_version",
+                          NULL},
+    [ST_RDR_SET_DIGEST] = {"UPDATE reader_prefs SET digest = $2, email = $3 WHERE user_id = $1",
+                           NULL},
+    [ST_RDR_DIGEST_SENT] = {"UPDATE reader_prefs SET digest_sent = $2 WHERE user_id = $1", NULL},
+    [ST_RDR_DIGEST_USERS] = {"SELECT p.user_id, p.read_before, p.rules, p.rules_version, p.digest, "
+                             "p.email, p.digest_sent, p.api_hash, p.totp_secret, p.totp_last, "
+                             "u.name FROM reader_prefs p JOIN users u ON u.id = p.user_id "
+                             "WHERE p.digest > 0 AND p.email IS NOT NULL ORDER BY p.user_id",
+                             NULL},
+    [ST_RDR_SET_API_HASH] = {"UPDATE reader_prefs SET api_hash = $2 WHERE user_id = $1", NULL},
+    [ST_RDR_FEVER_CLEAR] = {"DELETE FROM reader_fever_keys WHERE user_id = $1", NULL},
+    [ST_RDR_FEVER_ADD] = {"INSERT INTO reader_fever_keys (api_key, user_id) VALUES ($1, $2) "
+                          "ON CONFLICT (api_key) DO UPDATE SET user_id = excluded.user_id",
+                          NULL},
+    [ST_RDR_FEVER_USER] =
+        {"SELECT k.user_id FROM reader_fever_keys k JOIN reader_prefs p "
+         "ON p.user_id = k.user_id WHERE k.api_key = $1 AND p.api_hash IS NOT NULL",
+         NULL},
+    [ST_RDR_TOKENS_CLEAR] = {"DELETE FROM reader_tokens WHERE user_id = $1", NULL},
+    [ST_RDR_TOKEN_ADD] =
+        {"INSERT INTO reader_tokens (id_hash, user_id, created) VALUES ($1, $2, $3)", NULL},
+    [ST_RDR_TOKEN_USER] =
+        {"SELECT t.user_id FROM reader_tokens t JOIN reader_prefs p "
+         "ON p.user_id = t.user_id WHERE t.id_hash = $1 AND p.api_hash IS NOT NULL",
+         NULL},
+    [ST_RDR_SET_TOTP] =
+        {"UPDATE reader_prefs SET totp_secret = $2, totp_last = 0 WHERE user_id = $1", NULL},
+    [ST_RDR_RECOVERY_CLEAR] = {"DELETE FROM reader_recovery WHERE user_id = $1", NULL},
+    [ST_RDR_RECOVERY_ADD] = {"INSERT INTO reader_recovery (user_id, code_hash) VALUES ($1, $2) "
+                             "ON CONFLICT DO NOTHING",
+                             NULL},
+    [ST_RDR_TOTP_STEP] = {"UPDATE reader_prefs SET totp_last = $2 WHERE user_id = $1 "
+                          "AND totp_last < $2",
+                          NULL},
+    [ST_RDR_RECOVERY_USE] = {"UPDATE reader_recovery SET used = 1 WHERE user_id = $1 "
+                             "AND code_hash = $2 AND used = 0",
+                             NULL},
+    [ST_RDR_RECOVERY_LEFT] =
+        {"SELECT count(*) FROM reader_recovery WHERE user_id = $1 AND used = 0", NULL},
+    [ST_RDR_CHALLENGE_ADD] = {"INSERT INTO reader_challenges (id_hash, user_id, next, expires) "
+                              "VALUES ($1, $2, $3, $4)",
+                              NULL},
+    [ST_RDR_CHALLENGE_PURGE] = {"DELETE FROM reader_challenges WHERE expires <= $1", NULL},
+    [ST_RDR_CHALLENGE_GET] = {"SELECT id_hash, user_id, next, expires FROM reader_challenges "
+                              "WHERE id_hash = $1 AND expires > $2",
+                              NULL},
+    [ST_RDR_CHALLENGE_DELETE] = {"DELETE FROM reader_challenges WHERE id_hash = $1", NULL},
+    [ST_RDR_SUBS] = {"SELECT s.id, s.url, s.site_url, coalesce(m.title, s.title), m.title, "
+                     "coalesce(m.follow, 1), coalesce(m.category_id, 0), c.name, "
+                     "coalesce(m.read_before, 0), s.last_ok FROM sources s "
+                     "LEFT JOIN reader_subs m ON m.user_id = $1 AND m.source_id = s.id "
+                     "LEFT JOIN reader_categories c ON c.id = m.category_id "
+                     "ORDER BY lower(coalesce(m.title, s.title)), s.id",
+                     NULL},
+    [ST_RDR_SOURCE_EXISTS] = {"SELECT id FROM sources WHERE id = $1", NULL},
+    [ST_RDR_SUB_ENSURE] = {"INSERT INTO reader_subs (user_id, source_id) VALUES ($1, $2) "
+                           "ON CONFLICT DO NOTHING",
+                           NULL},
+    [ST_RDR_FOLLOW] = {"UPDATE reader_subs SET follow = $3 WHERE user_id = $1 AND source_id = $2",
+                       NULL},
+    [ST_RDR_SET_TITLE] = {"UPDATE reader_subs SET title = $3 WHERE user_id = $1 AND source_id = $2",
+                          NULL},
+    [ST_RDR_CAT_FIND] = {"SELECT id FROM reader_categories WHERE user_id = $1 "
+                         "AND lower(name) = lower($2)",
+                         NULL},
+    [ST_RDR_CAT_INSERT] = {"INSERT INTO reader_categories (user_id, name) VALUES ($1, $2) "
+                           "RETURNING id",
+                           NULL},
+    [ST_RDR_SET_CAT] = {"UPDATE reader_subs SET category_id = $3 WHERE user_id = $1 "
+                        "AND source_id = $2",
+                        NULL},
+    [ST_RDR_CATS] = {"SELECT c.id, c.name, (SELECT count(*) FROM reader_subs m "
+                     "WHERE m.category_id = c.id) FROM reader_categories c WHERE c.user_id = $1 "
+                     "ORDER BY lower(c.name), c.id",
+                     NULL},
+    [ST_RDR_CAT_OWNED] = {"SELECT id FROM reader_categories WHERE id = $2 AND user_id = $1", NULL},
+    [ST_RDR_CAT_RENAME] = {"UPDATE reader_categories SET name = $3 WHERE id = $2 AND user_id = $1",
+                           NULL},
+    [ST_RDR_CAT_DELETE] = {"DELETE FROM reader_categories WHERE id = $2 AND user_id = $1", NULL},
+    [ST_RDR_MARK] =
+        {"INSERT INTO reader_states (user_id, article_id, read, at) VALUES ($1, $2, $3, $4) "
+         "ON CONFLICT (user_id, article_id) DO UPDATE SET read = excluded.read, "
+         "at = excluded.at",
+         NULL},
+    [ST_RDR_STAR] = {"INSERT INTO reader_states (user_id, article_id, starred, at) "
+                     "VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, article_id) DO UPDATE "
+                     "SET starred = excluded.starred, at = excluded.at",
+                     NULL},
+    [ST_RDR_MARK_ALL] = {"UPDATE reader_prefs SET " RDR_MAX("read_before",
+                                                            "$2") " WHERE user_id = $1",
+                         NULL},
+    [ST_RDR_MARK_SOURCE] = {"UPDATE reader_subs SET " RDR_MAX(
+                                "read_before", "$3") " WHERE user_id = $1 AND source_id = $2",
+                            NULL},
+    [ST_RDR_MARK_CATEGORY] = {"UPDATE reader_subs SET " RDR_MAX(
+                                  "read_before", "$3") " WHERE user_id = $1 AND category_id = $2",
+                              NULL},
+    [ST_RDR_KEPT_ALL] =
+        {"UPDATE reader_states SET read = 1 WHERE user_id = $1 AND read = 0 "
+         "AND EXISTS (SELECT 1 FROM articles a WHERE a.id = reader_states.article_id "
+         "AND a.fetched < $2)",
+         NULL},
+    [ST_RDR_KEPT_SOURCE] = {"UPDATE reader_states SET read = 1 WHERE user_id = $1 AND read = 0 "
+                            "AND EXISTS (SELECT 1 FROM articles a WHERE a.id = "
+                            "reader_states.article_id AND a.source_id = $2 AND a.fetched < $3)",
+                            NULL},
+    [ST_RDR_KEPT_CATEGORY] = {"UPDATE reader_states SET read = 1 WHERE user_id = $1 AND read = 0 "
+                              "AND EXISTS (SELECT 1 FROM articles a JOIN reader_subs m "
+                              "ON m.user_id = $1 AND m.source_id = a.source_id WHERE a.id = "
+                              "reader_states.article_id AND m.category_id = $2 AND a.fetched < $3)",
+                              NULL},
+    [ST_RDR_STORY_MARK] = {"INSERT INTO reader_story_reads (user_id, story_id, at, n_sources) "
+                           "SELECT $1, id, $3, n_sources FROM stories WHERE id = $2 "
+                           "ON CONFLICT (user_id, story_id) DO UPDATE SET at = excluded.at, "
+                           "n_sources = excluded.n_sources",
+                           NULL},
+    [ST_RDR_STORY_KEPT] = {"UPDATE reader_states SET read = 1 WHERE user_id = $1 AND read = 0 "
+                           "AND EXISTS (SELECT 1 FROM articles a WHERE a.id = "
+                           "reader_states.article_id AND a.story_id = $2)",
+                           NULL},
+    [ST_RDR_STORY_UNMARK] = {"DELETE FROM reader_story_reads WHERE user_id = $1 AND story_id = $2",
+                             NULL},
+    [ST_RDR_STORY_NEWS] = {"SELECT s.id, s.title, s.n_sources, sr.n_sources, s.last_updated "
+                           "FROM reader_story_reads sr JOIN stories s ON s.id = sr.story_id "
+                           "WHERE sr.user_id = $1 AND s.merged_into IS NULL "
+                           "AND s.n_sources > sr.n_sources "
+                           "ORDER BY s.last_updated DESC, s.id DESC LIMIT $2",
+                           NULL},
+    [ST_RDR_STORY_MARKS] = {"SELECT story_id, n_sources FROM reader_story_reads WHERE user_id = $1 "
+                            "AND " RDR_IN_IDS("story_id", 2),
+                            "SELECT story_id, n_sources FROM reader_story_reads WHERE user_id = $1 "
+                            "AND " RDR_IN_IDS_PG("story_id", 2)},
+    [ST_RDR_SUBS_MAP] = {"SELECT s.id, coalesce(m.follow, 1), coalesce(m.read_before, 0), "
+                         "coalesce(m.category_id, 0), s.title, s.url, s.site_url FROM sources s "
+                         "LEFT JOIN reader_subs m ON m.user_id = $1 AND m.source_id = s.id",
+                         NULL},
+    [ST_RDR_SCAN_DESC] = {RDR_SCAN(RDR_SCAN_COLS, "DESC"), NULL},
+    [ST_RDR_SCAN_ASC] = {RDR_SCAN(RDR_SCAN_COLS, "ASC"), NULL},
+    [ST_RDR_SCAN_TEXT_DESC] = {RDR_SCAN(RDR_SCAN_COLS RDR_SCAN_TEXT, "DESC"), NULL},
+    [ST_RDR_SCAN_TEXT_ASC] = {RDR_SCAN(RDR_SCAN_COLS RDR_SCAN_TEXT, "ASC"), NULL},
+    [ST_RDR_SCAN_SRC_DESC] = {RDR_SCAN_SRC(RDR_SCAN_COLS, "DESC"), NULL},
+    [ST_RDR_SCAN_SRC_ASC] = {RDR_SCAN_SRC(RDR_SCAN_COLS, "ASC"), NULL},
+    [ST_RDR_SCAN_SRC_TEXT_DESC] = {RDR_SCAN_SRC(RDR_SCAN_COLS RDR_SCAN_TEXT, "DESC"), NULL},
+    [ST_RDR_SCAN_SRC_TEXT_ASC] = {RDR_SCAN_SRC(RDR_SCAN_COLS RDR_SCAN_TEXT, "ASC"), NULL},
+    [ST_RDR_SCAN_STAR_DESC] = {RDR_SCAN_STAR(RDR_SCAN_COLS, "DESC"), NULL},
+    [ST_RDR_SCAN_STAR_ASC] = {RDR_SCAN_STAR(RDR_SCAN_COLS, "ASC"), NULL},
+    [ST_RDR_SCAN_STAR_TEXT_DESC] = {RDR_SCAN_STAR(RDR_SCAN_COLS RDR_SCAN_TEXT, "DESC"), NULL},
+    [ST_RDR_SCAN_STAR_TEXT_ASC] = {RDR_SCAN_STAR(RDR_SCAN_COLS RDR_SCAN_TEXT, "ASC"), NULL},
+    [ST_RDR_STATES_RANGE] = {"SELECT article_id, coalesce(read, -1), starred FROM reader_states "
+                             "WHERE user_id = $1 AND article_id >= $2 AND article_id <= $3",
+                             NULL},
+    [ST_RDR_HAS_STORY_READS] = {"SELECT count(*) FROM (SELECT 1 FROM reader_story_reads "
+                                "WHERE user_id = $1 LIMIT 1) x",
+                                NULL},
+    [ST_RDR_STORY_READ_IN] =
+        {"SELECT story_id FROM reader_story_reads WHERE user_id = $1 AND " RDR_IN_IDS("story_id",
+                                                                                      2),
+         "SELECT story_id FROM reader_story_reads WHERE user_id = $1 AND " RDR_IN_IDS_PG("story_id",
+                                                                                         2)},
+    [ST_RDR_READ_IN] =
+        {"SELECT article_id FROM reader_states WHERE user_id = $1 AND read = 1 AND " RDR_IN_IDS(
+             "article_id", 2),
+         "SELECT article_id FROM reader_states WHERE user_id = $1 AND read = 1 AND " RDR_IN_IDS_PG(
+             "article_id", 2)},
+    [ST_RDR_ARTICLES_DESC] = {RDR_ARTICLES(RDR_IN_IDS("a.id", 3), "DESC"),
+                              RDR_ARTICLES(RDR_IN_IDS_PG("a.id", 3), "DESC")},
+    [ST_RDR_ARTICLES_ASC] = {RDR_ARTICLES(RDR_IN_IDS("a.id", 3), "ASC"),
+                             RDR_ARTICLES(RDR_IN_IDS_PG("a.id", 3), "ASC")},
+    [ST_RDR_TAGS] = {"SELECT x.article_id, t.slug, t.kind FROM article_tags x JOIN tags t "
+                     "ON t.id = x.tag_id WHERE " RDR_IN_IDS("x.article_id",
+                                                            1) " ORDER BY x.article_id, x.rank",
+                     "SELECT x.article_id, t.slug, t.kind FROM article_tags x JOIN tags t "
+                     "ON t.id = x.tag_id WHERE " RDR_IN_IDS_PG("x.article_id",
+                                                               1) " ORDER BY x.article_id, x.rank"},
+    [ST_RDR_SOURCE_COUNTS] = {"SELECT source_id, count(*), max(id) FROM articles WHERE id > $1 "
+                              "GROUP BY source_id ORDER BY source_id",
+                              NULL},
+    [ST_RDR_LATEST] = {"SELECT coalesce((SELECT max(id) FROM articles), 0), "
+                       "coalesce((SELECT max(last_ok) FROM sources), 0)",
+                       NULL},
 };
 
 /* struct store itself is in store_int.h, shared with copy.c. */
@@ -2390,5 +2698,1211 @@ store_search(struct store *st, const struct store_search *q, struct arena *a,
     buf_release(&sources);
     buf_release(&tags);
     buf_release(&excl);
+    return rc;
+}
+
+/* ---- reader ---- */
+
+/* Begin a transaction unless the caller has one open; *own says which. */
+static int
+tx_begin(struct store *st, int *own, struct gz_err *err)
+{
+    *own = !st->in_tx;
+    return *own ? store_begin(st, err) : 0;
+}
+
+/* Commit (rc == 0) or roll back what tx_begin() began; returns rc or the commit's error. */
+static int
+tx_end(struct store *st, int own, int rc, struct gz_err *err)
+{
+    if (!own)
+        return rc;
+    if (rc) {
+        store_rollback(st);
+        return rc;
+    }
+    return store_commit(st, err);
+}
+
+/* Run a statement with user_id as $1: make sure the user has a prefs row. */
+static int
+prefs_ensure(struct store *st, int64_t user_id, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_RDR_PREFS_ENSURE, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, user_id);
+    return run(st, s, err);
+}
+
+/* ids[0..n) as one text parameter: "[1,2]" for SQLite's json_each, "{1,2}" for PostgreSQL. */
+static void
+ids_param(struct store *st, struct buf *b, const int64_t *ids, size_t n)
+{
+    buf_addc(b, st->is_pg ? '{' : '[');
+    for (size_t i = 0; i < n; i++)
+        buf_addf(b, "%s%lld", i ? "," : "", (long long)ids[i]);
+    buf_addc(b, st->is_pg ? '}' : ']');
+}
+
+static void
+read_prefs(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    struct store_reader_prefs *o = elem;
+
+    o->user_id = C64(0);
+    o->read_before = C64(1);
+    o->rules = ctext(st, s, 2, a);
+    o->rules_version = C64(3);
+    o->digest = (int)C64(4);
+    o->email = ctext(st, s, 5, a);
+    o->digest_sent = C64(6);
+    o->api_hash = ctext(st, s, 7, a);
+    o->totp_secret = ctext(st, s, 8, a);
+    o->totp_last = C64(9);
+    if (!o->rules)
+        o->rules = "";
+}
+
+int
+store_reader_prefs_get(struct store *st, int64_t user_id, struct arena *a,
+                       struct store_reader_prefs *out, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_RDR_PREFS_GET, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, user_id);
+    memset(out, 0, sizeof(*out));
+    out->user_id = user_id;
+    out->rules = "";
+    rc = st->ops->step(s, err);
+    if (rc == DB_ROW)
+        read_prefs(st, s, a, out);
+    st->ops->reset(s);
+    return rc < 0 ? rc : 0;
+}
+
+int
+store_reader_set_rules(struct store *st, int64_t user_id, const char *rules, int64_t *version,
+                       struct gz_err *err)
+{
+    struct db_stmt *s;
+    int64_t v = 0;
+    int own;
+    int rc = tx_begin(st, &own, err);
+
+    if (!rc)
+        rc = prefs_ensure(st, user_id, err);
+    if (!rc)
+        rc = stmt(st, ST_RDR_SET_RULES, &s, err);
+    if (!rc) {
+        B64(1, user_id);
+        BTXT(2, rules ? rules : "");
+        rc = run_id(st, s, &v, err);
+    }
+    rc = tx_end(st, own, rc, err);
+    if (!rc && version)
+        *version = v;
+    return rc;
+}
+
+int
+store_reader_set_digest(struct store *st, int64_t user_id, int digest, const char *email,
+                        struct gz_err *err)
+{
+    struct db_stmt *s;
+    int own;
+    int rc = tx_begin(st, &own, err);
+
+    if (!rc)
+        rc = prefs_ensure(st, user_id, err);
+    if (!rc)
+        rc = stmt(st, ST_RDR_SET_DIGEST, &s, err);
+    if (!rc) {
+        B64(1, user_id);
+        B64(2, digest);
+        BTXT(3, email && *email ? email : NULL);
+        rc = run(st, s, err);
+    }
+    return tx_end(st, own, rc, err);
+}
+
+int
+store_reader_digest_sent(struct store *st, int64_t user_id, int64_t at, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_RDR_DIGEST_SENT, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, user_id);
+    B64(2, at);
+    return run(st, s, err);
+}
+
+static void
+read_digest_user(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    struct store_reader_digest_user *o = elem;
+
+    read_prefs(st, s, a, &o->prefs);
+    o->name = ctext(st, s, 10, a);
+}
+
+int
+store_reader_digest_users(struct store *st, struct arena *a, struct store_reader_digest_user **out,
+                          size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_RDR_DIGEST_USERS, &s, err);
+
+    if (rc)
+        return rc;
+    return collect(st, s, a, sizeof(**out), read_digest_user, (void **)out, n, err);
+}
+
+int
+store_reader_set_api_password(struct store *st, int64_t user_id, const char *api_hash,
+                              const char *const *fever_keys, size_t nkeys, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int own;
+    int rc = tx_begin(st, &own, err);
+
+    if (!rc)
+        rc = prefs_ensure(st, user_id, err);
+    if (!rc && !(rc = stmt(st, ST_RDR_SET_API_HASH, &s, err))) {
+        B64(1, user_id);
+        BTXT(2, api_hash);
+        rc = run(st, s, err);
+    }
+    if (!rc && !(rc = stmt(st, ST_RDR_FEVER_CLEAR, &s, err))) {
+        B64(1, user_id);
+        rc = run(st, s, err);
+    }
+    for (size_t i = 0; !rc && api_hash && i < nkeys; i++) {
+        if (!(rc = stmt(st, ST_RDR_FEVER_ADD, &s, err))) {
+            BTXT(1, fever_keys[i]);
+            B64(2, user_id);
+            rc = run(st, s, err);
+        }
+    }
+    if (!rc && !(rc = stmt(st, ST_RDR_TOKENS_CLEAR, &s, err))) {
+        B64(1, user_id);
+        rc = run(st, s, err);
+    }
+    return tx_end(st, own, rc, err);
+}
+
+/* Run a one-text-parameter lookup whose row is one id. */
+static int
+lookup_id(struct store *st, enum stmt_id id, const char *key, int64_t *out, const char *what,
+          struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, id, &s, err);
+
+    if (rc)
+        return rc;
+    BTXT(1, key);
+    rc = run_id(st, s, out, err);
+    if (rc == GZ_ENOTFOUND)
+        return gz_errf(err, GZ_ENOTFOUND, "no such %s", what);
+    return rc;
+}
+
+int
+store_reader_fever_user(struct store *st, const char *api_key, int64_t *user_id, struct gz_err *err)
+{
+    return lookup_id(st, ST_RDR_FEVER_USER, api_key, user_id, "API key", err);
+}
+
+int
+store_reader_token_add(struct store *st, const char *id_hash, int64_t user_id, int64_t created,
+                       struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_RDR_TOKEN_ADD, &s, err);
+
+    if (rc)
+        return rc;
+    BTXT(1, id_hash);
+    B64(2, user_id);
+    B64(3, created);
+    return run(st, s, err);
+}
+
+int
+store_reader_token_user(struct store *st, const char *id_hash, int64_t *user_id, struct gz_err *err)
+{
+    return lookup_id(st, ST_RDR_TOKEN_USER, id_hash, user_id, "API token", err);
+}
+
+int
+store_reader_set_totp(struct store *st, int64_t user_id, const char *secret,
+                      const char *const *code_hashes, size_t ncodes, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int own;
+    int rc = tx_begin(st, &own, err);
+
+    if (!rc)
+        rc = prefs_ensure(st, user_id, err);
+    if (!rc && !(rc = stmt(st, ST_RDR_SET_TOTP, &s, err))) {
+        B64(1, user_id);
+        BTXT(2, secret);
+        rc = run(st, s, err);
+    }
+    if (!rc && !(rc = stmt(st, ST_RDR_RECOVERY_CLEAR, &s, err))) {
+        B64(1, user_id);
+        rc = run(st, s, err);
+    }
+    for (size_t i = 0; !rc && secret && i < ncodes; i++) {
+        if (!(rc = stmt(st, ST_RDR_RECOVERY_ADD, &s, err))) {
+            B64(1, user_id);
+            BTXT(2, code_hashes[i]);
+            rc = run(st, s, err);
+        }
+    }
+    return tx_end(st, own, rc, err);
+}
+
+int
+store_reader_totp_step(struct store *st, int64_t user_id, int64_t step, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_RDR_TOTP_STEP, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, user_id);
+    B64(2, step);
+    rc = run(st, s, err);
+    if (!rc && st->ops->changes(st->db) == 0)
+        return gz_errf(err, GZ_EEXIST, "this code was used already");
+    return rc;
+}
+
+int
+store_reader_recovery_use(struct store *st, int64_t user_id, const char *code_hash,
+                          struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_RDR_RECOVERY_USE, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, user_id);
+    BTXT(2, code_hash);
+    rc = run(st, s, err);
+    if (!rc && st->ops->changes(st->db) == 0)
+        return gz_errf(err, GZ_ENOTFOUND, "no such unused recovery code");
+    return rc;
+}
+
+int
+store_reader_recovery_left(struct store *st, int64_t user_id, int64_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_RDR_RECOVERY_LEFT, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, user_id);
+    return run_id(st, s, n, err);
+}
+
+int
+store_reader_challenge_add(struct store *st, const struct store_reader_challenge *c, int64_t now,
+                           struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_RDR_CHALLENGE_PURGE, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, now);
+    if ((rc = run(st, s, err)) || (rc = stmt(st, ST_RDR_CHALLENGE_ADD, &s, err)))
+        return rc;
+    BTXT(1, c->id_hash);
+    B64(2, c->user_id);
+    BTXT(3, c->next ? c->next : "/");
+    B64(4, c->expires);
+    return run(st, s, err);
+}
+
+int
+store_reader_challenge_get(struct store *st, const char *id_hash, int64_t now, struct arena *a,
+                           struct store_reader_challenge *out, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_RDR_CHALLENGE_GET, &s, err);
+
+    if (rc)
+        return rc;
+    BTXT(1, id_hash);
+    B64(2, now);
+    rc = st->ops->step(s, err);
+    if (rc == DB_ROW) {
+        out->id_hash = ctext(st, s, 0, a);
+        out->user_id = C64(1);
+        out->next = ctext(st, s, 2, a);
+        out->expires = C64(3);
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = gz_errf(err, GZ_ENOTFOUND, "no such log-in in progress");
+    }
+    st->ops->reset(s);
+    return rc;
+}
+
+int
+store_reader_challenge_delete(struct store *st, const char *id_hash, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_RDR_CHALLENGE_DELETE, &s, err);
+
+    if (rc)
+        return rc;
+    BTXT(1, id_hash);
+    return run(st, s, err);
+}
+
+/* ---- reader: follows and categories ---- */
+
+static void
+read_sub(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    struct store_reader_sub *o = elem;
+
+    o->source_id = C64(0);
+    o->url = ctext(st, s, 1, a);
+    o->site_url = ctext(st, s, 2, a);
+    o->title = ctext(st, s, 3, a);
+    o->own_title = ctext(st, s, 4, a);
+    o->follow = (int)C64(5);
+    o->category_id = C64(6);
+    o->category = ctext(st, s, 7, a);
+    o->read_before = C64(8);
+    o->last_ok = C64(9);
+}
+
+int
+store_reader_subs(struct store *st, int64_t user_id, struct arena *a, struct store_reader_sub **out,
+                  size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_RDR_SUBS, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, user_id);
+    return collect(st, s, a, sizeof(**out), read_sub, (void **)out, n, err);
+}
+
+/* Make sure (user, source) has a reader_subs row; GZ_ENOTFOUND when the source does not exist. */
+static int
+sub_ensure(struct store *st, int64_t user_id, int64_t source_id, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int64_t found;
+    int rc = stmt(st, ST_RDR_SOURCE_EXISTS, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, source_id);
+    rc = run_id(st, s, &found, err);
+    if (rc == GZ_ENOTFOUND)
+        return gz_errf(err, GZ_ENOTFOUND, "no source %lld", (long long)source_id);
+    if (rc || (rc = stmt(st, ST_RDR_SUB_ENSURE, &s, err)))
+        return rc;
+    B64(1, user_id);
+    B64(2, source_id);
+    return run(st, s, err);
+}
+
+/* Set one column of the user's row for a source with a statement ($1 user, $2 source, $3 v). */
+static int
+sub_set(struct store *st, enum stmt_id id, int64_t user_id, int64_t source_id, const char *text,
+        int64_t v, int is_text, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int own;
+    int rc = tx_begin(st, &own, err);
+
+    if (!rc)
+        rc = sub_ensure(st, user_id, source_id, err);
+    if (!rc && !(rc = stmt(st, id, &s, err))) {
+        B64(1, user_id);
+        B64(2, source_id);
+        if (is_text)
+            BTXT(3, text);
+        else if (v)
+            B64(3, v);
+        else
+            BTXT(3, NULL);
+        rc = run(st, s, err);
+    }
+    return tx_end(st, own, rc, err);
+}
+
+int
+store_reader_follow(struct store *st, int64_t user_id, int64_t source_id, int follow,
+                    struct gz_err *err)
+{
+    struct db_stmt *s;
+    int own;
+    int rc = tx_begin(st, &own, err);
+
+    if (!rc)
+        rc = sub_ensure(st, user_id, source_id, err);
+    if (!rc && !(rc = stmt(st, ST_RDR_FOLLOW, &s, err))) {
+        B64(1, user_id);
+        B64(2, source_id);
+        B64(3, follow ? 1 : 0);
+        rc = run(st, s, err);
+    }
+    return tx_end(st, own, rc, err);
+}
+
+int
+store_reader_set_title(struct store *st, int64_t user_id, int64_t source_id, const char *title,
+                       struct gz_err *err)
+{
+    return sub_set(st, ST_RDR_SET_TITLE, user_id, source_id, title && *title ? title : NULL, 0, 1,
+                   err);
+}
+
+int
+store_reader_category_find(struct store *st, int64_t user_id, const char *name, int64_t *id,
+                           struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_RDR_CAT_FIND, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, user_id);
+    BTXT(2, name);
+    rc = run_id(st, s, id, err);
+    if (rc == GZ_ENOTFOUND)
+        return gz_errf(err, GZ_ENOTFOUND, "no category '%s'", name);
+    return rc;
+}
+
+int
+store_reader_set_category(struct store *st, int64_t user_id, int64_t source_id, const char *name,
+                          int64_t *category_id, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int64_t cid = 0;
+    int own;
+    int rc = tx_begin(st, &own, err);
+
+    if (!rc && name && *name) {
+        rc = store_reader_category_find(st, user_id, name, &cid, err);
+        if (rc == GZ_ENOTFOUND && !(rc = stmt(st, ST_RDR_CAT_INSERT, &s, err))) {
+            B64(1, user_id);
+            BTXT(2, name);
+            rc = run_id(st, s, &cid, err);
+        }
+    }
+    if (!rc)
+        rc = sub_set(st, ST_RDR_SET_CAT, user_id, source_id, NULL, cid, 0, err);
+    rc = tx_end(st, own, rc, err);
+    if (!rc && category_id)
+        *category_id = cid;
+    return rc;
+}
+
+static void
+read_category(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    struct store_reader_category *o = elem;
+
+    o->id = C64(0);
+    o->name = ctext(st, s, 1, a);
+    o->n_sources = C64(2);
+}
+
+int
+store_reader_categories(struct store *st, int64_t user_id, struct arena *a,
+                        struct store_reader_category **out, size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_RDR_CATS, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, user_id);
+    return collect(st, s, a, sizeof(**out), read_category, (void **)out, n, err);
+}
+
+/* GZ_ENOTFOUND unless category id belongs to user_id. */
+static int
+category_owned(struct store *st, int64_t user_id, int64_t id, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int64_t found;
+    int rc = stmt(st, ST_RDR_CAT_OWNED, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, user_id);
+    B64(2, id);
+    rc = run_id(st, s, &found, err);
+    if (rc == GZ_ENOTFOUND)
+        return gz_errf(err, GZ_ENOTFOUND, "no category %lld", (long long)id);
+    return rc;
+}
+
+int
+store_reader_category_rename(struct store *st, int64_t user_id, int64_t id, const char *name,
+                             struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = category_owned(st, user_id, id, err);
+
+    if (rc || (rc = stmt(st, ST_RDR_CAT_RENAME, &s, err)))
+        return rc;
+    B64(1, user_id);
+    B64(2, id);
+    BTXT(3, name);
+    rc = run(st, s, err);
+    if (rc == GZ_EEXIST)
+        return gz_errf(err, GZ_EEXIST, "there is a category called '%s' already", name);
+    return rc;
+}
+
+int
+store_reader_category_delete(struct store *st, int64_t user_id, int64_t id, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = category_owned(st, user_id, id, err);
+
+    if (rc || (rc = stmt(st, ST_RDR_CAT_DELETE, &s, err)))
+        return rc;
+    B64(1, user_id);
+    B64(2, id);
+    return run(st, s, err);
+}
+
+/* ---- reader: read and starred ---- */
+
+/* One statement ($1 user, $2 article, $3 v, $4 now) for each id, in one transaction. */
+static int
+mark_each(struct store *st, enum stmt_id id, int64_t user_id, const int64_t *ids, size_t n, int v,
+          int64_t now, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int own;
+    int rc = tx_begin(st, &own, err);
+
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (!(rc = stmt(st, id, &s, err))) {
+            B64(1, user_id);
+            B64(2, ids[i]);
+            B64(3, v);
+            B64(4, now);
+            rc = run(st, s, err);
+        }
+    }
+    return tx_end(st, own, rc, err);
+}
+
+int
+store_reader_mark(struct store *st, int64_t user_id, const int64_t *ids, size_t n, int read,
+                  int64_t now, struct gz_err *err)
+{
+    return mark_each(st, ST_RDR_MARK, user_id, ids, n, read ? 1 : 0, now, err);
+}
+
+int
+store_reader_star(struct store *st, int64_t user_id, const int64_t *ids, size_t n, int starred,
+                  int64_t now, struct gz_err *err)
+{
+    return mark_each(st, ST_RDR_STAR, user_id, ids, n, starred ? 1 : 0, now, err);
+}
+
+int
+store_reader_mark_before(struct store *st, int64_t user_id, int scope, int64_t id, int64_t before,
+                         struct gz_err *err)
+{
+    struct db_stmt *s;
+    int own;
+    int rc;
+
+    if (scope == READER_SCOPE_CATEGORY && (rc = category_owned(st, user_id, id, err)))
+        return rc;
+    if ((rc = tx_begin(st, &own, err)))
+        return rc;
+    if (scope == READER_SCOPE_ALL) {
+        rc = prefs_ensure(st, user_id, err);
+        if (!rc && !(rc = stmt(st, ST_RDR_MARK_ALL, &s, err))) {
+            B64(1, user_id);
+            B64(2, before);
+            rc = run(st, s, err);
+        }
+        if (!rc && !(rc = stmt(st, ST_RDR_KEPT_ALL, &s, err))) {
+            B64(1, user_id);
+            B64(2, before);
+            rc = run(st, s, err);
+        }
+        return tx_end(st, own, rc, err);
+    }
+    if (scope == READER_SCOPE_SOURCE)
+        rc = sub_ensure(st, user_id, id, err);
+    if (!rc &&
+        !(rc = stmt(st, scope == READER_SCOPE_SOURCE ? ST_RDR_MARK_SOURCE : ST_RDR_MARK_CATEGORY,
+                    &s, err))) {
+        B64(1, user_id);
+        B64(2, id);
+        B64(3, before);
+        rc = run(st, s, err);
+    }
+    if (!rc &&
+        !(rc = stmt(st, scope == READER_SCOPE_SOURCE ? ST_RDR_KEPT_SOURCE : ST_RDR_KEPT_CATEGORY,
+                    &s, err))) {
+        B64(1, user_id);
+        B64(2, id);
+        B64(3, before);
+        rc = run(st, s, err);
+    }
+    return tx_end(st, own, rc, err);
+}
+
+int
+store_reader_mark_story(struct store *st, int64_t user_id, int64_t story_id, int read, int64_t now,
+                        struct gz_err *err)
+{
+    struct db_stmt *s;
+    int own;
+    int rc = tx_begin(st, &own, err);
+
+    if (!rc && !read && !(rc = stmt(st, ST_RDR_STORY_UNMARK, &s, err))) {
+        B64(1, user_id);
+        B64(2, story_id);
+        rc = run(st, s, err);
+    } else if (!rc && read && !(rc = stmt(st, ST_RDR_STORY_MARK, &s, err))) {
+        B64(1, user_id);
+        B64(2, story_id);
+        B64(3, now);
+        rc = run(st, s, err);
+        if (!rc && st->ops->changes(st->db) == 0)
+            rc = gz_errf(err, GZ_ENOTFOUND, "no story %lld", (long long)story_id);
+        if (!rc && !(rc = stmt(st, ST_RDR_STORY_KEPT, &s, err))) {
+            B64(1, user_id);
+            B64(2, story_id);
+            rc = run(st, s, err);
+        }
+    }
+    return tx_end(st, own, rc, err);
+}
+
+static void
+read_story_news(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    struct store_reader_story_news *o = elem;
+
+    o->story_id = C64(0);
+    o->title = ctext(st, s, 1, a);
+    o->n_sources = C64(2);
+    o->seen = C64(3);
+    o->last_updated = C64(4);
+}
+
+int
+store_reader_story_news(struct store *st, int64_t user_id, int64_t limit, struct arena *a,
+                        struct store_reader_story_news **out, size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_RDR_STORY_NEWS, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, user_id);
+    B64(2, limit > 0 ? limit : 20);
+    return collect(st, s, a, sizeof(**out), read_story_news, (void **)out, n, err);
+}
+
+int
+store_reader_story_marks(struct store *st, int64_t user_id, const int64_t *ids, size_t n,
+                         int *read_out, int64_t *seen_out, struct gz_err *err)
+{
+    struct db_stmt *s;
+    struct buf list = BUF_INIT;
+    int rc;
+
+    for (size_t i = 0; i < n; i++) {
+        read_out[i] = 0;
+        if (seen_out)
+            seen_out[i] = 0;
+    }
+    if (!n)
+        return 0;
+    if (n > STORE_READER_MAX)
+        return gz_errf(err, GZ_EINVAL, "too many stories at once");
+    if ((rc = stmt(st, ST_RDR_STORY_MARKS, &s, err)))
+        return rc;
+    ids_param(st, &list, ids, n);
+    B64(1, user_id);
+    BTXT(2, list.p);
+    buf_release(&list);
+    while ((rc = st->ops->step(s, err)) == DB_ROW) {
+        int64_t sid = C64(0);
+
+        for (size_t i = 0; i < n; i++) {
+            if (ids[i] == sid) {
+                read_out[i] = 1;
+                if (seen_out)
+                    seen_out[i] = C64(1);
+            }
+        }
+    }
+    st->ops->reset(s);
+    return rc < 0 ? rc : 0;
+}
+
+/* ---- reader: listing ---- */
+
+/* Most articles one store_reader_list() call reads. */
+#define RDR_SCAN_MAX 100000
+/* Articles read at most per chunk. */
+#define RDR_CHUNK_MAX 5000
+/* Arrival times follow ids but for clocks and imports: bounds on them stop a scan this late. */
+#define RDR_FETCHED_SLACK 3600
+
+/* A source as a listing sees it: the user's relation to it and its names. */
+struct rdr_sub {
+    int64_t source_id;
+    int follow;
+    int64_t read_before;
+    int64_t category_id;
+    const char *title;
+    const char *url;
+    const char *site;
+};
+
+static void
+read_rdr_sub(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    struct rdr_sub *o = elem;
+
+    o->source_id = C64(0);
+    o->follow = (int)C64(1);
+    o->read_before = C64(2);
+    o->category_id = C64(3);
+    o->title = ctext(st, s, 4, a);
+    o->url = ctext(st, s, 5, a);
+    o->site = ctext(st, s, 6, a);
+}
+
+/* One article row of a scan. */
+struct rdr_row {
+    int64_t id;
+    int64_t source_id;
+    int64_t story_id;
+    int64_t dup_of;
+    int64_t fetched;
+    int64_t published;
+    const char *title;
+    const char *excerpt;
+    const char *author;
+};
+
+static void
+read_rdr_row(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    struct rdr_row *o = elem;
+
+    (void)a;
+    o->id = C64(0);
+    o->source_id = C64(1);
+    o->story_id = C64(2);
+    o->dup_of = C64(3);
+    o->fetched = C64(4);
+    o->published = C64(5);
+}
+
+static void
+read_rdr_row_text(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    struct rdr_row *o = elem;
+
+    read_rdr_row(st, s, a, elem);
+    o->title = ctext(st, s, 6, a);
+    o->excerpt = ctext(st, s, 7, a);
+    o->author = ctext(st, s, 8, a);
+}
+
+/* Run a (user $1, id list $2) statement and put column 0 of each row in set. */
+static int
+id_set(struct store *st, enum stmt_id id, int64_t user_id, const int64_t *ids, size_t n,
+       struct hmap *set, struct gz_err *err)
+{
+    struct db_stmt *s;
+    struct buf list = BUF_INIT;
+    int rc;
+
+    if (!n)
+        return 0;
+    if ((rc = stmt(st, id, &s, err)))
+        return rc;
+    ids_param(st, &list, ids, n);
+    B64(1, user_id);
+    BTXT(2, list.p);
+    buf_release(&list);
+    while ((rc = st->ops->step(s, err)) == DB_ROW)
+        hmap_set(set, (uint64_t)C64(0), 1);
+    st->ops->reset(s);
+    return rc < 0 ? rc : 0;
+}
+
+/* The user's marks on articles lo..hi: article -> (read + 1) | starred << 2. */
+static int
+states_range(struct store *st, int64_t user_id, int64_t lo, int64_t hi, struct hmap *marks,
+             struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_RDR_STATES_RANGE, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, user_id);
+    B64(2, lo);
+    B64(3, hi);
+    while ((rc = st->ops->step(s, err)) == DB_ROW)
+        hmap_set(marks, (uint64_t)C64(0), (uint64_t)(C64(1) + 1) | (uint64_t)(C64(2) ? 4 : 0));
+    st->ops->reset(s);
+    return rc < 0 ? rc : 0;
+}
+
+struct rdr_scan {
+    struct hmap subs; /* source -> index in sub */
+    struct rdr_sub *sub;
+    size_t nsub;
+    int story_reads; /* the user marked some story read */
+    struct hmap marks;
+    struct hmap stories; /* stories marked read, of this chunk */
+    struct hmap dups;    /* originals marked read, of this chunk */
+};
+
+static void
+scan_release(struct rdr_scan *sc)
+{
+    hmap_release(&sc->subs);
+    hmap_release(&sc->marks);
+    hmap_release(&sc->stories);
+    hmap_release(&sc->dups);
+}
+
+static int
+scan_start(struct store *st, const struct store_reader_query *q, struct arena *a,
+           struct rdr_scan *sc, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int64_t any = 0;
+    int rc = stmt(st, ST_RDR_SUBS_MAP, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, q->user_id);
+    if ((rc = collect(st, s, a, sizeof(*sc->sub), read_rdr_sub, (void **)&sc->sub, &sc->nsub, err)))
+        return rc;
+    hmap_init(&sc->subs, sc->nsub);
+    for (size_t i = 0; i < sc->nsub; i++)
+        hmap_set(&sc->subs, (uint64_t)sc->sub[i].source_id, i);
+    if ((rc = stmt(st, ST_RDR_HAS_STORY_READS, &s, err)))
+        return rc;
+    B64(1, q->user_id);
+    if ((rc = run_id(st, s, &any, err)))
+        return rc;
+    sc->story_reads = any > 0;
+    return 0;
+}
+
+/* The marks, story marks and duplicate originals that decide rows[0..n). */
+static int
+scan_chunk_state(struct store *st, const struct store_reader_query *q, struct arena *a,
+                 struct rdr_scan *sc, const struct rdr_row *rows, size_t n, struct gz_err *err)
+{
+    int64_t lo = rows[0].id;
+    int64_t hi = rows[0].id;
+    int64_t *ids = ARENA_NEWN(a, int64_t, n);
+    size_t k = 0;
+    int rc;
+
+    hmap_clear(&sc->marks);
+    hmap_clear(&sc->stories);
+    hmap_clear(&sc->dups);
+    for (size_t i = 0; i < n; i++) {
+        lo = rows[i].id < lo ? rows[i].id : lo;
+        hi = rows[i].id > hi ? rows[i].id : hi;
+    }
+    if ((rc = states_range(st, q->user_id, lo, hi, &sc->marks, err)))
+        return rc;
+    if (sc->story_reads) {
+        for (size_t i = 0; i < n; i++)
+            if (rows[i].story_id && !hmap_get(&sc->marks, (uint64_t)rows[i].id))
+                ids[k++] = rows[i].story_id;
+        if ((rc = id_set(st, ST_RDR_STORY_READ_IN, q->user_id, ids, k, &sc->stories, err)))
+            return rc;
+    }
+    k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].dup_of && !hmap_get(&sc->marks, (uint64_t)rows[i].id))
+            ids[k++] = rows[i].dup_of;
+    return id_set(st, ST_RDR_READ_IN, q->user_id, ids, k, &sc->dups, err);
+}
+
+int
+store_reader_list(struct store *st, const struct store_reader_query *q, struct arena *a,
+                  struct store_reader_item **out, size_t *n, int64_t *next, struct gz_err *err)
+{
+    static const enum stmt_id pick[3][2][2] = {
+        /* [all/source/starred][text][ascending] */
+        {{ST_RDR_SCAN_DESC, ST_RDR_SCAN_ASC}, {ST_RDR_SCAN_TEXT_DESC, ST_RDR_SCAN_TEXT_ASC}},
+        {{ST_RDR_SCAN_SRC_DESC, ST_RDR_SCAN_SRC_ASC},
+         {ST_RDR_SCAN_SRC_TEXT_DESC, ST_RDR_SCAN_SRC_TEXT_ASC}},
+        {{ST_RDR_SCAN_STAR_DESC, ST_RDR_SCAN_STAR_ASC},
+         {ST_RDR_SCAN_STAR_TEXT_DESC, ST_RDR_SCAN_STAR_TEXT_ASC}},
+    };
+    struct rdr_scan sc = {HMAP_INIT, NULL, 0, 0, HMAP_INIT, HMAP_INIT, HMAP_INIT};
+    int kind = q->state == READER_STARRED ? 2 : q->source_id ? 1 : 0;
+    int64_t after = q->after_id > 0 ? q->after_id : 0;
+    int64_t before = q->before_id > 0 ? q->before_id : INT64_MAX;
+    int64_t chunk = q->limit + q->limit / 4 + 16;
+    int64_t scanned = 0;
+    int64_t cursor = 0;
+    int done = 0;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if (next)
+        *next = 0;
+    if (q->limit < 1 || q->limit > STORE_READER_MAX)
+        return gz_errf(err, GZ_EINVAL, "a listing takes 1 to %d articles", STORE_READER_MAX);
+    *out = ARENA_NEWN(a, struct store_reader_item, (size_t)q->limit);
+    if ((rc = scan_start(st, q, a, &sc, err)))
+        goto out;
+    while (!done) {
+        struct rdr_row *rows = NULL;
+        struct db_stmt *s;
+        size_t nrows = 0;
+
+        if (chunk > RDR_CHUNK_MAX)
+            chunk = RDR_CHUNK_MAX;
+        if ((rc = stmt(st, pick[kind][q->with_text ? 1 : 0][q->ascending ? 1 : 0], &s, err)))
+            goto out;
+        B64(1, after);
+        B64(2, before);
+        B64(3, chunk);
+        if (kind)
+            B64(4, kind == 2 ? q->user_id : q->source_id);
+        if ((rc = collect(st, s, a, sizeof(*rows), q->with_text ? read_rdr_row_text : read_rdr_row,
+                          (void **)&rows, &nrows, err)))
+            goto out;
+        if (!nrows) {
+            done = 2;
+            break;
+        }
+        if ((rc = scan_chunk_state(st, q, a, &sc, rows, nrows, err)))
+            goto out;
+        for (size_t i = 0; i < nrows && !done; i++) {
+            const struct rdr_row *row = &rows[i];
+            const uint64_t *si = hmap_get(&sc.subs, (uint64_t)row->source_id);
+            const struct rdr_sub *sub = si ? &sc.sub[*si] : NULL;
+            const uint64_t *mark = hmap_get(&sc.marks, (uint64_t)row->id);
+            int explicit = mark ? (int)(*mark & 3) - 1 : -1;
+            int starred = mark && (*mark & 4);
+            int read;
+            struct store_reader_item *it;
+
+            cursor = row->id;
+            if (q->ascending)
+                after = row->id;
+            else
+                before = row->id;
+            if (q->fetched_min && row->fetched < q->fetched_min) {
+                if (!q->ascending && row->fetched < q->fetched_min - RDR_FETCHED_SLACK)
+                    done = 2; /* older than the bound from here on */
+                continue;
+            }
+            if (q->fetched_max && row->fetched >= q->fetched_max) {
+                if (q->ascending && row->fetched >= q->fetched_max + RDR_FETCHED_SLACK)
+                    done = 2;
+                continue;
+            }
+            if (kind == 0 && sub && !sub->follow)
+                continue;
+            if (q->category_id && (!sub || sub->category_id != q->category_id))
+                continue;
+            if (explicit >= 0)
+                read = explicit;
+            else if (row->fetched < q->read_before || (sub && row->fetched < sub->read_before))
+                read = 1;
+            else if (row->story_id && hmap_get(&sc.stories, (uint64_t)row->story_id))
+                read = 1;
+            else if (row->dup_of && hmap_get(&sc.dups, (uint64_t)row->dup_of))
+                read = 1;
+            else
+                read = 0;
+            if ((q->state == READER_UNREAD && read) || (q->state == READER_READ && !read) ||
+                (q->state == READER_STARRED && !starred))
+                continue;
+            it = &(*out)[(*n)++];
+            it->id = row->id;
+            it->source_id = row->source_id;
+            it->story_id = row->story_id;
+            it->fetched = row->fetched;
+            it->published = row->published;
+            it->read = read;
+            it->starred = starred;
+            if (q->with_text) {
+                it->title = row->title;
+                it->excerpt = row->excerpt;
+                it->author = row->author;
+                it->source_title = sub ? sub->title : NULL;
+                it->source_url = sub ? sub->url : NULL;
+                it->source_site = sub ? sub->site : NULL;
+            }
+            if ((int64_t)*n == q->limit)
+                done = 1;
+        }
+        scanned += (int64_t)nrows;
+        if (done)
+            break;
+        if ((int64_t)nrows < chunk) {
+            done = 2; /* read to the end */
+            break;
+        }
+        if (scanned >= RDR_SCAN_MAX)
+            break; /* enough for one call: the caller continues at the cursor */
+        chunk *= 2;
+    }
+    if (next && done != 2)
+        *next = cursor;
+out:
+    scan_release(&sc);
+    return rc;
+}
+
+static void
+read_reader_article(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    struct store_reader_article *o = elem;
+    int base = 24; /* ARTICLE_COLS (22) + text + html */
+
+    read_article_text(st, s, a, &o->art);
+    o->read = (int)C64(base);
+    o->starred = (int)C64(base + 1);
+    o->feed_title = ctext(st, s, base + 2, a);
+    o->category_id = C64(base + 3);
+    o->category = ctext(st, s, base + 4, a);
+}
+
+int
+store_reader_articles(struct store *st, int64_t user_id, int64_t read_before, const int64_t *ids,
+                      size_t n, int ascending, struct arena *a, struct store_reader_article **out,
+                      size_t *nout, struct gz_err *err)
+{
+    struct db_stmt *s;
+    struct buf list = BUF_INIT;
+    int rc;
+
+    *out = NULL;
+    *nout = 0;
+    if (!n)
+        return 0;
+    if (n > STORE_READER_MAX)
+        return gz_errf(err, GZ_EINVAL, "too many articles at once");
+    if ((rc = stmt(st, ascending ? ST_RDR_ARTICLES_ASC : ST_RDR_ARTICLES_DESC, &s, err)))
+        return rc;
+    ids_param(st, &list, ids, n);
+    B64(1, user_id);
+    B64(2, read_before);
+    BTXT(3, list.p);
+    buf_release(&list);
+    return collect(st, s, a, sizeof(**out), read_reader_article, (void **)out, nout, err);
+}
+
+static void
+read_reader_tag(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    struct store_reader_tag *o = elem;
+
+    o->article_id = C64(0);
+    o->slug = ctext(st, s, 1, a);
+    o->kind = (int)C64(2);
+}
+
+int
+store_reader_tags(struct store *st, const int64_t *ids, size_t n, struct arena *a,
+                  struct store_reader_tag **out, size_t *nout, struct gz_err *err)
+{
+    struct db_stmt *s;
+    struct buf list = BUF_INIT;
+    int rc;
+
+    *out = NULL;
+    *nout = 0;
+    if (!n)
+        return 0;
+    if (n > STORE_READER_MAX)
+        return gz_errf(err, GZ_EINVAL, "too many articles at once");
+    if ((rc = stmt(st, ST_RDR_TAGS, &s, err)))
+        return rc;
+    ids_param(st, &list, ids, n);
+    BTXT(1, list.p);
+    buf_release(&list);
+    return collect(st, s, a, sizeof(**out), read_reader_tag, (void **)out, nout, err);
+}
+
+static void
+read_reader_count(struct store *st, struct db_stmt *s, struct arena *a, void *elem)
+{
+    struct store_reader_count *o = elem;
+
+    (void)a;
+    o->source_id = C64(0);
+    o->n = C64(1);
+    o->max_id = C64(2);
+}
+
+int
+store_reader_source_counts(struct store *st, int64_t after_id, struct arena *a,
+                           struct store_reader_count **out, size_t *n, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_RDR_SOURCE_COUNTS, &s, err);
+
+    if (rc)
+        return rc;
+    B64(1, after_id);
+    return collect(st, s, a, sizeof(**out), read_reader_count, (void **)out, n, err);
+}
+
+int
+store_reader_latest(struct store *st, int64_t *max_id, int64_t *last_ok, struct gz_err *err)
+{
+    struct db_stmt *s;
+    int rc = stmt(st, ST_RDR_LATEST, &s, err);
+
+    if (rc)
+        return rc;
+    rc = st->ops->step(s, err);
+    if (rc == DB_ROW) {
+        *max_id = C64(0);
+        *last_ok = C64(1);
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = gz_errf(err, GZ_EDB, "the latest ids returned no row");
+    }
+    st->ops->reset(s);
     return rc;
 }

@@ -605,4 +605,305 @@ int store_search(struct store *st, const struct store_search *q, struct arena *a
 struct buf;
 void store_fts_match(struct buf *out, const struct store_search *q);
 
+/* ---- reader ---- */
+
+/*
+ * Each user's own state over the instance's sources and articles
+ * (migration 0005).  Sources belong to the instance; a user follows all of
+ * them unless they unfollow some, and groups them in their own categories.
+ *
+ * An article is read for a user when (in this order):
+ *   - the user marked it read or unread (an explicit mark wins);
+ *   - it was fetched before the user's "read before" mark, or before the
+ *     mark of its source (marking a source, a category or everything read
+ *     moves a mark: one write, however many articles);
+ *   - its story was marked read (a story read once stays read when new
+ *     sources join it; see store_reader_story_news());
+ *   - the article it is a duplicate of was marked read.
+ * Otherwise it is unread.  An article keeps its id when it is re-fetched
+ * or retitled, so it never comes back as a new unread one.
+ *
+ * Times are Unix seconds; article order is arrival order (article ids).
+ */
+
+enum store_reader_digest {
+    READER_DIGEST_OFF = 0,
+    READER_DIGEST_DAILY = 1,
+    READER_DIGEST_WEEKLY = 2
+};
+
+struct store_reader_prefs {
+    int64_t user_id;
+    int64_t read_before;     /* articles fetched before this are read */
+    const char *rules;       /* rule text (reader/rules.h), "" when none */
+    int64_t rules_version;   /* changes whenever rules change: the compiled-rules cache key */
+    int digest;              /* enum store_reader_digest */
+    const char *email;       /* digest address, or NULL */
+    int64_t digest_sent;     /* when the last digest went, 0 never */
+    const char *api_hash;    /* argon2id of the API password, or NULL (APIs refused) */
+    const char *totp_secret; /* base32 TOTP secret, or NULL (two-factor off) */
+    int64_t totp_last;       /* last TOTP time step accepted */
+};
+
+/* The prefs of user_id; a user without a row gets the defaults (rc 0). */
+int store_reader_prefs_get(struct store *st, int64_t user_id, struct arena *a,
+                           struct store_reader_prefs *out, struct gz_err *err);
+/* Replace the rule text and bump rules_version; *version (may be NULL) gets the new one. */
+int store_reader_set_rules(struct store *st, int64_t user_id, const char *rules, int64_t *version,
+                           struct gz_err *err);
+/* Set the digest schedule (enum store_reader_digest) and address (NULL: none). */
+int store_reader_set_digest(struct store *st, int64_t user_id, int digest, const char *email,
+                            struct gz_err *err);
+/* Record that a digest went out at `at`. */
+int store_reader_digest_sent(struct store *st, int64_t user_id, int64_t at, struct gz_err *err);
+/* Users whose digest is on and has an address, with their prefs and names, by user id. */
+struct store_reader_digest_user {
+    struct store_reader_prefs prefs;
+    const char *name;
+};
+int store_reader_digest_users(struct store *st, struct arena *a,
+                              struct store_reader_digest_user **out, size_t *n, struct gz_err *err);
+
+/*
+ * Set the API password: its argon2id hash and the Fever keys that stand
+ * for it (hex MD5 of "name:password", one per spelling of the name), in
+ * one transaction that also ends every API token of the user.  A NULL
+ * api_hash removes API access.
+ */
+int store_reader_set_api_password(struct store *st, int64_t user_id, const char *api_hash,
+                                  const char *const *fever_keys, size_t nkeys, struct gz_err *err);
+/* The user of a Fever api_key; GZ_ENOTFOUND when none. */
+int store_reader_fever_user(struct store *st, const char *api_key, int64_t *user_id,
+                            struct gz_err *err);
+/* Store an API token (the hex SHA-256 of it) for user_id. */
+int store_reader_token_add(struct store *st, const char *id_hash, int64_t user_id, int64_t created,
+                           struct gz_err *err);
+/* The user of an API token hash; GZ_ENOTFOUND when none. */
+int store_reader_token_user(struct store *st, const char *id_hash, int64_t *user_id,
+                            struct gz_err *err);
+
+/*
+ * Turn two-factor on (secret, base32, and the hashes of its recovery
+ * codes replacing any old ones) or off (secret NULL: codes deleted too).
+ */
+int store_reader_set_totp(struct store *st, int64_t user_id, const char *secret,
+                          const char *const *code_hashes, size_t ncodes, struct gz_err *err);
+/*
+ * Accept TOTP time step `step` for user_id unless a step at or after it
+ * was accepted already (a code works once): 0 accepted, GZ_EEXIST replay.
+ */
+int store_reader_totp_step(struct store *st, int64_t user_id, int64_t step, struct gz_err *err);
+/* Use up a recovery code by its hash: 0, or GZ_ENOTFOUND (unknown or used). */
+int store_reader_recovery_use(struct store *st, int64_t user_id, const char *code_hash,
+                              struct gz_err *err);
+/* How many unused recovery codes user_id has left. */
+int store_reader_recovery_left(struct store *st, int64_t user_id, int64_t *n, struct gz_err *err);
+
+/* A log-in waiting for its second step. */
+struct store_reader_challenge {
+    const char *id_hash; /* hex SHA-256 of the token in the visitor's cookie */
+    int64_t user_id;
+    const char *next; /* where the log-in goes afterwards */
+    int64_t expires;
+};
+/* Store a challenge (and purge expired ones). */
+int store_reader_challenge_add(struct store *st, const struct store_reader_challenge *c,
+                               int64_t now, struct gz_err *err);
+/* The live challenge with this hash; GZ_ENOTFOUND when none or expired. */
+int store_reader_challenge_get(struct store *st, const char *id_hash, int64_t now, struct arena *a,
+                               struct store_reader_challenge *out, struct gz_err *err);
+int store_reader_challenge_delete(struct store *st, const char *id_hash, struct gz_err *err);
+
+/* ---- follows and categories ---- */
+
+/* A source as one user sees it. */
+struct store_reader_sub {
+    int64_t source_id;
+    const char *url;
+    const char *site_url;
+    const char *title;     /* the user's title for it, else the source's */
+    const char *own_title; /* the user's title, or NULL */
+    int follow;            /* 1 followed (the default), 0 not */
+    int64_t category_id;   /* the user's category, 0 none */
+    const char *category;  /* its name, or NULL */
+    int64_t read_before;   /* the source's read mark */
+    int64_t last_ok;       /* the source's last good fetch */
+};
+
+/* Every source of the instance with user_id's relation to it, by title. */
+int store_reader_subs(struct store *st, int64_t user_id, struct arena *a,
+                      struct store_reader_sub **out, size_t *n, struct gz_err *err);
+/* Follow (1) or unfollow (0) a source; GZ_ENOTFOUND when there is no such source. */
+int store_reader_follow(struct store *st, int64_t user_id, int64_t source_id, int follow,
+                        struct gz_err *err);
+/* The user's own title for a source (NULL or "" clears it). */
+int store_reader_set_title(struct store *st, int64_t user_id, int64_t source_id, const char *title,
+                           struct gz_err *err);
+/*
+ * Put a source in the user's category called name (made when missing;
+ * names compare ignoring ASCII case), or in none when name is NULL or "".
+ * *category_id (may be NULL) gets the category's id, 0 for none.
+ */
+int store_reader_set_category(struct store *st, int64_t user_id, int64_t source_id,
+                              const char *name, int64_t *category_id, struct gz_err *err);
+
+struct store_reader_category {
+    int64_t id;
+    const char *name;
+    int64_t n_sources; /* sources in it */
+};
+/* The user's categories by name. */
+int store_reader_categories(struct store *st, int64_t user_id, struct arena *a,
+                            struct store_reader_category **out, size_t *n, struct gz_err *err);
+/* The user's category called name (ignoring case); GZ_ENOTFOUND when none. */
+int store_reader_category_find(struct store *st, int64_t user_id, const char *name, int64_t *id,
+                               struct gz_err *err);
+/* Rename a category; GZ_EEXIST when the name is taken, GZ_ENOTFOUND when not the user's. */
+int store_reader_category_rename(struct store *st, int64_t user_id, int64_t id, const char *name,
+                                 struct gz_err *err);
+/* Delete a category; its sources stay followed, in no category. */
+int store_reader_category_delete(struct store *st, int64_t user_id, int64_t id, struct gz_err *err);
+
+/* ---- read, starred ---- */
+
+/* Mark articles ids[0..n) read (1) or unread (0) for user_id, in one transaction. */
+int store_reader_mark(struct store *st, int64_t user_id, const int64_t *ids, size_t n, int read,
+                      int64_t now, struct gz_err *err);
+/* Star (1) or unstar (0) articles ids[0..n). */
+int store_reader_star(struct store *st, int64_t user_id, const int64_t *ids, size_t n, int starred,
+                      int64_t now, struct gz_err *err);
+
+enum store_reader_scope {
+    READER_SCOPE_ALL = 0,      /* everything the user follows */
+    READER_SCOPE_SOURCE = 1,   /* one source */
+    READER_SCOPE_CATEGORY = 2, /* the sources of one of the user's categories */
+};
+/*
+ * Mark everything in the scope fetched before `before` read: moves the
+ * mark (never back) and turns the scope's "kept unread" marks before it
+ * into read ones.
+ */
+int store_reader_mark_before(struct store *st, int64_t user_id, int scope, int64_t id,
+                             int64_t before, struct gz_err *err);
+/*
+ * Mark a story read (with every article in it, now and later) or unread
+ * (read = 0: forget the story mark; articles marked one by one stay so).
+ */
+int store_reader_mark_story(struct store *st, int64_t user_id, int64_t story_id, int read,
+                            int64_t now, struct gz_err *err);
+
+/* A story the user read that has more sources now. */
+struct store_reader_story_news {
+    int64_t story_id;
+    const char *title;
+    int64_t n_sources; /* now */
+    int64_t seen;      /* when it was marked read */
+    int64_t last_updated;
+};
+/* Up to limit such stories, most recently updated first. */
+int store_reader_story_news(struct store *st, int64_t user_id, int64_t limit, struct arena *a,
+                            struct store_reader_story_news **out, size_t *n, struct gz_err *err);
+/* The story marks of stories ids[0..n): *read_out[i] 1 when marked read. */
+int store_reader_story_marks(struct store *st, int64_t user_id, const int64_t *ids, size_t n,
+                             int *read_out, int64_t *seen_out, struct gz_err *err);
+
+/* ---- listing ---- */
+
+enum store_reader_state {
+    READER_ANY = 0,
+    READER_UNREAD = 1,
+    READER_READ = 2,
+    READER_STARRED = 3,
+};
+
+/* Most rows one listing call returns. */
+#define STORE_READER_MAX 10000
+
+struct store_reader_query {
+    int64_t user_id;
+    int64_t read_before; /* the user's mark (store_reader_prefs.read_before) */
+    int state;           /* enum store_reader_state */
+    int64_t source_id;   /* 0: any followed source (a source given is listed followed or not) */
+    int64_t category_id; /* 0: any */
+    int64_t after_id;    /* id > after_id (0: none) */
+    int64_t before_id;   /* id < before_id (0: none) */
+    int64_t fetched_min; /* fetched >= (0: none) */
+    int64_t fetched_max; /* fetched < (0: none) */
+    int ascending;       /* oldest first; else newest first */
+    int with_text;       /* also fill title, excerpt, author and the source's names (rules) */
+    int64_t limit;       /* 1..STORE_READER_MAX */
+};
+
+/* One article in a listing, with the user's state. */
+struct store_reader_item {
+    int64_t id;
+    int64_t source_id;
+    int64_t story_id;
+    int64_t fetched;
+    int64_t published;
+    int read;
+    int starred;
+    /* with_text only: */
+    const char *title;
+    const char *excerpt;
+    const char *author;
+    const char *source_title;
+    const char *source_url;
+    const char *source_site;
+};
+
+/*
+ * The articles matching q in id order (arrival), at most q->limit.  Only
+ * followed sources unless q->source_id names one (starred articles are
+ * listed followed or not).  Articles are read a chunk at a time by id and
+ * their state decided from the user's marks on that id range, at most
+ * 100,000 articles a call: *next (may be NULL) gets the id to continue
+ * from (as before_id newest first, as after_id oldest first) when the page
+ * filled up or the call stopped early, 0 when nothing more matches.
+ * Bounds on arrival time (fetched_min/max) end a scan an hour past them,
+ * since arrival follows the ids.  GZ_EINVAL for a bad limit.
+ */
+int store_reader_list(struct store *st, const struct store_reader_query *q, struct arena *a,
+                      struct store_reader_item **out, size_t *n, int64_t *next, struct gz_err *err);
+
+/* A whole article with the user's state, for contents. */
+struct store_reader_article {
+    struct store_article art; /* with text and html */
+    int read;
+    int starred;
+    const char *feed_title; /* the user's title for the source, else the source's */
+    int64_t category_id;
+    const char *category;
+};
+
+/*
+ * The articles ids[0..n) (n <= STORE_READER_MAX) that exist, with the
+ * state of the user whose mark is read_before, in id order (descending
+ * unless ascending).
+ */
+int store_reader_articles(struct store *st, int64_t user_id, int64_t read_before,
+                          const int64_t *ids, size_t n, int ascending, struct arena *a,
+                          struct store_reader_article **out, size_t *nout, struct gz_err *err);
+
+/* A tag of an article, for rules. */
+struct store_reader_tag {
+    int64_t article_id;
+    const char *slug;
+    int kind; /* enum store_tag_kind */
+};
+/* The tags of articles ids[0..n) (n <= STORE_READER_MAX), by article id. */
+int store_reader_tags(struct store *st, const int64_t *ids, size_t n, struct arena *a,
+                      struct store_reader_tag **out, size_t *nout, struct gz_err *err);
+
+/* How many articles each source has: by source id; those with id > after_id only. */
+struct store_reader_count {
+    int64_t source_id;
+    int64_t n;
+    int64_t max_id;
+};
+int store_reader_source_counts(struct store *st, int64_t after_id, struct arena *a,
+                               struct store_reader_count **out, size_t *n, struct gz_err *err);
+/* The newest article id (0 when none) and the latest good fetch of any source. */
+int store_reader_latest(struct store *st, int64_t *max_id, int64_t *last_ok, struct gz_err *err);
+
 #endif

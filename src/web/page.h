@@ -95,15 +95,70 @@ int page_metrics(struct req *r, const char *arg);
  * Story cards for stories[0..n) (n <= STORE_MAX_BATCH): headline, "N
  * sources" with their names, relative time, summary (or the lead
  * article's snippet), hashtags.  Three queries for the whole list.
+ * highlight (may be NULL) marks the stories a reader's rules highlight.
  * Returns 0, or an error (logged) for a 500.
  */
 struct store_story;
-int page_story_cards(struct req *r, const struct store_story *stories, size_t n);
+int page_story_cards(struct req *r, const struct store_story *stories, size_t n,
+                     const int *highlight);
 
 /* The page number in ?page= (1 when absent or not a number, capped at 1000). */
 int64_t page_number(struct req *r);
 
 /* A pager: "Newer"/"Older" links to base?page=N (base may already hold a query). */
 void page_pager(struct req *r, const char *base, int64_t page, int has_more);
+
+/* ---- reader ---- */
+
+struct store_article;
+struct store_user;
+
+/* page_reader.c: the signed-in reader's pages */
+int page_unread(struct req *r, const char *arg);
+int page_starred(struct req *r, const char *arg);
+int page_reader_mark(struct req *r, const char *arg);
+int page_reader_star(struct req *r, const char *arg);
+int page_reader_story(struct req *r, const char *arg);
+int page_reader_mark_all(struct req *r, const char *arg);
+int page_my_sources(struct req *r, const char *arg);
+int page_my_sources_post(struct req *r, const char *arg);
+int page_rules(struct req *r, const char *arg);
+int page_rules_post(struct req *r, const char *arg);
+int page_settings_api(struct req *r, const char *arg);
+int page_settings_digest(struct req *r, const char *arg);
+int page_two_factor(struct req *r, const char *arg);
+int page_two_factor_post(struct req *r, const char *arg);
+int page_login_code(struct req *r, const char *arg);
+int page_login_code_post(struct req *r, const char *arg);
+
+/*
+ * Hooks for the shared pages.  reader_nav_links(): the signed-in reader's
+ * links in the header.  reader_settings_sections(): the settings page's
+ * sections for apps, two-factor sign-in and the digest.
+ * reader_login_second_step(): after a right password, 1 when the user has
+ * two-factor sign-in and the request now answers with the second step, 0
+ * to sign in at once, < 0 on error.  reader_listing_filter(): apply the
+ * signed-in reader's rules to a listing (muted articles removed;
+ * *highlight gets a flag per remaining article, or NULL when nobody is
+ * signed in).  reader_article_actions(): star and read buttons on an
+ * article page.
+ */
+void reader_nav_links(struct req *r);
+void reader_settings_sections(struct req *r);
+int reader_login_second_step(struct req *r, const struct store_user *u, const char *next,
+                             struct gz_err *err);
+int reader_listing_filter(struct req *r, struct store_article *arts, size_t *n, int **highlight);
+/*
+ * reader_story_filter(): remove from stories[0..*n) those the signed-in
+ * reader's rules mute (every source of it muted, or its words or tags);
+ * *highlight as reader_listing_filter() gives it.
+ */
+int reader_story_filter(struct req *r, struct store_story *stories, size_t *n, int **highlight);
+void reader_article_actions(struct req *r, const struct store_article *a);
+
+/* api_fever.c, api_greader.c */
+int api_fever(struct req *r, const char *arg);
+int api_greader_login(struct req *r, const char *arg);
+int api_greader(struct req *r, const char *arg);
 
 #endif

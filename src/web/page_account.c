@@ -62,7 +62,9 @@ page_account_nav(struct req *r)
     }
     html_lit(b, "<span class=\"user\">");
     html_text(b, u->name);
-    html_lit(b, "</span> \xc2\xb7 <a href=\"/settings\">Settings</a> \xc2\xb7 ");
+    html_lit(b, "</span> \xc2\xb7 ");
+    reader_nav_links(r);
+    html_lit(b, "<a href=\"/settings\">Settings</a> \xc2\xb7 ");
     if (u->is_admin)
         html_lit(b, "<a href=\"/moderation\">Moderation</a> \xc2\xb7 ");
     html_lit(b, "<form class=\"inline\" method=\"post\" action=\"/logout\">");
@@ -232,6 +234,11 @@ page_login_post(struct req *r, const char *arg)
     }
     if ((rc = auth_login_cleared(r, name, &err)))
         goto fail;
+    /* with two-factor sign-in the password only opens the second step */
+    if ((rc = reader_login_second_step(r, &u, next, &err)) < 0)
+        goto fail;
+    if (rc > 0)
+        return 0;
     if (auth_password_needs_rehash(u.pass_hash)) {
         char hash[AUTH_HASH_MAX];
 
@@ -389,6 +396,7 @@ settings_page(struct req *r, int status, const char *error, const char *ok)
     field(b, "password2", "New password again", "password",
           "minlength=\"8\" maxlength=\"1024\" autocomplete=\"new-password\"", NULL, NULL);
     html_lit(b, "<p><button type=\"submit\">Change password</button></p>\n</form>\n");
+    reader_settings_sections(r);
     form_end(r);
     return 0;
 }

@@ -191,6 +191,7 @@ page_article(struct req *r, const char *arg)
         html_litf(b, "%lld source%s</a></p>\n", (long long)story.n_sources,
                   story.n_sources == 1 ? "" : "s");
     }
+    reader_article_actions(r, &a);
     html_lit(b, "</header>\n<div class=\"body\">\n");
     if (a.html && *a.html)
         html_safe(b, safe_html_trusted(a.html, strlen(a.html)));

@@ -22,11 +22,12 @@
 
 /* One article as a card in a listing. */
 static void
-article_card(struct req *r, const struct store_article *a)
+article_card(struct req *r, const struct store_article *a, int highlight)
 {
     struct buf *b = &r->out;
 
-    html_lit(b, "<article class=\"card\">\n<h2><a href=\"/article/");
+    html_lit(b, highlight ? "<article class=\"card highlight\">\n<h2><a href=\"/article/"
+                          : "<article class=\"card\">\n<h2><a href=\"/article/");
     html_litf(b, "%lld", (long long)a->id);
     html_lit(b, "\">");
     html_text(b, a->title && *a->title ? a->title : "(untitled)");
@@ -36,6 +37,8 @@ article_card(struct req *r, const struct store_article *a)
     html_text(b, a->source_title);
     html_lit(b, "</a> \xc2\xb7 ");
     html_time(b, a->published, r->now);
+    if (highlight)
+        html_lit(b, " \xc2\xb7 <strong class=\"mark\">Highlighted</strong>");
     html_lit(b, "</p>\n");
     if (a->excerpt && *a->excerpt) {
         html_lit(b, "<p class=\"snippet\">");
@@ -58,6 +61,9 @@ article_listing(struct req *r, const char *heading, const char *base, int64_t so
     struct gz_err err = GZ_ERR_INIT;
     struct page_meta m = {0};
     const char *before = web_arg(r, "before");
+    int *highlight = NULL;
+    int64_t last;
+    size_t fetched;
     size_t n;
 
     q.limit = PAGE_SIZE;
@@ -68,6 +74,11 @@ article_listing(struct req *r, const char *heading, const char *base, int64_t so
         log_error("msg=\"cannot list articles\" err=\"%s\"", err.msg);
         return -1;
     }
+    /* a signed-in reader's mutes and highlights */
+    fetched = n;
+    last = n ? arts[n - 1].published : 0;
+    if (reader_listing_filter(r, arts, &n, &highlight))
+        return -1;
     m.title = heading;
     m.description = src ? "The latest articles from this source, and how its feed is doing."
                         : "The latest articles from every source gazette follows.";
@@ -87,12 +98,11 @@ article_listing(struct req *r, const char *heading, const char *base, int64_t so
     if (!n)
         html_lit(&r->out, "<p class=\"empty\">No articles yet.</p>\n");
     for (size_t i = 0; i < n; i++)
-        article_card(r, &arts[i]);
-    if (n == PAGE_SIZE) {
+        article_card(r, &arts[i], highlight && highlight[i]);
+    if (fetched == PAGE_SIZE) {
         html_lit(&r->out, "<nav class=\"pager\" aria-label=\"Pages\"><a rel=\"next\" href=\"");
         html_lit(&r->out, base);
-        html_litf(&r->out, "?before=%lld\">Older articles</a></nav>\n",
-                  (long long)arts[n - 1].published);
+        html_litf(&r->out, "?before=%lld\">Older articles</a></nav>\n", (long long)last);
     }
     web_page_end(r);
     return 0;
@@ -112,6 +122,8 @@ page_front(struct req *r, const char *arg)
     struct gz_err err = GZ_ERR_INIT;
     struct page_meta m = {0};
     int64_t page = page_number(r);
+    int *highlight = NULL;
+    int more;
     size_t n;
 
     (void)arg;
@@ -122,6 +134,12 @@ page_front(struct req *r, const char *arg)
     /* until stories exist the front page is the latest articles */
     if (!n && page == 1)
         return article_listing(r, "Latest", "/", 0, "top", NULL);
+    /* a signed-in reader's mutes (the page after is still there) */
+    more = n > PAGE_SIZE;
+    if (more)
+        n = PAGE_SIZE;
+    if (reader_story_filter(r, stories, &n, &highlight))
+        return -1;
     m.title = page > 1 ? "Top stories (more)" : "Top stories";
     m.description = "Today's stories, each told once with all of its coverage, ranked by how "
                     "many sources cover them and how recent they are.";
@@ -130,9 +148,9 @@ page_front(struct req *r, const char *arg)
     html_lit(&r->out, "<h1>Top stories</h1>\n");
     if (!n)
         html_lit(&r->out, "<p class=\"empty\">No more stories.</p>\n");
-    if (page_story_cards(r, stories, n > PAGE_SIZE ? PAGE_SIZE : n))
+    if (page_story_cards(r, stories, n, highlight))
         return -1;
-    page_pager(r, "/", page, n > PAGE_SIZE);
+    page_pager(r, "/", page, more);
     web_page_end(r);
     return 0;
 }

@@ -49,7 +49,7 @@ sources_label(struct buf *b, int64_t n)
 }
 
 int
-page_story_cards(struct req *r, const struct store_story *stories, size_t n)
+page_story_cards(struct req *r, const struct store_story *stories, size_t n, const int *highlight)
 {
     struct buf *b = &r->out;
     struct store_story_source *src = NULL;
@@ -99,8 +99,8 @@ page_story_cards(struct req *r, const struct store_story *stories, size_t n)
             s0++;
         for (s1 = s0; s1 < nsrc && src[s1].story_id == s->id; s1++)
             ;
-        html_litf(b, "<article class=\"card story\">\n<h2><a href=\"/story/%lld\">",
-                  (long long)s->id);
+        html_litf(b, "<article class=\"card story%s\">\n<h2><a href=\"/story/%lld\">",
+                  highlight && highlight[i] ? " highlight" : "", (long long)s->id);
         html_text(b, title && *title ? title : "(untitled story)");
         html_lit(b, "</a></h2>\n<p class=\"meta\"><span class=\"count\">");
         sources_label(b, s->n_sources ? s->n_sources : (int64_t)(s1 - s0));
@@ -114,6 +114,8 @@ page_story_cards(struct req *r, const struct store_story *stories, size_t n)
             html_lit(b, " \xc2\xb7 ");
             html_time(b, s->last_updated, r->now);
         }
+        if (highlight && highlight[i])
+            html_lit(b, " \xc2\xb7 <strong class=\"mark\">Highlighted</strong>");
         html_lit(b, "</p>\n");
         if (snippet && *snippet) {
             html_lit(b, "<p class=\"snippet\">");

@@ -79,7 +79,7 @@ page_tag(struct req *r, const char *arg)
     if (nstories) {
         html_lit(b, "<section class=\"tag-stories\" aria-labelledby=\"h-stories\">\n"
                     "<h2 id=\"h-stories\">Stories</h2>\n");
-        if (page_story_cards(r, stories, nstories))
+        if (page_story_cards(r, stories, nstories, NULL))
             return -1;
         html_lit(b, "</section>\n");
     }
