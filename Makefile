@@ -4,6 +4,7 @@
 #   make test           install what is missing, build, run every test with ctest
 #   make test-sanitize  the same tests on an ASan+UBSan build (CI runs both)
 #   make fuzz           build the libFuzzer targets (clang)
+#   make fuzz-run       build them and run each for FUZZ_SECONDS (default 600)
 #   make format         clang-format every source file
 
 BUILD   ?= build
@@ -11,7 +12,7 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 DB      ?= gazette.db
 CMAKE_FLAGS ?=
 
-.PHONY: all run test test-sanitize test-tsan deps build fuzz format check-format clean
+.PHONY: all run test test-sanitize test-tsan deps build fuzz fuzz-run format check-format clean
 
 all: build
 
@@ -42,6 +43,10 @@ test-tsan: deps
 fuzz: deps
 	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGZ_FUZZ=ON >/dev/null
 	@cmake --build build-fuzz -j $(JOBS)
+
+FUZZ_SECONDS ?= 600
+fuzz-run: deps
+	@fuzz/run.sh -t $(FUZZ_SECONDS)
 
 format:
 	@clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h' 'fuzz/*.c' 'bench/*.c')
