@@ -3,11 +3,13 @@
  *
  * libxml2's own HTML parser (2.9) spends about 200 instructions on every
  * byte of an attribute value and some 5000 on every element: on article
- * pages, where attributes are two thirds of the markup, tokenizing alone
- * cost more than all the rest of the extraction.  This tokenizer scans
+ * pages, where attributes are two thirds of the markup, its tokenizer
+ * alone was half of all the extraction's work.  This tokenizer scans
  * with memchr() and builds the same kind of tree (xmlDoc/xmlNode, names
- * from the document's dictionary), so everything after parsing is
- * unchanged and libxml2 frees the result.
+ * from the document's dictionary, text stored the way libxml2's compact
+ * text is), so everything after parsing is unchanged and xmlFreeDoc()
+ * frees the result.  With XDOM_SKIP_UNREAD it leaves out scripts other
+ * than JSON-LD, styles and inline SVG as it meets them.
  *
  * Tokenizing follows HTML (WHATWG): tag and attribute syntax, character
  * references (the WHATWG table, util/entity.h), comments, bogus comments,
@@ -41,6 +43,7 @@
 #include <libxml/dict.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlmemory.h>
+#include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -398,8 +401,11 @@ flush_text(struct xp *x)
         c[old + x->text.len] = 0;
         if (last->content != (xmlChar *)&last->properties && !xmlDictOwns(x->dict, last->content))
             xmlFree(last->content);
+        /* the fields the text stored inline wrote over */
         last->properties = NULL;
         last->nsDef = NULL;
+        last->psvi = NULL;
+        last->line = last->extra = 0;
         last->content = c;
     } else {
         link_child(cur, new_text(x, x->text.p, x->text.len));
@@ -1094,6 +1100,11 @@ xdom_parse(const char *html, size_t len, unsigned flags, struct arena *a)
 {
     struct xp *x = xmalloc(sizeof(*x));
     struct xp_name root;
+
+#ifndef NDEBUG
+    for (size_t i = 1; i < ARRAY_SIZE(xp_tags); i++)
+        assert(strcmp(xp_tags[i - 1].name, xp_tags[i].name) < 0); /* tag_flags() bsearches */
+#endif
     xmlNode *html_el;
     xmlDoc *doc;
 
