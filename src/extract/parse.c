@@ -3,11 +3,13 @@
  *
  * libxml2's own HTML parser (2.9) spends about 200 instructions on every
  * byte of an attribute value and some 5000 on every element: on article
- * pages, where attributes are two thirds of the markup, tokenizing alone
- * cost more than all the rest of the extraction.  This tokenizer scans
+ * pages, where attributes are two thirds of the markup, its tokenizer
+ * alone was half of all the extraction's work.  This tokenizer scans
  * with memchr() and builds the same kind of tree (xmlDoc/xmlNode, names
- * from the document's dictionary), so everything after parsing is
- * unchanged and libxml2 frees the result.
+ * from the document's dictionary, text stored the way libxml2's compact
+ * text is), so everything after parsing is unchanged and xmlFreeDoc()
+ * frees the result.  With XDOM_SKIP_UNREAD it leaves out scripts other
+ * than JSON-LD, styles and inline SVG as it meets them.
  *
  * Tokenizing follows HTML (WHATWG): tag and attribute syntax, character
  * references (the WHATWG table, util/entity.h), comments, bogus comments,
@@ -27,7 +29,11 @@
  * Limits: nothing deeper than XDOM_MAX_DEPTH levels below <html> is made
  * (elements at that depth stay empty); an element keeps at most
  * XP_MAX_ATTRS attributes (the first ones; HTML keeps the first of
- * duplicates).
+ * duplicates); past XP_MAX_NAMES distinct names, elements and attributes
+ * of new names are left out, past XP_MAX_ELEMS elements all new ones
+ * (their text stays); searches of the open elements share a
+ * budget proportional to the page's length.  So any page parses in
+ * linear time.
  */
 #include "extract/extract_int.h"
 
@@ -41,6 +47,7 @@
 #include <libxml/dict.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlmemory.h>
+#include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -49,6 +56,19 @@
 
 #define XP_MAX_DEPTH (XDOM_MAX_DEPTH + 1) /* open elements, <html> included */
 #define XP_MAX_ATTRS 64
+/*
+ * Distinct strings a page may put in the dictionary (names, runs of
+ * whitespace).  libxml2 2.9's dictionary stops growing its table at
+ * 16384 buckets, so beyond that every lookup walks longer chains: a page
+ * of a million distinct tag names took minutes.  Real pages use a few
+ * hundred.
+ */
+#define XP_MAX_NAMES 10000
+/*
+ * Elements a page may have (the largest page of the corpora has 10,000):
+ * a page of a million table cells took 20 s and 1.4 GB to extract.
+ */
+#define XP_MAX_ELEMS 200000
 
 enum xp_flags {
     XP_VOID = 1 << 0,     /* no content, no end tag */
@@ -206,6 +226,7 @@ struct xp {
     char name[64];   /* lower-cased tag or attribute name (longer ones are cut) */
     int depth;
     size_t budget; /* steps left for searching the stack */
+    size_t elems;  /* elements made */
     int nattrs;
     struct xp_attr attrs[XP_MAX_ATTRS];
     struct xp_name names[XP_NAME_CACHE];
@@ -315,7 +336,7 @@ new_text(struct xp *x, const char *s, size_t len)
 
         while (i < len && is_space((unsigned char)s[i]))
             i++;
-        if (i == len) {
+        if (i == len && xmlDictSize(x->dict) < XP_MAX_NAMES) {
             t = node_alloc(size);
             t->type = XML_TEXT_NODE;
             t->name = xmlStringText;
@@ -361,6 +382,7 @@ new_elem(struct xp *x, const struct xp_name *info)
     n->type = XML_ELEMENT_NODE;
     n->name = info->name;
     n->doc = x->doc;
+    x->elems++;
     if (x->a) {
         struct xnode *xn = ARENA_NEW(x->a, struct xnode);
 
@@ -398,8 +420,11 @@ flush_text(struct xp *x)
         c[old + x->text.len] = 0;
         if (last->content != (xmlChar *)&last->properties && !xmlDictOwns(x->dict, last->content))
             xmlFree(last->content);
+        /* the fields the text stored inline wrote over */
         last->properties = NULL;
         last->nsDef = NULL;
+        last->psvi = NULL;
+        last->line = last->extra = 0;
         last->content = c;
     } else {
         link_child(cur, new_text(x, x->text.p, x->text.len));
@@ -575,8 +600,9 @@ lower_name(struct xp *x, const char *p, size_t n, uint32_t *hash)
 /*
  * The dictionary string of p[0..n) lower-cased (cut to fit x->name, which
  * holds it afterwards).  A name not in the dictionary yet is added when
- * add is set, else NULL is returned.  Pages use a few dozen names over
- * and over: a small cache answers most lookups without hashing twice.
+ * add is set and the dictionary holds fewer than XP_MAX_NAMES strings
+ * (or the name is a tag the extractor knows), else NULL is returned.  Pages use a few dozen names
+ * over and over: a small cache answers most lookups without hashing twice.
  */
 static const xmlChar *
 name_of(struct xp *x, const char *p, size_t n, int add)
@@ -588,7 +614,11 @@ name_of(struct xp *x, const char *p, size_t n, int add)
 
     if (e->name && e->hash == h && e->len == len && !memcmp(e->name, x->name, len))
         return e->name;
-    d = add ? intern(x, x->name, len) : xmlDictExists(x->dict, (const xmlChar *)x->name, (int)len);
+    if (add && (xmlDictSize(x->dict) < XP_MAX_NAMES || xdom_tag_of(x->name) != T_OTHER ||
+                tag_flags(x->name)))
+        d = intern(x, x->name, len); /* the tags the extractor knows always get in */
+    else
+        d = xmlDictExists(x->dict, (const xmlChar *)x->name, (int)len);
     if (d) {
         e->name = d;
         e->hash = h;
@@ -654,7 +684,7 @@ read_attrs(struct xp *x, const char *p, int *self_closing)
         }
         if (x->nattrs < XP_MAX_ATTRS) {
             const xmlChar *nm = name_of(x, name, name_len, 1);
-            int dup = 0;
+            int dup = !nm; /* a page with too many names loses the new ones */
 
             for (int i = 0; i < x->nattrs && !dup; i++)
                 dup = x->attrs[i].name == nm;
@@ -860,10 +890,16 @@ skip_element(struct xp *x, const char *name)
 static void
 start_tag(struct xp *x, const char *name, size_t name_len, int self_closing)
 {
-    struct xp_name nfo = name_info(x, name_of(x, name, name_len, 1));
+    const xmlChar *nm = name_of(x, name, name_len, 1);
+    struct xp_name nfo;
     const struct xp_name *info = &nfo;
     xmlNode *n;
-    int t = info->tag;
+    int t;
+
+    if (!nm)
+        return; /* a page with too many names: elements of new ones are left out */
+    nfo = name_info(x, nm);
+    t = info->tag;
 
     if ((x->flags & XDOM_SKIP_UNREAD) && unread(x, t)) {
         /* as if the page never had it: no element, the text around it joins */
@@ -897,6 +933,8 @@ start_tag(struct xp *x, const char *name, size_t name_len, int self_closing)
     }
     if (x->depth >= XP_MAX_DEPTH)
         return; /* too deep: the element and what it holds are left out */
+    if (x->elems >= XP_MAX_ELEMS)
+        return; /* too many: later elements are left out, their text is kept */
     close_before(x, info);
     flush_text(x);
     n = new_elem(x, info);
@@ -1094,6 +1132,11 @@ xdom_parse(const char *html, size_t len, unsigned flags, struct arena *a)
 {
     struct xp *x = xmalloc(sizeof(*x));
     struct xp_name root;
+
+#ifndef NDEBUG
+    for (size_t i = 1; i < ARRAY_SIZE(xp_tags); i++)
+        assert(strcmp(xp_tags[i - 1].name, xp_tags[i].name) < 0); /* tag_flags() bsearches */
+#endif
     xmlNode *html_el;
     xmlDoc *doc;
 
@@ -1115,7 +1158,8 @@ xdom_parse(const char *html, size_t len, unsigned flags, struct arena *a)
     buf_init(&x->text, 0);
     buf_init(&x->vals, 0);
     x->depth = 0;
-    x->budget = 64 * len + 100000;
+    x->budget = 2 * len + 100000; /* the pages of the corpora use at most 0.25 a byte */
+    x->elems = 0;
     x->nattrs = 0;
     root = name_info_of(x, "html");
     html_el = new_elem(x, &root);

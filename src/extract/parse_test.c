@@ -226,6 +226,59 @@ test_broken(void)
     buf_release(&b);
 }
 
+/* Pages built to be slow: many names, many elements, end tags that search far. */
+static void
+test_limits(void)
+{
+    struct buf b = BUF_INIT;
+    xmlDoc *doc;
+    xmlNode *root, *n;
+    size_t elems = 0;
+
+    /* 30,000 distinct names: elements and attributes of new names stop being made, known tags still
+     * work */
+    for (int i = 0; i < 30000; i++)
+        buf_addf(&b, "<x%d data-a%d=1></x%d>", i, i, i);
+    buf_adds(&b, "<p class=c>after</p>");
+    doc = xdom_parse(b.p, b.len, 0, NULL);
+    root = xmlDocGetRootElement(doc);
+    for (n = root; n; n = xdom_next_elem(n, root, 0))
+        elems++;
+    CHECK(elems > 5000 && elems < 20000);
+    n = root->last->last; /* body's last child */
+    CHECK_STR((const char *)n->name, "p");
+    CHECK(!xdom_attr(n, "class")); /* a name first seen after the cap */
+    CHECK_STR((const char *)n->children->content, "after");
+    xmlFreeDoc(doc);
+
+    /* a million table cells: the elements stop at a cap, the text goes on */
+    buf_reset(&b);
+    buf_adds(&b, "<table>");
+    for (int i = 0; i < 1000000; i++)
+        buf_adds(&b, "<tr><td>x");
+    doc = xdom_parse(b.p, b.len, 0, NULL);
+    root = xmlDocGetRootElement(doc);
+    elems = 0;
+    for (n = root; n; n = xdom_next_elem(n, root, 0))
+        elems++;
+    CHECK(elems > 100000 && elems < 300000);
+    CHECK_INT(xdom_text_len(root), 1000000);
+    xmlFreeDoc(doc);
+
+    /* end tags that would walk 400 open elements each, a million times */
+    buf_reset(&b);
+    buf_adds(&b, "<ul><li><ul>");
+    for (int i = 0; i < 300; i++)
+        buf_adds(&b, "<span>");
+    for (int i = 0; i < 1000000; i++)
+        buf_adds(&b, "</li>");
+    buf_adds(&b, "end");
+    doc = xdom_parse(b.p, b.len, 0, NULL);
+    CHECK_INT(xdom_text_len(xmlDocGetRootElement(doc)), 3);
+    xmlFreeDoc(doc);
+    buf_release(&b);
+}
+
 /* xdom_measure_text() gives each element what xdom_text_len() gives it. */
 static void
 test_measure(void)
@@ -256,13 +309,10 @@ test_measure(void)
 }
 
 static const struct unit_test tests[] = {
-    {"implied", test_implied},
-    {"closing", test_closing},
-    {"text", test_text},
-    {"skip_unread", test_skip_unread},
-    {"broken", test_broken},
-    {"measure", test_measure},
-    {NULL, NULL},
+    {"implied", test_implied}, {"closing", test_closing},
+    {"text", test_text},       {"skip_unread", test_skip_unread},
+    {"broken", test_broken},   {"limits", test_limits},
+    {"measure", test_measure}, {NULL, NULL},
 };
 
 int
