@@ -176,6 +176,27 @@ page_hashtag(struct req *r, const struct store_tag *t)
     html_lit(&r->out, "</a>");
 }
 
+void
+page_hashtag_list(struct req *r, const struct store_tag *tags, size_t n)
+{
+    struct buf *b = &r->out;
+    size_t shown = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (!page_is_hashtag(&tags[i]))
+            continue;
+        if (!shown++)
+            html_lit(b, "<ul class=\"tags\">\n");
+        html_lit(b, "<li>");
+        page_hashtag(r, &tags[i]);
+        html_lit(b, "</li>\n");
+    }
+    if (shown)
+        html_lit(b, "</ul>\n");
+    else
+        html_lit(b, "<p class=\"empty\">No hashtags yet.</p>\n");
+}
+
 int64_t
 page_id(const char *arg)
 {

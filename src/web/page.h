@@ -78,6 +78,8 @@ struct store_tag;
 int page_is_hashtag(const struct store_tag *t);
 /* A hashtag link: <a href="/tag/SLUG">#CamelCase</a>. */
 void page_hashtag(struct req *r, const struct store_tag *t);
+/* The hashtags among tags[0..n) as a list, or a line saying there are none yet. */
+void page_hashtag_list(struct req *r, const struct store_tag *tags, size_t n);
 
 /* Parse a positive decimal id from arg (the whole of it); 0 when it is not one. */
 int64_t page_id(const char *arg);

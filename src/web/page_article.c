@@ -19,23 +19,10 @@ static void
 section_hashtags(struct req *r, const struct store_tag *tags, size_t n)
 {
     struct buf *b = &r->out;
-    size_t shown = 0;
 
     html_lit(b, "<section class=\"hashtags\" aria-labelledby=\"h-tags\">\n"
                 "<h2 id=\"h-tags\">Hashtags</h2>\n");
-    for (size_t i = 0; i < n; i++) {
-        if (!page_is_hashtag(&tags[i]))
-            continue;
-        if (!shown++)
-            html_lit(b, "<ul class=\"tags\">\n");
-        html_lit(b, "<li>");
-        page_hashtag(r, &tags[i]);
-        html_lit(b, "</li>\n");
-    }
-    if (shown)
-        html_lit(b, "</ul>\n");
-    else
-        html_lit(b, "<p class=\"empty\">No hashtags yet.</p>\n");
+    page_hashtag_list(r, tags, n);
     html_lit(b, "</section>\n");
 }
 
