@@ -2480,13 +2480,33 @@ enum web_stmt_id {
     "AND (CAST($5 AS text[]) IS NULL OR " SEARCH_TAG_MISSING(                                      \
         "unnest(CAST($5 AS text[])) j(value)") ") "
 
-/* Title weighs ten times the text in the ranking. */
-#define SEARCH_MATCH_SELECT                                                                        \
+/*
+ * SQLite: the page of hits is chosen first, from the full-text index
+ * alone when no filter is set, and only its rows get the costly
+ * highlight() and snippet(), which a single query would compute for every
+ * match before sorting (a common word matches tens of thousands of
+ * articles).  The auxiliary functions need the MATCH, so the outer query
+ * runs it again and keeps the page's rows: CROSS JOIN keeps the index
+ * scan outside (one pass over the matches) rather than a lookup by rowid
+ * per hit, which reads the term's whole list each time.  Title weighs ten
+ * times the text in the ranking; equal ranks go newest id first.
+ */
+#define SEARCH_NO_FILTER "($2 = 0 AND $3 = 0 AND $4 IS NULL AND $5 IS NULL) "
+#define SEARCH_HITS_OF(page)                                                                       \
     "SELECT " ARTICLE_COLS ", highlight(articles_fts, 0, char(57344), char(57345)), "              \
     "snippet(articles_fts, 1, char(57344), char(57345), '\xe2\x80\xa6', 32), "                     \
-    "bm25(articles_fts, 10.0, 1.0) FROM articles_fts JOIN articles a ON a.id = "                   \
-    "articles_fts.rowid "                                                                          \
-    "JOIN sources s ON s.id = a.source_id WHERE articles_fts MATCH $1 AND " SEARCH_FILTERS
+    "bm25(articles_fts, 10.0, 1.0) FROM articles_fts CROSS JOIN (" page ") h CROSS JOIN "          \
+    "articles a CROSS JOIN sources s WHERE articles_fts MATCH $1 AND h.id = articles_fts.rowid "   \
+    "AND a.id = h.id AND s.id = a.source_id ORDER BY h.k1, h.id DESC"
+#define SEARCH_PAGE_RANK                                                                           \
+    "SELECT rowid AS id, bm25(articles_fts, 10.0, 1.0) AS k1 FROM articles_fts "                   \
+    "WHERE articles_fts MATCH $1 AND (" SEARCH_NO_FILTER "OR EXISTS (SELECT 1 FROM articles a "    \
+    "JOIN sources s ON s.id = a.source_id WHERE a.id = articles_fts.rowid AND " SEARCH_FILTERS     \
+    ")) ORDER BY k1, rowid DESC LIMIT $6 OFFSET $7"
+#define SEARCH_PAGE_DATE                                                                           \
+    "SELECT a.id AS id, -a.published AS k1 FROM articles_fts JOIN articles a ON a.id = "           \
+    "articles_fts.rowid JOIN sources s ON s.id = a.source_id WHERE articles_fts MATCH $1 "         \
+    "AND " SEARCH_FILTERS "ORDER BY a.published DESC, a.id DESC LIMIT $6 OFFSET $7"
 
 /*
  * PostgreSQL: $1 is a tsquery in to_tsquery() syntax over the 'gazette'
@@ -2579,11 +2599,9 @@ static const struct stmt_def web_stmts[WST_COUNT] = {
                           "c JOIN users u ON u.id = c.user_id WHERE c.article_id = $1 "
                           "AND c.status = 0 ORDER BY c.created, c.id LIMIT $2 OFFSET $3",
                           NULL},
-    [WST_SEARCH_RANK] = {SEARCH_MATCH_SELECT "ORDER BY 25, a.published DESC, a.id DESC "
-                                             "LIMIT $6 OFFSET $7",
+    [WST_SEARCH_RANK] = {SEARCH_HITS_OF(SEARCH_PAGE_RANK),
                          PG_HIT_SELECT("rank, a.published DESC, a.id DESC")},
-    [WST_SEARCH_DATE] = {SEARCH_MATCH_SELECT "ORDER BY a.published DESC, a.id DESC "
-                                             "LIMIT $6 OFFSET $7",
+    [WST_SEARCH_DATE] = {SEARCH_HITS_OF(SEARCH_PAGE_DATE),
                          PG_HIT_SELECT("a.published DESC, a.id DESC")},
     /* exclusions: $8 an FTS5 expression (SQLite), $1 a tsquery (PostgreSQL) */
     [WST_SEARCH_FILTER] = {"SELECT " ARTICLE_COLS ", a.title, a.excerpt, 0.0 FROM articles a "
