@@ -44,6 +44,8 @@ const struct config_setting config_settings[] = {
     I("connection-timeout", conn_timeout, "30", "seconds a web connection may sit idle"),
     I("request-timeout", request_timeout, "60",
       "seconds a web client has to send one whole request (slow clients are cut off)"),
+    I("page-cache-grace", page_cache_grace, "1000",
+      "milliseconds a cached page may still be served after new data (0: never)"),
     I("max-body", max_body, "1048576", "largest web request body in bytes (forms, comments)"),
     I("max-header-bytes", max_header_bytes, "65536",
       "memory for one web request's line and headers, in bytes (at least 4096)"),

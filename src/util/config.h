@@ -38,6 +38,7 @@ struct config {
     long max_per_ip;        /* concurrent web connections from one address (0: no cap) */
     long conn_timeout;      /* seconds a web connection may sit idle */
     long request_timeout;   /* seconds a web client has to send one whole request */
+    long page_cache_grace;  /* ms a cached page outlives a data change (0: none) */
     long max_body;          /* largest web request body, bytes */
     long max_header_bytes;  /* memory for one web request's line and headers, bytes */
     long max_headers;       /* most header fields in one web request */

@@ -55,13 +55,16 @@ page_cache_free(struct page_cache *c)
 }
 
 const struct page_cache_entry *
-page_cache_get(struct page_cache *c, const char *key, uint64_t version, int64_t now_ms)
+page_cache_get(struct page_cache *c, const char *key, uint64_t version, int64_t now_ms,
+               int64_t grace_ms)
 {
     struct page_cache_entry *e = &c->slot[fnv1a(key) % PAGE_CACHE_SLOTS];
+    int64_t age;
 
     if (!e->resp || strcmp(e->key, key))
         return NULL;
-    if (e->version != version || now_ms - e->born_ms >= PAGE_CACHE_TTL_MS || now_ms < e->born_ms) {
+    age = now_ms - e->born_ms;
+    if (age < 0 || age >= PAGE_CACHE_TTL_MS || (e->version != version && age >= grace_ms)) {
         drop(c, e);
         return NULL;
     }

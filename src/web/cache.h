@@ -6,8 +6,13 @@
  * a cookie, keyed by path and query, and serves them again while the
  * store's data version (store_data_version()) is the one they were made
  * at and they are younger than PAGE_CACHE_TTL_MS (pages show relative
- * times, "44 minutes ago").  New data therefore shows on the next
- * request after its commit.
+ * times, "44 minutes ago").  A response made at an older data version is
+ * still served while it is younger than the caller's grace (the
+ * page-cache-grace setting, 1 s by default): during an ingest the store's
+ * version changes with every commit, and without the grace every request
+ * would rebuild its page and queue behind the rebuilds of the others.
+ * New data therefore shows within the grace of its commit (on the next
+ * request with a grace of 0).
  *
  * The table is direct-mapped (a key has one slot; a newcomer replaces
  * what was there), with a cap on the bytes it holds.
@@ -49,11 +54,12 @@ struct page_cache *page_cache_new(void);
 void page_cache_free(struct page_cache *c);
 
 /*
- * The live entry for key made at version, or NULL (a stale entry is
- * dropped on the way).  The entry is borrowed until the next call on c.
+ * The live entry for key: made at version, or at another version less
+ * than grace_ms ago; NULL when there is none (a stale entry is dropped on
+ * the way).  The entry is borrowed until the next call on c.
  */
 const struct page_cache_entry *page_cache_get(struct page_cache *c, const char *key,
-                                              uint64_t version, int64_t now_ms);
+                                              uint64_t version, int64_t now_ms, int64_t grace_ms);
 
 /*
  * Keep resp for key.  Returns 1 when the cache took the response (the

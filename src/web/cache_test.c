@@ -21,35 +21,58 @@ test_hits_and_misses(void)
     struct MHD_Response *r = response("front page");
     const struct page_cache_entry *e;
 
-    CHECK(page_cache_get(c, "/", 7, 1000) == NULL);
+    CHECK(page_cache_get(c, "/", 7, 1000, 0) == NULL);
     CHECK_INT(page_cache_put(c, "/", 7, 1000, r, 10, "\"abc\""), 1);
-    e = page_cache_get(c, "/", 7, 1000 + PAGE_CACHE_TTL_MS - 1);
+    e = page_cache_get(c, "/", 7, 1000 + PAGE_CACHE_TTL_MS - 1, 0);
     CHECK(e != NULL);
     if (e) {
         CHECK(e->resp == r);
         CHECK_INT(e->len, 10);
         CHECK_STR(e->etag, "\"abc\"");
     }
-    CHECK(page_cache_get(c, "/?page=2", 7, 1000) == NULL); /* another key */
-    CHECK(page_cache_get(c, "/", 8, 1001) == NULL);        /* the data changed: dropped */
-    CHECK(page_cache_get(c, "/", 7, 1001) == NULL);        /* ... for good */
+    CHECK(page_cache_get(c, "/?page=2", 7, 1000, 0) == NULL); /* another key */
+    CHECK(page_cache_get(c, "/", 8, 1001, 0) == NULL);        /* the data changed: dropped */
+    CHECK(page_cache_get(c, "/", 7, 1001, 0) == NULL);        /* ... for good */
 
     r = response("front page");
     CHECK_INT(page_cache_put(c, "/", 7, 1000, r, 10, "\"abc\""), 1);
-    CHECK(page_cache_get(c, "/", 7, 1000 + PAGE_CACHE_TTL_MS) == NULL); /* too old */
+    CHECK(page_cache_get(c, "/", 7, 1000 + PAGE_CACHE_TTL_MS, 0) == NULL); /* too old */
     r = response("front page");
     CHECK_INT(page_cache_put(c, "/", 7, 5000, r, 10, "\"abc\""), 1);
-    CHECK(page_cache_get(c, "/", 7, 4999) == NULL); /* the clock went back */
+    CHECK(page_cache_get(c, "/", 7, 4999, 0) == NULL); /* the clock went back */
 
     /* a newcomer for the same key replaces the old entry */
     r = response("one");
     CHECK_INT(page_cache_put(c, "/x", 1, 0, r, 3, "\"1\""), 1);
     r = response("two");
     CHECK_INT(page_cache_put(c, "/x", 2, 0, r, 3, "\"2\""), 1);
-    e = page_cache_get(c, "/x", 2, 1);
+    e = page_cache_get(c, "/x", 2, 1, 0);
     CHECK(e != NULL && !strcmp(e->etag, "\"2\""));
     page_cache_free(c);
     page_cache_free(NULL);
+}
+
+/* A page made before the data changed is served for the grace, then dropped. */
+static void
+test_grace(void)
+{
+    struct page_cache *c = page_cache_new();
+    struct MHD_Response *r = response("front page");
+    const struct page_cache_entry *e;
+
+    CHECK_INT(page_cache_put(c, "/", 7, 1000, r, 10, "\"abc\""), 1);
+    e = page_cache_get(c, "/", 8, 1999, 1000); /* new data, within the grace */
+    CHECK(e != NULL && e->resp == r);
+    e = page_cache_get(c, "/", 9, 1000, 1000); /* ... at any newer version */
+    CHECK(e != NULL && e->resp == r);
+    CHECK(page_cache_get(c, "/", 8, 2000, 1000) == NULL); /* the grace is over: dropped */
+    CHECK(page_cache_get(c, "/", 7, 2000, 1000) == NULL); /* ... for good */
+
+    /* the grace never stretches the time to live */
+    r = response("front page");
+    CHECK_INT(page_cache_put(c, "/", 7, 1000, r, 10, "\"abc\""), 1);
+    CHECK(page_cache_get(c, "/", 7, 1000 + PAGE_CACHE_TTL_MS, 2 * PAGE_CACHE_TTL_MS) == NULL);
+    page_cache_free(c);
 }
 
 static void
@@ -81,7 +104,7 @@ test_limits(void)
             char k[32];
 
             snprintf(k, sizeof(k), "/page/%d", i);
-            alive += page_cache_get(c, k, 1, 1) != NULL;
+            alive += page_cache_get(c, k, 1, 1, 0) != NULL;
         }
         CHECK(alive > 0);
         CHECK(alive <= (int)(PAGE_CACHE_MAX_BYTES / PAGE_CACHE_MAX_BODY));
@@ -110,6 +133,7 @@ test_etag(void)
 
 static const struct unit_test tests[] = {
     {"hits_and_misses", test_hits_and_misses},
+    {"grace", test_grace},
     {"limits", test_limits},
     {"etag", test_etag},
     {NULL, NULL},

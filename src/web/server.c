@@ -533,7 +533,7 @@ serve_cached(struct web_server *ws, struct conn_state *cs, const struct web_rout
     buf_adds(&key, r->path);
     usable = MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_arg, &key) >= 0 &&
              key.len <= PAGE_CACHE_MAX_KEY && !store_data_version(r->st, &version, &err);
-    if (usable && (e = page_cache_get(c, key.p, version, now_ms))) {
+    if (usable && (e = page_cache_get(c, key.p, version, now_ms, gz_config->page_cache_grace))) {
         metrics_inc(METRIC_PAGE_CACHE_HITS);
         ret = queue(cs, e->resp, 200, e->len, e->etag, "hit");
         buf_release(&key);

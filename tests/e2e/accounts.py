@@ -121,8 +121,11 @@ def token_hash(token):
 
 
 def serve(db, *more):
+    # --page-cache-grace 0: a moderator's action shows on the next anonymous
+    # request (e2e/pages tests the grace)
     srv = subprocess.Popen([GZ, "serve", "--db", db, "--listen", "127.0.0.1:0", "--log-level",
-                            os.environ.get("GZ_LOG", "warn")] + list(more),
+                            os.environ.get("GZ_LOG", "warn"), "--page-cache-grace", "0"] +
+                           list(more),
                            stdout=subprocess.PIPE, text=True)
     line = srv.stdout.readline()
     m = re.search(r"port (\d+)", line)

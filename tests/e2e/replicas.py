@@ -75,7 +75,9 @@ class Client:
 
 
 def serve(dsn, env):
-    srv = subprocess.Popen([GZ, "serve", "--db", dsn, "--listen", "127.0.0.1:0", "--no-fetch"],
+    # --page-cache-grace 0: another process's commit shows on B's next request
+    srv = subprocess.Popen([GZ, "serve", "--db", dsn, "--listen", "127.0.0.1:0", "--no-fetch",
+                            "--page-cache-grace", "0"],
                            stdout=subprocess.PIPE, text=True, env=env)
     m = re.search(r"port (\d+)", srv.stdout.readline())
     if not m:
