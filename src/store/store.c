@@ -2513,10 +2513,11 @@ enum web_stmt_id {
  * configuration (migration 0006), every word quoted (store_pg_tsquery()).
  * The rank is cover density with the title (weight A) ten times the text
  * (B), divided by 1 + log(length) as bm25 favours shorter documents; it
- * is negated so that lower is better, as bm25's.  The page of hits is
- * chosen first and only its rows get the costly headlines: the title
- * with every match marked, and the best 32-word fragment of the text,
- * with an ellipsis where it does not reach the start or the end.
+ * is negated so that lower is better, as bm25's; equal ranks go newest
+ * id first, as on SQLite.  The page of hits is chosen first and only its
+ * rows get the costly headlines: the title with every match marked, and
+ * the best 32-word fragment of the text, with an ellipsis where it does
+ * not reach the start or the end.
  */
 #define PG_RANK "-ts_rank_cd('{0.1, 0.1, 0.1, 1.0}', a.fts, to_tsquery('gazette', $1), 1)"
 #define PG_MARKS "'StartSel=' || chr(57344) || ', StopSel=' || chr(57345)"
@@ -2599,8 +2600,7 @@ static const struct stmt_def web_stmts[WST_COUNT] = {
                           "c JOIN users u ON u.id = c.user_id WHERE c.article_id = $1 "
                           "AND c.status = 0 ORDER BY c.created, c.id LIMIT $2 OFFSET $3",
                           NULL},
-    [WST_SEARCH_RANK] = {SEARCH_HITS_OF(SEARCH_PAGE_RANK),
-                         PG_HIT_SELECT("rank, a.published DESC, a.id DESC")},
+    [WST_SEARCH_RANK] = {SEARCH_HITS_OF(SEARCH_PAGE_RANK), PG_HIT_SELECT("rank, a.id DESC")},
     [WST_SEARCH_DATE] = {SEARCH_HITS_OF(SEARCH_PAGE_DATE),
                          PG_HIT_SELECT("a.published DESC, a.id DESC")},
     /* exclusions: $8 an FTS5 expression (SQLite), $1 a tsquery (PostgreSQL) */

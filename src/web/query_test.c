@@ -276,7 +276,7 @@ test_store_search(void)
     int64_t reuters = 0;
     int64_t nyt = 0;
     int64_t day = time_from_civil(2025, 8, 7, 12, 0, 0);
-    int64_t a1, a2, a3, a4, tag = 0;
+    int64_t a1, a2, a3, a4, a5, a6, tag = 0;
     int rc;
     size_t n;
 
@@ -353,6 +353,17 @@ test_store_search(void)
         CHECK_INT(h[0].article.id, a1);
     n = search(st, "tag:karabakh", 0, &h, &rc);
     CHECK_INT(n, 1);
+
+    /* equal ranks: the newest article in the store first, on both backends,
+     * even when its publication date is the older one */
+    a5 = add_article(st, nyt, "5", "Lunar eclipse", "An eclipse is seen tonight.", day + 9000);
+    a6 = add_article(st, reuters, "6", "Lunar eclipse", "An eclipse is seen tonight.", day - 9000);
+    n = search(st, "eclipse", 0, &h, &rc);
+    CHECK_INT(n, 2);
+    if (n == 2) {
+        CHECK_INT(h[0].article.id, a6);
+        CHECK_INT(h[1].article.id, a5);
+    }
 
     /* hostile text is searched for, never read as index syntax */
     {
