@@ -4,9 +4,9 @@
  * duplicate rules), stars, listings, API keys and tokens, two-factor rows.
  *
  * Runs against SQLite, then against PostgreSQL when GZ_TEST_PG names a
- * server (as store_test.c does).
+ * server (store_backends.h).
  */
-#include "unit.h"
+#include "store_backends.h"
 
 #include "store/db.h"
 #include "store/store.h"
@@ -15,85 +15,6 @@
 
 #include <stdio.h>
 #include <unistd.h>
-
-static char db_path[256];
-static const char *pg_base;
-static int on_pg;
-
-static void
-pg_dsn(char *out, size_t n, const char *db)
-{
-    const char *hole = strstr(pg_base, "%s");
-
-    if (!hole) {
-        snprintf(out, n, "%s", pg_base);
-        return;
-    }
-    snprintf(out, n, "%.*s%s%s", (int)(hole - pg_base), pg_base, db, hole + 2);
-}
-
-static int
-pg_recreate(void)
-{
-    struct db *db;
-    struct gz_err err = GZ_ERR_INIT;
-    char dsn[512];
-    int rc;
-
-    pg_dsn(dsn, sizeof(dsn), "postgres");
-    if (db_pg_ops.open(&db, dsn, 0, &err)) {
-        fprintf(stderr, "pg: %s\n", err.msg);
-        return -1;
-    }
-    rc = db_pg_ops.exec(db, "DROP DATABASE IF EXISTS gz_reader_test WITH (FORCE)", &err);
-    if (!rc)
-        rc = db_pg_ops.exec(db, "CREATE DATABASE gz_reader_test", &err);
-    if (rc)
-        fprintf(stderr, "pg: %s\n", err.msg);
-    db_pg_ops.close(db);
-    pg_dsn(db_path, sizeof(db_path), "gz_reader_test");
-    return rc;
-}
-
-static void
-unlink_sqlite(void)
-{
-    char side[300];
-
-    unlink(db_path);
-    snprintf(side, sizeof(side), "%s-wal", db_path);
-    unlink(side);
-    snprintf(side, sizeof(side), "%s-shm", db_path);
-    unlink(side);
-}
-
-static struct store *
-fresh(void)
-{
-    struct store *st = NULL;
-    struct gz_err err = GZ_ERR_INIT;
-
-    if (on_pg) {
-        if (pg_recreate())
-            return NULL;
-    } else {
-        snprintf(db_path, sizeof(db_path), "store_reader_test_%d.db", (int)getpid());
-        unlink_sqlite();
-    }
-    if (store_open(&st, db_path, 0, &err)) {
-        fprintf(stderr, "open: %s\n", err.msg);
-        return NULL;
-    }
-    return st;
-}
-
-static void
-done(struct store *st)
-{
-    store_close(st);
-    if (!on_pg)
-        unlink_sqlite();
-}
 
 static int64_t
 add_user(struct store *st, const char *name)
@@ -162,7 +83,7 @@ query_init(struct store_reader_query *q, int64_t user, int state)
 static void
 test_prefs(void)
 {
-    struct store *st = fresh();
+    struct store *st = backend_fresh("gz_reader_test");
     struct arena *a = arena_new();
     struct store_reader_prefs p;
     struct store_reader_digest_user *du = NULL;
@@ -199,13 +120,13 @@ test_prefs(void)
     CHECK_INT(store_reader_prefs_get(st, alice, a, &p, NULL), 0);
     CHECK_INT(p.digest_sent, 5000);
     arena_free(a);
-    done(st);
+    backend_done(st);
 }
 
 static void
 test_api_and_totp(void)
 {
-    struct store *st = fresh();
+    struct store *st = backend_fresh("gz_reader_test");
     struct arena *a = arena_new();
     struct store_reader_challenge c = {0};
     struct gz_err err = GZ_ERR_INIT;
@@ -262,13 +183,13 @@ test_api_and_totp(void)
     CHECK_INT(store_reader_challenge_delete(st, "chal", NULL), 0);
     CHECK_INT(store_reader_challenge_get(st, "chal", 1500, a, &c, NULL), GZ_ENOTFOUND);
     arena_free(a);
-    done(st);
+    backend_done(st);
 }
 
 static void
 test_follows(void)
 {
-    struct store *st = fresh();
+    struct store *st = backend_fresh("gz_reader_test");
     struct arena *a = arena_new();
     struct store_reader_sub *subs = NULL;
     struct store_reader_category *cats = NULL;
@@ -331,13 +252,13 @@ test_follows(void)
     CHECK_INT(subs[1].category_id, 0);
     CHECK_INT(subs[1].follow, 1);
     arena_free(a);
-    done(st);
+    backend_done(st);
 }
 
 static void
 test_read_state(void)
 {
-    struct store *st = fresh();
+    struct store *st = backend_fresh("gz_reader_test");
     struct arena *a = arena_new();
     struct store_reader_query q;
     struct store_reader_article *arts = NULL;
@@ -492,13 +413,13 @@ test_read_state(void)
     if (n == 2)
         CHECK_INT(arts[0].art.id, ids[0]);
     arena_free(a);
-    done(st);
+    backend_done(st);
 }
 
 static void
 test_text_tags_counts(void)
 {
-    struct store *st = fresh();
+    struct store *st = backend_fresh("gz_reader_test");
     struct arena *a = arena_new();
     struct store_reader_query q;
     struct store_reader_item *it = NULL;
@@ -555,13 +476,13 @@ test_text_tags_counts(void)
     CHECK_INT(store_reader_latest(st, &max_id, &last_ok, NULL), 0);
     CHECK_INT(max_id, ids[2]);
     arena_free(a);
-    done(st);
+    backend_done(st);
 }
 
 static void
 test_cascade(void)
 {
-    struct store *st = fresh();
+    struct store *st = backend_fresh("gz_reader_test");
     struct arena *a = arena_new();
     struct store_reader_query q;
     int64_t alice = add_user(st, "alice");
@@ -574,7 +495,7 @@ test_cascade(void)
     query_init(&q, alice, READER_STARRED);
     CHECK_STR(list_ids(st, a, &q), "");
     arena_free(a);
-    done(st);
+    backend_done(st);
 }
 
 static const struct unit_test tests[] = {
@@ -590,15 +511,5 @@ static const struct unit_test tests[] = {
 int
 main(int argc, char **argv)
 {
-    int rc = unit_main(argc, argv, tests);
-
-    pg_base = getenv("GZ_TEST_PG");
-    if (pg_base && *pg_base) {
-        fprintf(stderr, "-- the same tests on PostgreSQL\n");
-        on_pg = 1;
-        rc |= unit_main(argc, argv, tests);
-    } else {
-        fprintf(stderr, "-- GZ_TEST_PG not set: PostgreSQL backend not tested here\n");
-    }
-    return rc;
+    return backend_main(argc, argv, tests);
 }

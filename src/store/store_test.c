@@ -2,9 +2,9 @@
  * store_test.c - the storage interface, on a fresh database per test.
  *
  * The same cases run against every backend: SQLite always, PostgreSQL
- * when GZ_TEST_PG names a server (set by the test harness).
+ * when GZ_TEST_PG names a server (store_backends.h).
  */
-#include "unit.h"
+#include "store_backends.h"
 
 #include "store/db.h"
 #include "store/store.h"
@@ -14,80 +14,6 @@
 
 #include <stdio.h>
 #include <unistd.h>
-
-static char db_path[256];
-static const char *pg_base; /* GZ_TEST_PG: a server to test the PostgreSQL backend on */
-static int on_pg;           /* the cases are running against PostgreSQL */
-
-/* pg_base with "%s" replaced by the database name db. */
-static void
-pg_dsn(char *out, size_t n, const char *db)
-{
-    const char *hole = strstr(pg_base, "%s");
-
-    if (!hole) {
-        snprintf(out, n, "%s", pg_base);
-        return;
-    }
-    snprintf(out, n, "%.*s%s%s", (int)(hole - pg_base), pg_base, db, hole + 2);
-}
-
-/* Recreate the PostgreSQL test database through the backend layer. */
-static int
-pg_recreate(void)
-{
-    struct db *db;
-    struct gz_err err = GZ_ERR_INIT;
-    char dsn[512];
-    int rc;
-
-    pg_dsn(dsn, sizeof(dsn), "postgres");
-    if (db_pg_ops.open(&db, dsn, 0, &err)) {
-        fprintf(stderr, "pg: %s\n", err.msg);
-        return -1;
-    }
-    rc = db_pg_ops.exec(db, "DROP DATABASE IF EXISTS gz_store_test WITH (FORCE)", &err);
-    if (!rc)
-        rc = db_pg_ops.exec(db, "CREATE DATABASE gz_store_test", &err);
-    if (rc)
-        fprintf(stderr, "pg: %s\n", err.msg);
-    db_pg_ops.close(db);
-    pg_dsn(db_path, sizeof(db_path), "gz_store_test");
-    return rc;
-}
-
-static struct store *
-fresh(void)
-{
-    struct store *st = NULL;
-    struct gz_err err = GZ_ERR_INIT;
-    char wal[300];
-
-    if (on_pg) {
-        if (pg_recreate())
-            return NULL;
-    } else {
-        snprintf(db_path, sizeof(db_path), "store_test_%d.db", (int)getpid());
-        unlink(db_path);
-        snprintf(wal, sizeof(wal), "%s-wal", db_path);
-        unlink(wal);
-        snprintf(wal, sizeof(wal), "%s-shm", db_path);
-        unlink(wal);
-    }
-    if (store_open(&st, db_path, 0, &err)) {
-        fprintf(stderr, "open: %s\n", err.msg);
-        return NULL;
-    }
-    return st;
-}
-
-static void
-done(struct store *st)
-{
-    store_close(st);
-    if (!on_pg)
-        unlink(db_path);
-}
 
 static int64_t
 add_source(struct store *st, const char *url, const char *title)
@@ -122,7 +48,7 @@ add_article(struct store *st, int64_t sid, const char *guid, const char *url, co
 static void
 test_migrate(void)
 {
-    struct store *st = fresh();
+    struct store *st = backend_fresh("gz_store_test");
     int cur = -1;
     int latest = -1;
     int applied = -1;
@@ -133,7 +59,7 @@ test_migrate(void)
     CHECK_INT(cur, latest);
     CHECK_INT(store_migrate(st, &applied, NULL), 0);
     CHECK_INT(applied, 0);
-    done(st);
+    backend_done(st);
 }
 
 static void
@@ -143,10 +69,10 @@ test_bad_files(void)
     struct gz_err err = GZ_ERR_INIT;
     FILE *f;
 
-    if (on_pg) {
+    if (backend_on_pg) {
         char dsn[512];
 
-        pg_dsn(dsn, sizeof(dsn), "gz_no_such_db");
+        backend_pg_dsn(dsn, sizeof(dsn), "gz_no_such_db");
         CHECK(store_open(&st, dsn, 0, &err) != 0);
         CHECK_CONTAINS(err.msg, "gz_no_such_db");
         return;
@@ -164,7 +90,7 @@ test_bad_files(void)
 static void
 test_sources(void)
 {
-    struct store *st = fresh();
+    struct store *st = backend_fresh("gz_store_test");
     struct arena *a = arena_new();
     struct store_source *list;
     struct store_source one;
@@ -212,13 +138,13 @@ test_sources(void)
     CHECK_INT(store_source_delete(st, id2, NULL), 0);
     CHECK_INT(store_source_delete(st, id2, NULL), GZ_ENOTFOUND);
     arena_free(a);
-    done(st);
+    backend_done(st);
 }
 
 static void
 test_articles(void)
 {
-    struct store *st = fresh();
+    struct store *st = backend_fresh("gz_store_test");
     struct arena *a = arena_new();
     struct store_article got;
     struct store_article *list;
@@ -263,13 +189,13 @@ test_articles(void)
     CHECK_INT(n, 1);
     CHECK_INT(list[0].id, a1);
     arena_free(a);
-    done(st);
+    backend_done(st);
 }
 
 static void
 test_transactions(void)
 {
-    struct store *st = fresh();
+    struct store *st = backend_fresh("gz_store_test");
     struct store_counts c;
     int64_t s1 = add_source(st, "https://one.example/feed", "One");
 
@@ -290,13 +216,13 @@ test_transactions(void)
     store_rollback(st);
     CHECK_INT(store_counts(st, &c, NULL), 0);
     CHECK_INT(c.articles, 2);
-    done(st);
+    backend_done(st);
 }
 
 static void
 test_stories_tags_related(void)
 {
-    struct store *st = fresh();
+    struct store *st = backend_fresh("gz_store_test");
     struct arena *a = arena_new();
     struct store_story s = {0};
     struct store_story got;
@@ -362,13 +288,13 @@ test_stories_tags_related(void)
     CHECK_INT(rel[0].id, a3);
     CHECK_STR(rel[1].source_title, "Two");
     arena_free(a);
-    done(st);
+    backend_done(st);
 }
 
 static void
 test_users_sessions_comments(void)
 {
-    struct store *st = fresh();
+    struct store *st = backend_fresh("gz_store_test");
     struct arena *a = arena_new();
     struct store_user u = {0};
     struct store_user got;
@@ -421,7 +347,7 @@ test_users_sessions_comments(void)
     CHECK_INT(list[1].parent_id, parent);
     CHECK_STR(list[1].user_name, "alice");
     arena_free(a);
-    done(st);
+    backend_done(st);
 }
 
 /* Fill a store with one of everything. */
@@ -512,7 +438,7 @@ static void
 test_copy(void)
 {
     struct store *src = NULL;
-    struct store *dst = fresh();
+    struct store *dst = backend_fresh("gz_store_test");
     struct store *back = NULL;
     struct gz_err err = GZ_ERR_INIT;
     int64_t rows = 0;
@@ -540,7 +466,7 @@ test_copy(void)
     same(dst, back);
     store_close(src);
     store_close(back);
-    done(dst);
+    backend_done(dst);
     unlink("store_test_copy_src.db");
     unlink("store_test_copy_back.db");
 }
@@ -560,19 +486,5 @@ static const struct unit_test tests[] = {
 int
 main(int argc, char **argv)
 {
-    int rc = unit_main(argc, argv, tests);
-
-    /*
-     * The same cases against PostgreSQL when a test server is given, as
-     * postgresql://...host=...&port=... with "%s" where the database goes.
-     */
-    pg_base = getenv("GZ_TEST_PG");
-    if (pg_base && *pg_base) {
-        fprintf(stderr, "-- the same tests on PostgreSQL\n");
-        on_pg = 1;
-        rc |= unit_main(argc, argv, tests);
-    } else {
-        fprintf(stderr, "-- GZ_TEST_PG not set: PostgreSQL backend not tested here\n");
-    }
-    return rc;
+    return backend_main(argc, argv, tests);
 }
