@@ -204,32 +204,60 @@ news_section(struct req *r, const struct reader_user *u)
     return 0;
 }
 
+/*
+ * The signed-in reader (into u) and the page of their listing of the
+ * given kind before the "before" argument, texts included; -1 when there
+ * is no reader (the answer is made) or the listing fails (u released).
+ */
+static int
+load_listing(struct req *r, struct reader_user *u, enum store_reader_state kind, int64_t per_page,
+             struct reader_page *page)
+{
+    struct store_reader_query q;
+    struct gz_err err = GZ_ERR_INIT;
+
+    if (load_reader(r, u))
+        return -1;
+    reader_query(u, kind, per_page, &q);
+    q.before_id = page_id(web_arg(r, "before"));
+    q.with_text = 1;
+    if (reader_list(r->st, u, &q, r->a, page, &err)) {
+        log_error("msg=\"cannot list\" kind=%d err=\"%s\"", (int)kind, err.msg);
+        reader_user_release(u);
+        return -1;
+    }
+    return 0;
+}
+
+/* The pager of a listing at path: a link to the page before id next, if any. */
+static void
+older_link(struct buf *b, const char *path, int64_t next, const char *label)
+{
+    if (!next)
+        return;
+    html_lit(b, "<nav class=\"pager\" aria-label=\"Pages\"><a rel=\"next\" href=\"");
+    html_attr(b, path);
+    html_litf(b, "?before=%lld\">", (long long)next);
+    html_text(b, label);
+    html_lit(b, "</a></nav>\n");
+}
+
 int
 page_unread(struct req *r, const char *arg)
 {
     struct reader_user u;
-    struct store_reader_query q;
     struct reader_page page;
-    struct gz_err err = GZ_ERR_INIT;
     struct page_meta m = {0};
     struct buf *b = &r->out;
     struct hmap groups = HMAP_INIT;
     size_t *order;
     size_t *first;
     size_t ngroups = 0;
-    int64_t before = page_id(web_arg(r, "before"));
     int rc = -1;
 
     (void)arg;
-    if (load_reader(r, &u))
+    if (load_listing(r, &u, READER_UNREAD, UNREAD_PAGE, &page))
         return -1;
-    reader_query(&u, READER_UNREAD, UNREAD_PAGE, &q);
-    q.before_id = before;
-    q.with_text = 1;
-    if (reader_list(r->st, &u, &q, r->a, &page, &err)) {
-        log_error("msg=\"cannot list unread\" err=\"%s\"", err.msg);
-        goto out;
-    }
     m.title = "Unread";
     m.description = "What you have not read yet from the sources you follow.";
     web_page_begin(r, &m);
@@ -290,11 +318,7 @@ page_unread(struct req *r, const char *arg)
                 item_row(r, &page.items[i], "/unread");
         html_lit(b, "</ul>\n</section>\n");
     }
-    if (page.next)
-        html_litf(b,
-                  "<nav class=\"pager\" aria-label=\"Pages\"><a rel=\"next\" "
-                  "href=\"/unread?before=%lld\">Older unread</a></nav>\n",
-                  (long long)page.next);
+    older_link(b, "/unread", page.next, "Older unread");
     web_page_end(r);
     rc = 0;
 out:
@@ -307,23 +331,13 @@ int
 page_starred(struct req *r, const char *arg)
 {
     struct reader_user u;
-    struct store_reader_query q;
     struct reader_page page;
-    struct gz_err err = GZ_ERR_INIT;
     struct page_meta m = {0};
     struct buf *b = &r->out;
 
     (void)arg;
-    if (load_reader(r, &u))
+    if (load_listing(r, &u, READER_STARRED, STARRED_PAGE, &page))
         return -1;
-    reader_query(&u, READER_STARRED, STARRED_PAGE, &q);
-    q.before_id = page_id(web_arg(r, "before"));
-    q.with_text = 1;
-    if (reader_list(r->st, &u, &q, r->a, &page, &err)) {
-        log_error("msg=\"cannot list starred\" err=\"%s\"", err.msg);
-        reader_user_release(&u);
-        return -1;
-    }
     m.title = "Starred";
     m.description = "The articles you starred.";
     web_page_begin(r, &m);
@@ -336,11 +350,7 @@ page_starred(struct req *r, const char *arg)
         item_row(r, &page.items[i], "/starred");
     if (page.n)
         html_lit(b, "</ul>\n");
-    if (page.next)
-        html_litf(b,
-                  "<nav class=\"pager\" aria-label=\"Pages\"><a rel=\"next\" "
-                  "href=\"/starred?before=%lld\">Older</a></nav>\n",
-                  (long long)page.next);
+    older_link(b, "/starred", page.next, "Older");
     web_page_end(r);
     reader_user_release(&u);
     return 0;
