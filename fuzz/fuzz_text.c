@@ -1,7 +1,8 @@
 /*
  * fuzz_text.c - the text layer on arbitrary bytes: folding, tokens,
- * sentences, analysis, signatures.  Checks the invariants callers rely on:
- * spans inside the input, tokens in order, positions consistent.
+ * sentences, captions, analysis, signatures.  Checks the invariants
+ * callers rely on: spans inside the input, tokens in order, positions
+ * consistent, no caption longer than TEXT_CAPTION_MAX.
  */
 #include "text/analyze.h"
 #include "text/sig.h"
@@ -52,6 +53,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         REQUIRE(sp.off >= last && sp.off + sp.len <= size && pos <= size);
         last = sp.off + sp.len;
     }
+    REQUIRE(!text_is_caption(p, size) || size <= TEXT_CAPTION_MAX);
 
     a = arena_new();
     text_analyze(st, a, p, split, p + split, size - split, size % 2 ? "en" : "fr", 0, &doc);

@@ -164,10 +164,49 @@ cos_dense(const struct sent *s, const double *c, double cn)
     return x / (s->norm * cn);
 }
 
+/* Whether the text between two sentences, p[0..len), holds a paragraph break. */
+static int
+paragraph_break(const char *p, size_t len)
+{
+    int nl = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] == '\n' && ++nl == 2)
+            return 1;
+        if (i + 2 < len && !memcmp(p + i, "\xe2\x80\xa9", 3)) /* U+2029 */
+            return 1;
+    }
+    return 0;
+}
+
+/* cap[k] = 1 for the sentences k < ns of d in a caption paragraph (text_is_caption()). */
+static void
+mark_captions(const struct text_doc *d, size_t ns, unsigned char *cap)
+{
+    size_t i = 0;
+
+    while (i < ns) {
+        size_t j = i + 1, off = d->sents[i].off, end;
+
+        while (j < d->nsents) {
+            size_t prev = d->sents[j - 1].off + d->sents[j - 1].len;
+
+            if (paragraph_break(d->text + prev, d->sents[j].off - prev))
+                break;
+            j++;
+        }
+        end = d->sents[j - 1].off + d->sents[j - 1].len;
+        memset(cap + i, text_is_caption(d->text + off, end - off), (j < ns ? j : ns) - i);
+        i = j;
+    }
+}
+
 /*
  * Sentence vectors of doc (term space: map from term id to index, grown
- * as needed; weights tf * idf[term]).  Title tokens are left out.  Returns
- * the sentences in text order; *n gets the count (at most max).
+ * as needed; weights tf * idf[term]).  Title tokens are left out, and so
+ * is a picture's caption: its sentences get no vector, so they are never
+ * picked.  Returns the sentences in text order; *n gets the count (at
+ * most max).
  */
 static struct sent *
 doc_sentences(const struct enrich_doc *ed, uint32_t docno, struct hmap *space, uint32_t *nspace,
@@ -178,11 +217,14 @@ doc_sentences(const struct enrich_doc *ed, uint32_t docno, struct hmap *space, u
     struct sent *out;
     size_t i = d->ntitle;
     struct sv_entry *tmp;
+    unsigned char *cap;
 
     *n = 0;
     if (!ns)
         return NULL;
     out = arena_zalloc(a, ns * sizeof(*out));
+    cap = arena_alloc(a, ns);
+    mark_captions(d, ns, cap);
     tmp = xmalloc((d->ntoks + 1) * sizeof(*tmp));
     while (i < d->ntoks) {
         uint32_t k = d->toks[i].sent;
@@ -196,7 +238,7 @@ doc_sentences(const struct enrich_doc *ed, uint32_t docno, struct hmap *space, u
 
             if (t->flags & (TEXT_TOK_ALPHA | TEXT_TOK_DIGIT))
                 words++;
-            if (t->term >= 0 && !(t->flags & TEXT_TOK_STOP)) {
+            if (t->term >= 0 && !(t->flags & TEXT_TOK_STOP) && !cap[k]) {
                 int inserted;
                 uint64_t *slot = hmap_put(space, d->terms[t->term].id, &inserted);
 

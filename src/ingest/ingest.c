@@ -265,10 +265,28 @@ ingest_store(struct ingest *ig)
 
 /* ---- one entry ---- */
 
+/* The end of the paragraph that starts at p: a blank line or the end of the text. */
+static const char *
+paragraph_end(const char *p)
+{
+    for (; *p; p++) {
+        const char *q = p + 1;
+
+        if (*p != '\n')
+            continue;
+        while (*q == ' ' || *q == '\t' || *q == '\r')
+            q++;
+        if (*q == '\n')
+            return p;
+    }
+    return p;
+}
+
 /*
  * A clean snippet: the text's first paragraphs, whitespace collapsed, cut
  * on a word boundary with an ellipsis.  Paragraph breaks become spaces,
- * never nothing, so "end\n\nStart" cannot read "endStart".
+ * never nothing, so "end\n\nStart" cannot read "endStart"; a picture's
+ * caption between paragraphs ("... Image: UK Government.") is left out.
  */
 static char *
 make_excerpt(struct arena *a, const char *text, size_t max)
@@ -277,17 +295,30 @@ make_excerpt(struct arena *a, const char *text, size_t max)
     int space = 0;
     char *s;
 
-    for (const char *p = text; *p && b.len < max + 64; p++) {
-        unsigned char c = (unsigned char)*p;
+    /* the second round, only when the text is nothing but captions, keeps them */
+    for (int round = 0; round < 2 && !b.len; round++) {
+        for (const char *p = text; *p && b.len < max + 64;) {
+            const char *end = paragraph_end(p);
 
-        if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+            if (round || !text_is_caption(p, (size_t)(end - p))) {
+                for (; p < end && b.len < max + 64; p++) {
+                    unsigned char c = (unsigned char)*p;
+
+                    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+                        space = b.len > 0;
+                        continue;
+                    }
+                    if (space)
+                        buf_addc(&b, ' ');
+                    space = 0;
+                    buf_addc(&b, (int)c);
+                }
+            }
             space = b.len > 0;
-            continue;
+            p = end;
+            while (*p == '\n' || *p == ' ' || *p == '\t' || *p == '\r')
+                p++;
         }
-        if (space)
-            buf_addc(&b, ' ');
-        space = 0;
-        buf_addc(&b, (int)c);
     }
     if (b.len > max) {
         size_t cut = str_utf8_cut(b.p, b.len, max);

@@ -1,7 +1,8 @@
 /*
  * ingest_test.c - the pipeline with more than one writer on a database:
  * a story merged by another process while this one's index still holds
- * it, and articles another process stored, seen before the next batch.
+ * it, and articles another process stored, seen before the next batch;
+ * and the snippet and summary of a text whose pictures left captions.
  * On SQLite, then on PostgreSQL when GZ_TEST_PG names a server.
  */
 #include "store_backends.h"
@@ -14,6 +15,7 @@
 #include "util/time.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* Words of two unrelated events: articles of one are alike, and unlike the other's. */
 static const char *const event_words[2][12] = {
@@ -127,8 +129,59 @@ test_merge_by_another_writer(void)
     backend_done(st);
 }
 
+/* A plain-text body that keeps its pictures' captions: snippet and summary leave them out. */
+static void
+test_captions_left_out(void)
+{
+    struct store *st = backend_fresh("gz_ingest_test");
+    struct ingest *ig = NULL;
+    struct arena *a = arena_new();
+    struct ingest_item it = {0};
+    struct ingest_stats stats = {0};
+    struct store_source src = {0};
+    struct store_article art;
+    struct gz_err err = GZ_ERR_INIT;
+    int64_t sid = 0, id = 0;
+
+    src.url = "https://news.example/captions";
+    src.title = "News";
+    CHECK_INT(store_source_add(st, &src, &sid, NULL), 0);
+    CHECK_INT(ingest_new(&ig, st, &err), 0);
+    it.guid = "caption-1";
+    it.url = "https://news.example/caption-1";
+    it.title = "Harbour council approves the flood wall";
+    it.text = "The mayor and the harbour master on the quay in May. Image: City Archive.\n\n"
+              "The harbour council approved the flood wall on Monday after a long debate "
+              "about its cost.\n\n"
+              "Waves over the old flood wall in March (AP Photo/Jane Doe)\n\n"
+              "The flood wall will protect the harbour homes from storm surges, the council "
+              "said, and building starts next spring.";
+    it.lang = "en";
+    it.published = time_now() - 600;
+    CHECK_INT(ingest_batch(ig, sid, &it, 1, &stats, &err), 0);
+    CHECK_INT(stats.added, 1);
+    CHECK_INT(store_article_find(st, 0, NULL, it.url, &id, NULL), 0);
+    CHECK_INT(store_article_get(st, id, a, &art, NULL), 0);
+    CHECK(art.excerpt && !strncmp(art.excerpt, "The harbour council approved", 28));
+    CHECK_NOT_CONTAINS(art.excerpt, "Image:");
+    CHECK_NOT_CONTAINS(art.excerpt, "AP Photo");
+    CHECK_CONTAINS(art.excerpt, "storm surges");
+    CHECK(art.summary && *art.summary);
+    if (art.summary) {
+        CHECK_NOT_CONTAINS(art.summary, "harbour master");
+        CHECK_NOT_CONTAINS(art.summary, "Image:");
+        CHECK_NOT_CONTAINS(art.summary, "Waves over");
+    }
+    /* the text itself keeps them */
+    CHECK_CONTAINS(art.text, "Image: City Archive.");
+    ingest_free(ig);
+    arena_free(a);
+    backend_done(st);
+}
+
 static const struct unit_test tests[] = {
     {"merge_by_another_writer", test_merge_by_another_writer},
+    {"captions_left_out", test_captions_left_out},
     {NULL, NULL},
 };
 

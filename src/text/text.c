@@ -889,6 +889,67 @@ text_sentences(struct arena *a, const char *p, size_t len, size_t *n)
     return v;
 }
 
+/* ---- captions ---- */
+
+/* Whether p[0..len) starts with a credit label and a colon ("Photo credit:"). */
+static int
+credit_label(const char *p, size_t len)
+{
+    static const char *const labels[] = {
+        "image credit", "photo credit", "picture credit", "images",  "image",  "photos",
+        "photograph",   "photo",        "pictures",       "picture", "credit",
+    };
+
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+        size_t n = strlen(labels[i]);
+
+        if (len > n && !str_ncasecmp(p, labels[i], n)) {
+            size_t j = n;
+
+            while (j < len && p[j] == ' ')
+                j++;
+            return j < len && p[j] == ':';
+        }
+    }
+    return 0;
+}
+
+/* Whether p[0..len) ends in a parenthesised credit: "(AP Photo/...)", "(Getty Images)". */
+static int
+credit_paren(const char *p, size_t len)
+{
+    size_t open;
+
+    while (len && (p[len - 1] == '.' || p[len - 1] == ' '))
+        len--;
+    if (!len || p[len - 1] != ')')
+        return 0;
+    open = len - 1;
+    while (open > 0 && p[open] != '(')
+        open--;
+    if (p[open] != '(')
+        return 0;
+    for (size_t i = open + 1; i + 5 <= len - 1; i++)
+        if (!str_ncasecmp(p + i, "photo", 5) || !str_ncasecmp(p + i, "image", 5))
+            return 1;
+    return 0;
+}
+
+int
+text_is_caption(const char *p, size_t len)
+{
+    struct text_span s, last = {0, 0};
+    size_t pos = 0;
+
+    if (len > TEXT_CAPTION_MAX)
+        return 0;
+    while (text_sentence_next(p, len, &pos, &s))
+        last = s;
+    if (!last.len)
+        return 0;
+    return credit_label(p + last.off, last.len) || credit_paren(p + last.off, last.len);
+}
+
 /* ---- hashes ---- */
 
 uint64_t

@@ -158,6 +158,19 @@ int text_sentence_next(const char *p, size_t len, size_t *pos, struct text_span 
  */
 struct text_span *text_sentences(struct arena *a, const char *p, size_t len, size_t *n);
 
+/* Longest paragraph text_is_caption() takes for a caption, in bytes. */
+#define TEXT_CAPTION_MAX 400
+
+/*
+ * Whether the paragraph p[0..len) is a picture's caption or credit, as
+ * plain-text article bodies keep them between paragraphs: at most
+ * TEXT_CAPTION_MAX bytes, and either its last sentence is a credit line
+ * ("Image: UK Government.", "Photo: ...", "Photo credit: ...", "Picture:
+ * ...", "Credit: ...") or it ends in a parenthesised one ("(AP Photo/Evan
+ * Vucci)", "(Photo: Reuters)", "(Getty Images)").  English labels only.
+ */
+int text_is_caption(const char *p, size_t len);
+
 /* ---- hashes ---- */
 
 /* hash64() of a token's folded form: the id of an unstemmed word. */

@@ -404,6 +404,46 @@ test_tokens(void)
     buf_release(&b);
 }
 
+/* ---- captions ---- */
+
+static void
+test_captions(void)
+{
+    static const char *const yes[] = {
+        "Braverman (left) and Sunak (right) on October 25, 2022. Image: UK Government.",
+        "Aerogel slice removed with an ultrasonic blade. Image: NASA",
+        "The vessel on The Solent.  Photo credit: Brian Burnell.",
+        "Supporters outside the court. PHOTO: Reuters",
+        "President Biden speaks in the Rose Garden. (AP Photo/Evan Vucci)",
+        "Fans at the stadium on Sunday (Getty Images).",
+        "Picture: Jane Doe",
+    };
+    static const char *const no[] = {
+        "The council approved the plan on Monday.",
+        "Image rights were sold for a record sum. The auction ended on Friday.",
+        "He said the photo was taken in 2010 by his brother.",
+        "The agency released an image: a dark cloud over the city. It was taken on Monday.",
+        "She spoke to reporters (in French).",
+        "",
+    };
+    char big[TEXT_CAPTION_MAX + 64];
+
+    for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+        CHECK_INT(text_is_caption(yes[i], strlen(yes[i])), 1);
+        if (!text_is_caption(yes[i], strlen(yes[i])))
+            fprintf(stderr, "not a caption: %s\n", yes[i]);
+    }
+    for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+        CHECK_INT(text_is_caption(no[i], strlen(no[i])), 0);
+        if (text_is_caption(no[i], strlen(no[i])))
+            fprintf(stderr, "a caption: %s\n", no[i]);
+    }
+    /* a long paragraph is never one, whatever its end */
+    memset(big, 'a', sizeof(big));
+    memcpy(big + sizeof(big) - 14, ". Image: NASA.", 14);
+    CHECK_INT(text_is_caption(big, sizeof(big)), 0);
+}
+
 /* ---- sentences ---- */
 
 static void
@@ -1069,12 +1109,14 @@ static const struct unit_test tests[] = {
     {"fold", test_fold},
     {"tokens", test_tokens},
     {"sentences", test_sentences},
+    {"captions", test_captions},
     {"content_hash", test_content_hash},
     {"lang_norm", test_lang_norm},
     {"stopwords", test_stopwords},
     {"stem", test_stem},
     {"langid", test_langid},
     {"analyze", test_analyze},
+    /* signatures and weights */
     {"minhash", test_minhash},
     {"minhash_doc_simhash", test_minhash_doc_simhash},
     {"tfidf", test_tfidf},
