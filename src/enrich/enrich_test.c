@@ -211,6 +211,39 @@ test_entities_cues(void)
     arena_free(a);
 }
 
+/* Words that ride along with a name: openers, descriptors, time zones, numerals. */
+static void
+test_entities_trimmed(void)
+{
+    struct enrich *e = handle();
+    struct arena *a = arena_new();
+    struct enrich_result r;
+    const struct enrich_entity *x;
+    const char *text =
+        "The Church of Scientology said on Monday that its website was attacked. Scientologist "
+        "Tom Cruise appeared in a video. Though YouTube removed the video, copies spread, and "
+        "Tom Cruise said nothing. The attack began at 09:00 GMT, the church said. Pope Pius XII "
+        "was not mentioned. The Bank of England was not involved either.";
+
+    enrich_article(e, "Hackers attack Church of Scientology website", text, "en", NULL, a, &r);
+    x = find_entity(&r, "Church of Scientology");
+    CHECK(x && x->kind == ENRICH_ORG);
+    x = find_entity(&r, "Bank of England");
+    CHECK(x && x->kind == ENRICH_ORG);
+    x = find_entity(&r, "Tom Cruise");
+    CHECK(x && x->kind == ENRICH_PERSON);
+    CHECK(find_entity(&r, "Scientologist Tom Cruise") == NULL);
+    CHECK(find_entity(&r, "Though YouTube") == NULL);
+    CHECK(find_entity(&r, "GMT") == NULL);
+    CHECK(find_entity(&r, "XII") == NULL);
+    for (size_t i = 0; i < r.ntags; i++) {
+        CHECK_NOT_CONTAINS(r.tags[i].name, "Though");
+        CHECK_NOT_CONTAINS(r.tags[i].name, "Scientologist");
+    }
+    enrich_free(e);
+    arena_free(a);
+}
+
 static void
 test_keyphrases_df(void)
 {
@@ -459,6 +492,7 @@ static const struct unit_test tests[] = {
     {"slug_hashtag", test_slug_hashtag},
     {"words", test_words},
     {"entities_cues", test_entities_cues},
+    {"entities_trimmed", test_entities_trimmed},
     {"keyphrases_df", test_keyphrases_df},
     {"keyphrases_context", test_keyphrases_context},
     {"empty_and_bad", test_empty_and_bad},

@@ -152,6 +152,18 @@ fold_at(const struct text_doc *d, size_t i)
     return i < d->ntoks ? d->toks[i].fold : "";
 }
 
+/* "ii", "xvii": a number in Roman numerals (of I, V and X), no acronym. */
+static int
+roman_numeral(const char *fold, size_t len)
+{
+    if (len < 2)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (fold[i] != 'i' && fold[i] != 'v' && fold[i] != 'x')
+            return 0;
+    return 1;
+}
+
 /* Record one use of the name toks[from..to); person_cue from the run's own title. */
 static void
 add_use(struct scan *s, size_t from, size_t to, int person_cue, int initial)
@@ -193,7 +205,8 @@ add_use(struct scan *s, size_t from, size_t to, int person_cue, int initial)
         x->name_from = (uint32_t)from;
         x->name_to = (uint32_t)to;
         x->gaz = enrich_gazetteer_find(s->e, text, len);
-        x->acronym = to - from == 1 && (first->flags & TEXT_TOK_UPPER) && len <= 6;
+        x->acronym = to - from == 1 && (first->flags & TEXT_TOK_UPPER) && len <= 6 &&
+                     !roman_numeral(text, len);
         x->kind = -1;
         x->merged = -1;
         *slot = s->n++;
@@ -216,8 +229,9 @@ add_use(struct scan *s, size_t from, size_t to, int person_cue, int initial)
         x->person += 2;
     if (!strcmp(prev, "to") && !strcmp(prev2, "according"))
         x->person += 1;
-    /* of an organization */
-    if (wc(s, to - 1) & EW_ORG)
+    /* of an organization: "Apostolic Church", or "Church of Scientology", "Bank of England" */
+    if ((wc(s, to - 1) & EW_ORG) ||
+        (to - from > 2 && (wc(s, from) & EW_ORG) && !strcmp(d->toks[from + 1].fold, "of")))
         x->org += 3;
     if (adj_prev && (wc(s, from - 1) & EW_ORGCUE))
         x->org += 2;
@@ -436,13 +450,31 @@ decide(struct scan *s)
             !enrich_connector(lw))
             x->kind = ENRICH_PERSON;
     }
+    /*
+     * a word before a person's whole name is no part of it: "Scientologist
+     * Tom Cruise" joins "Tom Cruise" when the text also names him alone
+     */
+    for (size_t i = 0; i < s->n; i++) {
+        struct ent *x = &s->ents[i];
+        const char *rest = strchr(x->fold, ' ');
+        uint64_t *slot;
+
+        if (x->nwords < 3 || x->kind != ENRICH_PERSON || !rest ||
+            (enrich_wc(s->e, text_word_hash(last_word(x->fold), strlen(last_word(x->fold)))) &
+             EW_ORG))
+            continue;
+        slot = hmap_get(&s->map, hash64_str(rest + 1));
+        if (slot && *slot != i && s->ents[*slot].kind == ENRICH_PERSON &&
+            s->ents[*slot].count > s->ents[*slot].initial)
+            x->merged = (int32_t)*slot;
+    }
     /* surnames join their person */
     for (size_t i = 0; i < s->n; i++) {
         struct ent *x = &s->ents[i];
         uint64_t *slot;
         struct ent *y;
 
-        if (x->nwords < 2 || x->kind != ENRICH_PERSON)
+        if (x->nwords < 2 || x->kind != ENRICH_PERSON || x->merged >= 0)
             continue;
         slot = hmap_get(&s->map, hash64_str(last_word(x->fold)));
         if (!slot || *slot == i)

@@ -117,11 +117,14 @@ static const char *const speech_words[] = {
 };
 
 static const char *const notname_words[] = {
-    "apr", "april", "aug", "august", "christmas", "coronavirus", "covid", "covid-19", "dec",
-    "december", "dr", "easter", "feb", "february", "friday", "god", "internet", "jan", "january",
-    "jul", "july", "jun", "june", "mar", "march", "may", "monday", "mr", "mrs", "ms", "nov",
-    "november", "oct", "october", "online", "ramadan", "saturday", "sep", "sept", "september",
-    "sunday", "thursday", "today", "tomorrow", "tuesday", "web", "wednesday", "yesterday",
+    "am", "apr", "april", "aug", "august", "bst", "cest", "cet", "christmas", "coronavirus",
+    "covid", "covid-19", "dec", "december", "dr", "easter", "edt", "est", "feb", "february",
+    "friday", "gmt", "god", "hey", "however", "internet", "jan", "january", "jul", "july", "jun",
+    "june", "mar", "march", "may", "meanwhile", "monday", "mr", "mrs", "ms", "nov", "november",
+    "oct", "october", "oh", "ok", "okay", "online", "pdt", "please", "pm", "pst", "ramadan",
+    "saturday", "sep", "sept", "september", "sunday", "tba", "tbd", "thanks", "though", "thursday",
+    "today", "tomorrow", "tuesday", "update", "updated", "utc", "web", "wednesday", "yes",
+    "yesterday",
 };
 
 static const char *const connector_words[] = {
