@@ -224,6 +224,11 @@ test_entities_trimmed(void)
         "Tom Cruise appeared in a video. Though YouTube removed the video, copies spread, and "
         "Tom Cruise said nothing. The attack began at 09:00 GMT, the church said. Pope Pius XII "
         "was not mentioned. The Bank of England was not involved either.";
+    /* a transcript: Q marks the questions */
+    const char *briefing =
+        "The Vice President spoke on Monday about the virus.\n\nQ Well, what about the "
+        "tests?\n\nTHE VICE PRESIDENT: Well, we have more tests than any country.\n\nQ Yeah, "
+        "and the masks?\n\nTHE VICE PRESIDENT: Yeah, the masks are coming.";
 
     enrich_article(e, "Hackers attack Church of Scientology website", text, "en", NULL, a, &r);
     x = find_entity(&r, "Church of Scientology");
@@ -240,6 +245,9 @@ test_entities_trimmed(void)
         CHECK_NOT_CONTAINS(r.tags[i].name, "Though");
         CHECK_NOT_CONTAINS(r.tags[i].name, "Scientologist");
     }
+    enrich_article(e, "Briefing on the virus", briefing, "en", NULL, a, &r);
+    CHECK(find_entity(&r, "Q Well") == NULL);
+    CHECK(find_entity(&r, "Q Yeah") == NULL);
     enrich_free(e);
     arena_free(a);
 }

@@ -261,6 +261,16 @@ add_name(struct scan *s, size_t from, size_t to, int person_cue, int initial)
         to--;
     if (from >= to)
         return;
+    /* lone capitals without a full stop opening a run are a speaker's mark or
+     * letters, not initials: "Q Well, ..." in a transcript, "T C Phailin"; what
+     * follows starts the sentence */
+    while (to - from > 1 && d->toks[from].len == 1 &&
+           (d->toks[from].flags & (TEXT_TOK_CAP | TEXT_TOK_UPPER)) &&
+           !(d->toks[from].flags & TEXT_TOK_TITLE) && d->toks[from].off + 1 < d->text_len &&
+           d->text[d->toks[from].off + 1] != '.') {
+        from++;
+        initial = 1;
+    }
     /* "Shares of Acme Corp" at a sentence start: the first word is no name's */
     if (initial && to - from > 2 && (wc(s, from + 1) & EW_CONNECTOR) &&
         !(wc(s, from) & (EW_ORG | EW_PLACE)) &&
