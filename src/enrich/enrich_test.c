@@ -248,6 +248,16 @@ test_entities_trimmed(void)
     enrich_article(e, "Briefing on the virus", briefing, "en", NULL, a, &r);
     CHECK(find_entity(&r, "Q Well") == NULL);
     CHECK(find_entity(&r, "Q Yeah") == NULL);
+    /* titles alone are no one; a title word that is a surname stays */
+    enrich_article(e, "Astronomer wins the prize",
+                   "Michel Mayor won the prize on Tuesday. Mayor said the work took decades. "
+                   "The Vice President congratulated him, and the President said so too. The "
+                   "President later met Mayor in Geneva.",
+                   "en", NULL, a, &r);
+    x = find_entity(&r, "Michel Mayor");
+    CHECK(x && x->kind == ENRICH_PERSON);
+    CHECK(find_entity(&r, "Vice President") == NULL);
+    CHECK(find_entity(&r, "President") == NULL);
     enrich_free(e);
     arena_free(a);
 }

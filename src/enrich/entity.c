@@ -287,6 +287,13 @@ add_name(struct scan *s, size_t from, size_t to, int person_cue, int initial)
     }
     if (initial && to - from == 1 && (wc(s, from) & EW_WEAK))
         return;
+    /* titles alone ("Vice President", "Prime Minister", a transcript's "PRESIDENT:")
+     * name nobody in particular; one title word may be a surname ("Mayor") */
+    for (size_t i = from; (to - from > 1 || (d->toks[from].flags & TEXT_TOK_UPPER)) && i < to &&
+                          (wc(s, i) & EW_TITLE);
+         i++)
+        if (i + 1 == to)
+            return;
     add_use(s, from, to, person_cue, initial);
 }
 
@@ -506,6 +513,9 @@ decide(struct scan *s)
             x->title_count += y->title_count;
             if (y->first < x->first)
                 x->first = y->first;
+        } else if (y->nwords == 1 &&
+                   (enrich_wc(s->e, text_word_hash(y->fold, strlen(y->fold))) & EW_TITLE)) {
+            y->kind = -1; /* "the President said": a title that is no one's surname here */
         }
     }
 }
