@@ -45,6 +45,29 @@ url_resolve(struct buf *out, const char *base, const char *ref, struct gz_err *e
         goto out;
     }
     uc = curl_url_get(u, CURLUPART_URL, &s, 0);
+    /*
+     * curl decodes %XX in a host without reading the result again, so
+     * "http://12%2e7/" comes out as "http://12.7/", which reads as
+     * "http://12.0.0.7/": read the result again until it stays the same
+     * (a URL that does not settle in a few rounds is refused).
+     */
+    for (int round = 0; !uc; round++) {
+        char *again = NULL;
+
+        uc = curl_url_set(u, CURLUPART_URL, s, CURLU_NON_SUPPORT_SCHEME);
+        if (!uc)
+            uc = curl_url_get(u, CURLUPART_URL, &again, 0);
+        if (uc || !strcmp(again, s)) {
+            curl_free(again);
+            break;
+        }
+        curl_free(s);
+        s = again;
+        if (round == 3) {
+            rc = gz_errf(err, GZ_EPARSE, "bad url '%s': it does not settle", ref ? ref : "");
+            goto out;
+        }
+    }
     if (uc) {
         rc = gz_errf(err, GZ_EPARSE, "bad url '%s': %s", ref ? ref : "", curl_url_strerror(uc));
         goto out;
@@ -135,8 +158,9 @@ is_tracking(const char *p, size_t n)
     return 0;
 }
 
-int
-url_canonical(struct buf *out, const char *url, struct gz_err *err)
+/* One round of url_canonical(). */
+static int
+canonical_once(struct buf *out, const char *url, struct gz_err *err)
 {
     CURLU *u = curl_url();
     CURLUcode uc;
@@ -203,6 +227,39 @@ out:
     curl_free(host);
     curl_free(s);
     curl_url_cleanup(u);
+    return rc;
+}
+
+/*
+ * The canonical form read again, until it stays the same: curl decodes
+ * %XX in a host without reading the result ("12%2e7" gives "12.7", which
+ * reads as "12.0.0.7"), so one round is not always a fixed point.
+ */
+int
+url_canonical(struct buf *out, const char *url, struct gz_err *err)
+{
+    struct buf cur = BUF_INIT;
+    struct buf next = BUF_INIT;
+    int rc = canonical_once(&cur, url, err);
+
+    for (int round = 0; !rc; round++) {
+        buf_reset(&next);
+        rc = canonical_once(&next, cur.p, err);
+        if (rc || !strcmp(next.p, cur.p))
+            break;
+        {
+            struct buf t = cur;
+
+            cur = next;
+            next = t;
+        }
+        if (round == 3)
+            rc = gz_errf(err, GZ_EINVAL, "bad url '%s': it does not settle", url);
+    }
+    if (!rc)
+        rc = buf_add(out, cur.p, cur.len);
+    buf_release(&cur);
+    buf_release(&next);
     return rc;
 }
 

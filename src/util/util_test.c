@@ -193,6 +193,18 @@ test_urls(void)
               0);
     CHECK_STR(b.p, "http://b\xc3\xbc"
                    "cher.example/");
+    /* fuzz_url: a host that %XX decodes into a short IPv4 form was left
+       unread, "12.7" where reading the result again gives "12.0.0.7": a
+       resolved URL is read until it settles (regress-host-escaped-ipv4) */
+    buf_reset(&b);
+    CHECK_INT(url_resolve(&b, NULL, "http://12%2e7/a", NULL), 0);
+    CHECK_STR(b.p, "http://12.0.0.7/a");
+    buf_reset(&b);
+    CHECK_INT(url_resolve(&b, "http://example.com/", "http:/0:u@12%2e7/x", NULL), 0);
+    CHECK_STR(b.p, "http://0:u@12.0.0.7/x");
+    buf_reset(&b);
+    CHECK_INT(url_canonical(&b, "http://12%2e7/a#f", NULL), 0);
+    CHECK_STR(b.p, "http://12.0.0.7/a");
     buf_release(&b);
 
     CHECK(url_is_safe_link("http://a.b/", 0));
