@@ -649,6 +649,7 @@ prep_doc(struct cluster_index *ci, const struct cluster_doc *doc, struct prep *p
     size_t title_len = doc->title ? doc->title_len : 0;
     size_t ll = lead_len(text, text_len), nf;
     double tb = ci->p.title_boost;
+    unsigned char h[TEXT_CONTENT_HASH_LEN];
 
     arena_reset(ci->arena);
     if (title_len > CLUSTER_TITLE_MAX)
@@ -712,24 +713,23 @@ prep_doc(struct cluster_index *ci, const struct cluster_doc *doc, struct prep *p
     /* pr->df holds distinct ids: text_analyze() gives distinct term ids and
      * distinct phrase ids, and the salt keeps the two kinds apart. */
 
-    /* near-duplicate signature and content hash */
+    /* near-duplicate signature and content hash, in one pass over the
+     * text that starts from the analysis of its lead */
     text_minhash_init(&pr->mh);
-    if (doc->minhash)
-        pr->mh = *doc->minhash;
-    else if (text_len <= ll)
-        text_minhash_doc(&pr->mh, &td, TEXT_SHINGLE);
-    else
-        text_minhash_text(&pr->mh, text, str_utf8_cut(text, text_len, CLUSTER_DUP_BYTES),
-                          TEXT_SHINGLE);
-    pr->has_mh = pr->mh.n >= DUP_MIN_SHINGLES;
     pr->chash = 0;
+    if (doc->minhash) {
+        pr->mh = *doc->minhash;
+        pr->has_mh = pr->mh.n >= DUP_MIN_SHINGLES;
+        if (pr->has_mh && !doc->content_hash)
+            text_content_hash(text, text_len, h);
+    } else {
+        text_dup_sigs(&pr->mh, doc->content_hash ? NULL : h, &td, text, text_len,
+                      str_utf8_cut(text, text_len, CLUSTER_DUP_BYTES), TEXT_SHINGLE);
+        pr->has_mh = pr->mh.n >= DUP_MIN_SHINGLES;
+    }
     if (pr->has_mh) {
-        unsigned char h[TEXT_CONTENT_HASH_LEN];
-
         if (doc->content_hash)
             memcpy(h, doc->content_hash, sizeof(h));
-        else
-            text_content_hash(text, text_len, h);
         memcpy(&pr->chash, h, sizeof(pr->chash));
         if (!pr->chash)
             pr->chash = 1;

@@ -943,6 +943,55 @@ test_minhash(void)
     }
 }
 
+/* text_dup_sigs() gives what text_minhash_text() and text_content_hash() give, whatever
+ * prefix the analysis covers and wherever the MinHash stops, tricky tokens at the cuts */
+static void
+test_dup_sigs(void)
+{
+    struct text_stemmer *st = text_stemmer_new();
+    struct arena *ar = arena_new();
+    struct buf x = BUF_INIT;
+    size_t lens[] = {0, 1, 7, 33, 60, 61, 62, 63, 64, 65, 70, 90, 117, 200, 0};
+
+    for (int i = 0; i < 6; i++)
+        buf_addf(&x,
+                 "The U.S. said 1,000 don't co-operate on day %d.  Caf\xc3\xa9 "
+                 "\xe2\x80\x9cNATO\xe2\x80\x9d A.B. 3.14 l'homme Stra\xc3\x9f"
+                 "e x. ",
+                 i);
+    lens[ARRAY_SIZE(lens) - 1] = x.len;
+    for (size_t li = 0; li < ARRAY_SIZE(lens); li++) {
+        size_t len = lens[li] < x.len ? lens[li] : x.len;
+        unsigned char want_h[TEXT_CONTENT_HASH_LEN], got_h[TEXT_CONTENT_HASH_LEN];
+
+        text_content_hash(x.p, len, want_h);
+        for (size_t mh_len = len > 80 ? len - 80 : 0; mh_len <= len; mh_len++) {
+            struct text_minhash want, got;
+
+            text_minhash_init(&want);
+            text_minhash_text(&want, x.p, mh_len, 3);
+            for (size_t a = 0; a <= len + 1; a += (a < 40 || len - a < 40) ? 1 : 13) {
+                struct text_doc d;
+
+                arena_reset(ar);
+                text_minhash_init(&got);
+                if (a > len) {
+                    text_dup_sigs(&got, got_h, NULL, x.p, len, mh_len, 3);
+                } else {
+                    text_analyze(st, ar, "A title", 7, x.p, a, "en", 0, &d);
+                    text_dup_sigs(&got, got_h, &d, x.p, len, mh_len, 3);
+                }
+                CHECK_INT(got.n, want.n);
+                CHECK(!memcmp(got.v, want.v, sizeof(got.v)));
+                CHECK(!memcmp(got_h, want_h, sizeof(got_h)));
+            }
+        }
+    }
+    buf_release(&x);
+    arena_free(ar);
+    text_stemmer_free(st);
+}
+
 static void
 test_minhash_doc_simhash(void)
 {
@@ -1077,6 +1126,7 @@ static const struct unit_test tests[] = {
     {"analyze", test_analyze},
     {"minhash", test_minhash},
     {"minhash_doc_simhash", test_minhash_doc_simhash},
+    {"dup_sigs", test_dup_sigs},
     {"tfidf", test_tfidf},
     {NULL, NULL},
 };
