@@ -851,6 +851,50 @@ words_doc(uint64_t *w, size_t n, uint64_t base)
         w[i] = hash64(&(uint64_t){base + i}, 8, 99);
 }
 
+/* Analyses that meet the word cache warm equal those of a fresh stemmer, whatever came before */
+static void
+test_analyze_cache(void)
+{
+    static const struct {
+        const char *lang;
+        unsigned flags;
+    } runs[] = {{"en", 0}, {"fr", 0}, {"en", TEXT_AN_KEEP_STOP},
+                {"en", 0}, {"fr", 0}, {"en", TEXT_AN_NO_STEM},
+                {"de", 0}, {"en", 0}};
+    const char *text = "The ministers said l'homme d'affaires wasn't running; the minister's "
+                       "runners ran.  L'Europe et les ministres de l'Union, NATO's U.S. plans "
+                       "3,000 running runs.  Die Minister und die Läufer liefen.";
+    struct text_stemmer *warm = text_stemmer_new();
+    struct arena *ar = arena_new();
+
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t r = 0; r < ARRAY_SIZE(runs); r++) {
+            struct text_stemmer *cold = text_stemmer_new();
+            struct text_doc a, b;
+
+            text_analyze(warm, ar, "The Runners", 11, text, strlen(text), runs[r].lang,
+                         runs[r].flags, &a);
+            text_analyze(cold, ar, "The Runners", 11, text, strlen(text), runs[r].lang,
+                         runs[r].flags, &b);
+            CHECK_INT(a.ntoks, b.ntoks);
+            CHECK_INT(a.nterms, b.nterms);
+            for (size_t i = 0; i < a.ntoks && i < b.ntoks; i++) {
+                CHECK_INT(a.toks[i].flags, b.toks[i].flags);
+                CHECK_INT(a.toks[i].term, b.toks[i].term);
+            }
+            for (size_t i = 0; i < a.nterms && i < b.nterms; i++) {
+                CHECK(a.terms[i].id == b.terms[i].id);
+                CHECK_STR(a.terms[i].stem, b.terms[i].stem);
+                CHECK_STR(a.terms[i].word, b.terms[i].word);
+                CHECK_INT(a.terms[i].count, b.terms[i].count);
+            }
+            text_stemmer_free(cold);
+        }
+    }
+    arena_free(ar);
+    text_stemmer_free(warm);
+}
+
 static void
 test_minhash(void)
 {
@@ -1124,6 +1168,7 @@ static const struct unit_test tests[] = {
     {"stem", test_stem},
     {"langid", test_langid},
     {"analyze", test_analyze},
+    {"analyze_cache", test_analyze_cache},
     {"minhash", test_minhash},
     {"minhash_doc_simhash", test_minhash_doc_simhash},
     {"dup_sigs", test_dup_sigs},
