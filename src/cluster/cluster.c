@@ -664,6 +664,8 @@ prep_doc(struct cluster_index *ci, const struct cluster_doc *doc, struct prep *p
     ALLOC_GROW(pr->df, nf + 1, pr->cdf);
     pr->nvec = 0;
     pr->ndf = 0;
+    for (size_t i = 0; i < td.nterms; i++)
+        hmap_prefetch(&ci->df.map, td.terms[i].id);
     for (size_t i = 0; i < td.nterms; i++) {
         const struct text_term *t = &td.terms[i];
         double c = t->count + (tb - 1) * t->title_count;
@@ -1053,6 +1055,10 @@ candidates(struct cluster_index *ci, const struct feat *v, size_t nv, uint32_t s
     ensure_scratch(ci);
     ci->ntouched = 0;
     for (size_t i = 0; i < nt; i++) {
+        hmap_prefetch(&ci->feat_lists, top[i].id);
+        hmap_prefetch(&ci->df.map, top[i].id);
+    }
+    for (size_t i = 0; i < nt; i++) {
         struct plist *l = plist_get(ci, &ci->feat_lists, top[i].id, 0);
         uint32_t from;
 
@@ -1222,6 +1228,13 @@ cluster_assign(struct cluster_index *ci, const struct cluster_doc *doc, struct c
     }
 
     nc = candidates(ci, pr->vec, pr->nvec, UINT32_MAX, cand, candw, NCAND);
+    /* start loading the vectors story_score() reads, all candidates at once */
+    for (size_t i = 0; i < nc && candw[i] >= CAND_PRUNE * candw[0]; i++) {
+        const struct story *s = &ci->stories[cand[i]];
+
+        for (uint32_t j = s->nmem > MEMBER_SCAN ? s->nmem - MEMBER_SCAN : 0; j < s->nmem; j++)
+            __builtin_prefetch(ci->arts[s->mem[j]].vec);
+    }
     if (nc)
         query_init(&q, pr->vec, pr->nvec);
     for (size_t i = 0; i < nc; i++) {
@@ -1330,6 +1343,8 @@ art_index(struct cluster_index *ci, uint32_t slot, int add)
     size_t nt = top_feats(a->vec, a->nvec, top);
     uint64_t ref = ref_of(slot, a->gen);
 
+    for (size_t i = 0; i < nt; i++)
+        hmap_prefetch(&ci->feat_lists, top[i].id);
     for (size_t i = 0; i < nt; i++) {
         if (add)
             plist_add(ci, &ci->feat_lists, top[i].id, ref);

@@ -28,6 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/hash.h"
+
 /* A key and its value side by side: a probe reads one cache line. */
 struct hmap_slot {
     uint64_t key; /* 0 marks an empty slot (key 0 lives aside) */
@@ -68,6 +70,18 @@ void hmap_set(struct hmap *m, uint64_t key, uint64_t val);
 
 /* Remove key; returns 1 and its value in *val (when non-NULL) if it was there, else 0. */
 int hmap_del(struct hmap *m, uint64_t key, uint64_t *val);
+
+/*
+ * Start loading the slot where a lookup of key begins: a batch of lookups
+ * in a large map runs faster when all are prefetched first.  No effect on
+ * the map's contents.
+ */
+static inline void
+hmap_prefetch(const struct hmap *m, uint64_t key)
+{
+    if (m->cap)
+        __builtin_prefetch(&m->slots[hash_mix64(key) & (m->cap - 1)]);
+}
 
 static inline size_t
 hmap_len(const struct hmap *m)
