@@ -94,6 +94,11 @@ struct story {
     int live;
 };
 
+struct slot_mirror {
+    uint64_t ref;
+    uint32_t story;
+};
+
 struct plist {
     uint64_t *e; /* slot | gen << 32, oldest first */
     uint32_t n, cap;
@@ -122,12 +127,11 @@ struct cluster_index {
 
     struct art *arts;
     size_t narts, carts;
-    /* Dense mirrors of each slot's posting reference (UINT64_MAX when free)
-     * and story, so that scanning postings touches 12 bytes per entry
-     * instead of a whole struct art. */
-    uint64_t *slot_ref;
-    uint32_t *slot_story;
-    size_t cslot_ref, cslot_story;
+    /* A dense mirror of each slot's posting reference (UINT64_MAX when
+     * free) and story, side by side, so that scanning postings touches
+     * one 16-byte entry per posting instead of a whole struct art. */
+    struct slot_mirror *slots;
+    size_t cslots;
     uint32_t *free_arts;
     size_t nfree_arts, cfree_arts;
     size_t live_arts;
@@ -349,7 +353,7 @@ ref_art(struct cluster_index *ci, uint64_t ref)
 {
     uint32_t slot = (uint32_t)ref;
 
-    if (slot >= ci->narts || ci->slot_ref[slot] != ref)
+    if (slot >= ci->narts || ci->slots[slot].ref != ref)
         return NULL;
     return &ci->arts[slot];
 }
@@ -535,8 +539,7 @@ cluster_index_free(struct cluster_index *ci)
     for (size_t i = 0; i < ci->nlists; i++)
         free(ci->lists[i].e);
     free(ci->arts);
-    free(ci->slot_ref);
-    free(ci->slot_story);
+    free(ci->slots);
     free(ci->free_arts);
     free(ci->stories);
     free(ci->free_stories);
@@ -649,6 +652,7 @@ prep_doc(struct cluster_index *ci, const struct cluster_doc *doc, struct prep *p
     size_t title_len = doc->title ? doc->title_len : 0;
     size_t ll = lead_len(text, text_len), nf;
     double tb = ci->p.title_boost;
+    unsigned char h[TEXT_CONTENT_HASH_LEN];
 
     arena_reset(ci->arena);
     if (title_len > CLUSTER_TITLE_MAX)
@@ -660,6 +664,8 @@ prep_doc(struct cluster_index *ci, const struct cluster_doc *doc, struct prep *p
     ALLOC_GROW(pr->df, nf + 1, pr->cdf);
     pr->nvec = 0;
     pr->ndf = 0;
+    for (size_t i = 0; i < td.nterms; i++)
+        hmap_prefetch(&ci->df.map, td.terms[i].id);
     for (size_t i = 0; i < td.nterms; i++) {
         const struct text_term *t = &td.terms[i];
         double c = t->count + (tb - 1) * t->title_count;
@@ -712,24 +718,23 @@ prep_doc(struct cluster_index *ci, const struct cluster_doc *doc, struct prep *p
     /* pr->df holds distinct ids: text_analyze() gives distinct term ids and
      * distinct phrase ids, and the salt keeps the two kinds apart. */
 
-    /* near-duplicate signature and content hash */
+    /* near-duplicate signature and content hash, in one pass over the
+     * text that starts from the analysis of its lead */
     text_minhash_init(&pr->mh);
-    if (doc->minhash)
-        pr->mh = *doc->minhash;
-    else if (text_len <= ll)
-        text_minhash_doc(&pr->mh, &td, TEXT_SHINGLE);
-    else
-        text_minhash_text(&pr->mh, text, str_utf8_cut(text, text_len, CLUSTER_DUP_BYTES),
-                          TEXT_SHINGLE);
-    pr->has_mh = pr->mh.n >= DUP_MIN_SHINGLES;
     pr->chash = 0;
+    if (doc->minhash) {
+        pr->mh = *doc->minhash;
+        pr->has_mh = pr->mh.n >= DUP_MIN_SHINGLES;
+        if (pr->has_mh && !doc->content_hash)
+            text_content_hash(text, text_len, h);
+    } else {
+        text_dup_sigs(&pr->mh, doc->content_hash ? NULL : h, &td, text, text_len,
+                      str_utf8_cut(text, text_len, CLUSTER_DUP_BYTES), TEXT_SHINGLE);
+        pr->has_mh = pr->mh.n >= DUP_MIN_SHINGLES;
+    }
     if (pr->has_mh) {
-        unsigned char h[TEXT_CONTENT_HASH_LEN];
-
         if (doc->content_hash)
             memcpy(h, doc->content_hash, sizeof(h));
-        else
-            text_content_hash(text, text_len, h);
         memcpy(&pr->chash, h, sizeof(pr->chash));
         if (!pr->chash)
             pr->chash = 1;
@@ -926,6 +931,7 @@ span_cost(const struct cluster_index *ci, int64_t af, int64_t al, int64_t bf, in
 struct query {
     uint64_t id[QUERY_SLOTS];
     float w[QUERY_SLOTS]; /* 0: empty slot */
+    int zero;             /* some weight of v was 0 (stored as 1e-30): not exact */
 };
 
 static uint32_t
@@ -939,6 +945,7 @@ static void
 query_init(struct query *q, const struct feat *v, size_t nv)
 {
     memset(q->w, 0, sizeof(q->w));
+    q->zero = 0;
     for (size_t i = 0; i < nv; i++) {
         uint32_t h = query_slot(v[i].id);
 
@@ -946,6 +953,7 @@ query_init(struct query *q, const struct feat *v, size_t nv)
             h = (h + 1) & (QUERY_SLOTS - 1);
         q->id[h] = v[i].id;
         q->w[h] = v[i].w != 0 ? v[i].w : 1e-30f;
+        q->zero |= v[i].w == 0;
     }
 }
 
@@ -995,6 +1003,8 @@ story_score(struct cluster_index *ci, const struct query *q, const struct feat *
         mean = 0;
     else if (from == 0)
         mean = sum / s->nmem;
+    else if (!q->zero && s->ncen <= 8 * nv)
+        mean = query_dot(q, s->cen, s->ncen) / s->nmem; /* what dot() sums, in its order */
     else
         mean = dot(v, nv, s->cen, s->ncen) / s->nmem;
     return (1 - ci->p.max_weight) * mean + ci->p.max_weight * mx -
@@ -1036,9 +1046,18 @@ candidates(struct cluster_index *ci, const struct feat *v, size_t nv, uint32_t s
     struct feat top[CLUSTER_INDEX_TERMS];
     size_t nt = top_feats(v, nv, top), n = 0;
     double stop = ci->df.ndocs >= 50 ? CLUSTER_DF_STOP * (double)ci->df.ndocs : 1e300;
+    float wbest[NCAND_RELATED];
+
+    assert(max <= NCAND_RELATED);
+    if (!max)
+        return 0;
 
     ensure_scratch(ci);
     ci->ntouched = 0;
+    for (size_t i = 0; i < nt; i++) {
+        hmap_prefetch(&ci->feat_lists, top[i].id);
+        hmap_prefetch(&ci->df.map, top[i].id);
+    }
     for (size_t i = 0; i < nt; i++) {
         struct plist *l = plist_get(ci, &ci->feat_lists, top[i].id, 0);
         uint32_t from;
@@ -1049,7 +1068,7 @@ candidates(struct cluster_index *ci, const struct feat *v, size_t nv, uint32_t s
         for (uint32_t j = from; j < l->n; j++) {
             uint32_t slot = (uint32_t)l->e[j], st;
 
-            if (ci->slot_ref[slot] != l->e[j] || (st = ci->slot_story[slot]) == skip)
+            if (ci->slots[slot].ref != l->e[j] || (st = ci->slots[slot].story) == skip)
                 continue;
             if (ci->acc[st] == 0) {
                 ALLOC_GROW(ci->touched, ci->ntouched + 1, ci->ctouched);
@@ -1058,26 +1077,27 @@ candidates(struct cluster_index *ci, const struct feat *v, size_t nv, uint32_t s
             ci->acc[st] += top[i].w;
         }
     }
-    /* the max best by accumulated weight (ties: lower slot), by selection */
-    for (size_t r = 0; r < max && r < ci->ntouched; r++) {
-        size_t b = r;
+    /* the max best by accumulated weight (ties: lower slot), in one pass:
+     * insertion into the sorted best-so-far; the order is total, so this
+     * picks and ranks what a full sort would */
+    for (size_t j = 0; j < ci->ntouched; j++) {
+        uint32_t st = ci->touched[j];
+        float w = ci->acc[st];
+        size_t k;
 
-        for (size_t j = r + 1; j < ci->ntouched; j++) {
-            float wj = ci->acc[ci->touched[j]], wb = ci->acc[ci->touched[b]];
-
-            if (wj > wb || (wj == wb && ci->touched[j] < ci->touched[b]))
-                b = j;
+        if (n == max && (w < wbest[n - 1] || (w == wbest[n - 1] && st > out[n - 1])))
+            continue;
+        k = n < max ? n++ : n - 1;
+        while (k > 0 && (w > wbest[k - 1] || (w == wbest[k - 1] && st < out[k - 1]))) {
+            out[k] = out[k - 1];
+            wbest[k] = wbest[k - 1];
+            k--;
         }
-        if (b != r) {
-            uint32_t t = ci->touched[r];
-
-            ci->touched[r] = ci->touched[b];
-            ci->touched[b] = t;
-        }
-        if (wout)
-            wout[n] = ci->acc[ci->touched[r]];
-        out[n++] = ci->touched[r];
+        out[k] = st;
+        wbest[k] = w;
     }
+    if (wout)
+        memcpy(wout, wbest, n * sizeof(*wout));
     for (size_t j = 0; j < ci->ntouched; j++)
         ci->acc[ci->touched[j]] = 0;
     ci->ntouched = 0;
@@ -1208,6 +1228,13 @@ cluster_assign(struct cluster_index *ci, const struct cluster_doc *doc, struct c
     }
 
     nc = candidates(ci, pr->vec, pr->nvec, UINT32_MAX, cand, candw, NCAND);
+    /* start loading the vectors story_score() reads, all candidates at once */
+    for (size_t i = 0; i < nc && candw[i] >= CAND_PRUNE * candw[0]; i++) {
+        const struct story *s = &ci->stories[cand[i]];
+
+        for (uint32_t j = s->nmem > MEMBER_SCAN ? s->nmem - MEMBER_SCAN : 0; j < s->nmem; j++)
+            __builtin_prefetch(ci->arts[s->mem[j]].vec);
+    }
     if (nc)
         query_init(&q, pr->vec, pr->nvec);
     for (size_t i = 0; i < nc; i++) {
@@ -1316,6 +1343,8 @@ art_index(struct cluster_index *ci, uint32_t slot, int add)
     size_t nt = top_feats(a->vec, a->nvec, top);
     uint64_t ref = ref_of(slot, a->gen);
 
+    for (size_t i = 0; i < nt; i++)
+        hmap_prefetch(&ci->feat_lists, top[i].id);
     for (size_t i = 0; i < nt; i++) {
         if (add)
             plist_add(ci, &ci->feat_lists, top[i].id, ref);
@@ -1365,7 +1394,7 @@ art_remove(struct cluster_index *ci, uint32_t slot)
     hmap_del(&ci->by_id, (uint64_t)a->id, NULL);
     /* Free the lists it was the last live entry of: with its generation
      * moved on, its own postings read as dead. */
-    ci->slot_ref[slot] = UINT64_MAX; /* its postings read as dead from here on */
+    ci->slots[slot].ref = UINT64_MAX; /* its postings read as dead from here on */
     art_index(ci, slot, 0);
     art_release(a);
     ALLOC_GROW(ci->free_arts, ci->nfree_arts + 1, ci->cfree_arts);
@@ -1446,11 +1475,10 @@ cluster_insert(struct cluster_index *ci, const struct cluster_doc *doc, int64_t 
         slot = ci->free_arts[--ci->nfree_arts];
     } else {
         ALLOC_GROW(ci->arts, ci->narts + 1, ci->carts);
-        ALLOC_GROW(ci->slot_ref, ci->narts + 1, ci->cslot_ref);
-        ALLOC_GROW(ci->slot_story, ci->narts + 1, ci->cslot_story);
+        ALLOC_GROW(ci->slots, ci->narts + 1, ci->cslots);
         slot = (uint32_t)ci->narts++;
         memset(&ci->arts[slot], 0, sizeof(ci->arts[slot]));
-        ci->slot_ref[slot] = UINT64_MAX;
+        ci->slots[slot].ref = UINT64_MAX;
     }
     a = &ci->arts[slot];
     a->id = doc->id;
@@ -1494,8 +1522,8 @@ cluster_insert(struct cluster_index *ci, const struct cluster_doc *doc, int64_t 
     ss = sv ? (uint32_t)*sv : story_new(ci, label);
     a = &ci->arts[slot];
     a->story = ss;
-    ci->slot_ref[slot] = ref_of(slot, a->gen);
-    ci->slot_story[slot] = ss;
+    ci->slots[slot].ref = ref_of(slot, a->gen);
+    ci->slots[slot].story = ss;
     s = &ci->stories[ss];
     ALLOC_GROW(s->mem, s->nmem + 1, s->cmem);
     s->mem[s->nmem++] = slot;
@@ -1541,7 +1569,7 @@ cluster_merge(struct cluster_index *ci, int64_t from, int64_t into, struct gz_er
         struct art *a = &ci->arts[f->mem[i]];
 
         a->story = (uint32_t)(t - ci->stories);
-        ci->slot_story[f->mem[i]] = a->story;
+        ci->slots[f->mem[i]].story = a->story;
         ALLOC_GROW(t->mem, t->nmem + 1, t->cmem);
         t->mem[t->nmem++] = f->mem[i];
         cen_update(ci, t, a->vec, a->nvec, 1);
@@ -2142,7 +2170,7 @@ art_move(struct cluster_index *ci, uint32_t slot, uint32_t ss)
     story_remove_member(ci, &ci->stories[from], slot);
     a = &ci->arts[slot];
     a->story = ss;
-    ci->slot_story[slot] = ss;
+    ci->slots[slot].story = ss;
     t = &ci->stories[ss];
     ALLOC_GROW(t->mem, t->nmem + 1, t->cmem);
     t->mem[t->nmem++] = slot;

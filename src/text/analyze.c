@@ -46,6 +46,8 @@ struct an {
     size_t ntoks;
     struct text_term *terms;
     size_t nterms;
+    struct text_word_slot *words; /* the word cache, NULL when not usable */
+    uint64_t ctx;                 /* doc->lang's bytes, the cache's context */
 };
 
 #define OFF(x) ((const char *)(uintptr_t)(x))
@@ -93,14 +95,39 @@ strip_elision(const char *w, size_t *len)
     return q + 1;
 }
 
+/*
+ * What a word gives in a language, remembered across documents: whether
+ * it is a stop word, how much elision strips, its stem and the stem's id.
+ * Hits skip the stop-word search, the stemmer and hashing the stem.  A
+ * slot is only used for the same folded word (compared in full), the
+ * same language and the same flags that decide the outcome.
+ */
+#define WORD_SLOTS 8192
+#define WORD_W 17
+
+struct text_word_slot {
+    uint64_t hash;                        /* text_word_hash() of the fold */
+    uint64_t ctx;                         /* the language code's bytes */
+    uint64_t id;                          /* hash64() of the stem */
+    uint16_t key;                         /* deciding token and analysis flags */
+    unsigned char flen, slen, skip, stop; /* flen 0: empty; skip: bytes elided */
+    char fold[WORD_W];
+    char stem[WORD_W];
+};
+
+#define WORD_TOK_FLAGS (TEXT_TOK_APOS | TEXT_TOK_DIGIT | TEXT_TOK_ABBR | TEXT_TOK_IDEO)
+
 static void
 add_token(struct an *an, const struct text_token *tok, unsigned extra, uint32_t sent)
 {
     struct text_scratch *sc = an->sc;
     struct text_tok *t;
-    const char *w = tok->fold;
-    size_t wl = tok->fold_len, fold_off;
-    int stop = 0;
+    struct text_word_slot *ws = NULL;
+    const char *w = tok->fold, *stem;
+    size_t wl = tok->fold_len, fold_off, sl;
+    uint16_t key = (uint16_t)((tok->flags & WORD_TOK_FLAGS) | (an->flags << 12));
+    uint64_t id, *slot;
+    int stop = 0, inserted;
 
     if (an->ntoks == sc->atoks) {
         sc->toks = grow(sc->toks, &sc->atoks, an->ntoks + 1, sizeof(*an->toks));
@@ -116,44 +143,89 @@ add_token(struct an *an, const struct text_token *tok, unsigned extra, uint32_t 
     fold_off = pool_add(sc, tok->fold, tok->fold_len);
     t->fold = OFF(fold_off);
 
+    if (an->words && wl && wl <= WORD_W) {
+        ws = &an->words[t->hash & (WORD_SLOTS - 1)];
+        if (ws->flen == wl && ws->hash == t->hash && ws->ctx == an->ctx && ws->key == key &&
+            !memcmp(ws->fold, tok->fold, wl)) {
+            w += ws->skip;
+            wl -= ws->skip;
+            if (ws->stop)
+                t->flags |= TEXT_TOK_STOP;
+            if (ws->stop && !(an->flags & TEXT_AN_KEEP_STOP)) {
+                an->ntoks++;
+                return;
+            }
+            stem = ws->stem;
+            sl = ws->slen;
+            id = ws->id;
+            goto term;
+        }
+    }
+
     if (an->elide && (tok->flags & TEXT_TOK_APOS))
         w = strip_elision(w, &wl);
     if (an->stop && text_stoplist_has(an->stop, w, wl)) {
         t->flags |= TEXT_TOK_STOP;
         stop = 1;
     }
-    if (!stop || (an->flags & TEXT_AN_KEEP_STOP)) {
-        const char *stem = w;
-        size_t sl = wl;
-        uint64_t id, *slot;
-        int inserted;
-
-        if (!(an->flags & TEXT_AN_NO_STEM) &&
-            !(tok->flags & (TEXT_TOK_DIGIT | TEXT_TOK_ABBR | TEXT_TOK_IDEO)))
-            stem = text_stem(an->st, an->doc->lang, w, wl, &sl);
-        id = hash64(stem, sl, 0);
-        slot = hmap_put(&sc->term_ids, id, &inserted);
-        if (inserted) {
-            struct text_term *term;
-
-            if (an->nterms == sc->aterms) {
-                sc->terms = grow(sc->terms, &sc->aterms, an->nterms + 1, sizeof(*an->terms));
-                an->terms = sc->terms;
-            }
-            term = &an->terms[an->nterms];
-            memset(term, 0, sizeof(*term));
-            term->id = id;
-            /* stem may point into the tokenizer, the stemmer or the pool: copy first */
-            term->stem = OFF(pool_add(sc, stem, sl));
-            term->word = w == tok->fold ? OFF(fold_off) : OFF(pool_add(sc, w, wl));
-            term->first = (uint32_t)an->ntoks;
-            *slot = an->nterms++;
+    if (stop && !(an->flags & TEXT_AN_KEEP_STOP)) {
+        if (ws) {
+            ws->hash = t->hash;
+            ws->ctx = an->ctx;
+            ws->key = key;
+            ws->flen = (unsigned char)tok->fold_len;
+            ws->skip = (unsigned char)(w - tok->fold);
+            ws->stop = 1;
+            ws->slen = 0;
+            memcpy(ws->fold, tok->fold, tok->fold_len);
         }
-        t->term = (int32_t)*slot;
-        an->terms[*slot].count++;
-        if (extra & TEXT_TOK_TITLE)
-            an->terms[*slot].title_count++;
+        an->ntoks++;
+        return;
     }
+    stem = w;
+    sl = wl;
+    if (!(an->flags & TEXT_AN_NO_STEM) &&
+        !(tok->flags & (TEXT_TOK_DIGIT | TEXT_TOK_ABBR | TEXT_TOK_IDEO)))
+        stem = text_stem(an->st, an->doc->lang, w, wl, &sl);
+    id = hash64(stem, sl, 0);
+    if (ws) {
+        if (sl <= WORD_W) {
+            ws->hash = t->hash;
+            ws->ctx = an->ctx;
+            ws->key = key;
+            ws->flen = (unsigned char)tok->fold_len;
+            ws->skip = (unsigned char)(w - tok->fold);
+            ws->stop = (unsigned char)stop;
+            ws->slen = (unsigned char)sl;
+            ws->id = id;
+            memcpy(ws->fold, tok->fold, tok->fold_len);
+            memcpy(ws->stem, stem, sl);
+        } else {
+            ws->flen = 0;
+        }
+    }
+term:
+    slot = hmap_put(&sc->term_ids, id, &inserted);
+    if (inserted) {
+        struct text_term *term;
+
+        if (an->nterms == sc->aterms) {
+            sc->terms = grow(sc->terms, &sc->aterms, an->nterms + 1, sizeof(*an->terms));
+            an->terms = sc->terms;
+        }
+        term = &an->terms[an->nterms];
+        memset(term, 0, sizeof(*term));
+        term->id = id;
+        /* stem may point into the tokenizer, the stemmer, the word cache or the pool: copy first */
+        term->stem = OFF(pool_add(sc, stem, sl));
+        term->word = w == tok->fold ? OFF(fold_off) : OFF(pool_add(sc, w, wl));
+        term->first = (uint32_t)an->ntoks;
+        *slot = an->nterms++;
+    }
+    t->term = (int32_t)*slot;
+    an->terms[*slot].count++;
+    if (extra & TEXT_TOK_TITLE)
+        an->terms[*slot].title_count++;
     an->ntoks++;
 }
 
@@ -479,6 +551,13 @@ text_analyze(struct text_stemmer *st, struct arena *a, const char *title, size_t
     an.toks = an.sc->toks;
     an.terms = an.sc->terms;
     scratch_reset(an.sc);
+    /* the word cache: its flags field has room for the analysis flags of today */
+    if (!(flags >> 4)) {
+        if (!an.sc->words)
+            an.sc->words = xcalloc(WORD_SLOTS, sizeof(*an.sc->words));
+        an.words = an.sc->words;
+        memcpy(&an.ctx, doc->lang, strnlen(doc->lang, sizeof(an.ctx)));
+    }
 
     text_tokenizer_init(&tz, doc->title, title_len);
     while (text_tokenizer_next(&tz, &tok)) {

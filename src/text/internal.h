@@ -18,6 +18,7 @@
 #include "util/hmap.h"
 
 struct text_stemmer;
+struct text_word_slot;
 
 struct text_stoplist {
     const char *lang; /* ISO 639-1 code; NULL ends the array */
@@ -42,6 +43,7 @@ struct text_scratch {
     char *pool;                     /* every string of one document */
     size_t pool_len, pool_cap;
     struct hmap term_ids, phrase_ids;
+    struct text_word_slot *words; /* text_analyze()'s word cache (analyze.c), or NULL */
 };
 
 /* The handle's scratch (never NULL). */

@@ -221,6 +221,7 @@ text_stemmer_free(struct text_stemmer *s)
     free(s->scratch.terms);
     free(s->scratch.phrases);
     free(s->scratch.pool);
+    free(s->scratch.words);
     hmap_release(&s->scratch.term_ids);
     hmap_release(&s->scratch.phrase_ids);
     free(s);

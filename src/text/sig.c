@@ -5,6 +5,7 @@
 #include "util/hash.h"
 #include "util/mem.h"
 
+#include <sodium.h>
 #include <string.h>
 
 /* The permutations h -> a*h + b (a odd), from splitmix64 with a fixed seed. */
@@ -53,16 +54,29 @@ text_minhash_init(struct text_minhash *m)
     m->n = 0;
 }
 
+/*
+ * The 64 multiply-adds and minimums of one shingle: integer arithmetic,
+ * so the AVX2 clone (four lanes at a time, picked at load time where the
+ * CPU has it) gives the same bits as the plain one.
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void
+minhash_slots(uint64_t *restrict v, uint64_t h)
+{
+    for (size_t i = 0; i < TEXT_MINHASH_K; i++) {
+        uint64_t x = h * mh_a[i] + mh_b[i];
+
+        v[i] = x < v[i] ? x : v[i];
+    }
+}
+
 void
 text_minhash_add(struct text_minhash *m, uint64_t h)
 {
     /* h is a hash already; mix once more so that callers' raw ids work too */
-    h = hash_mix64(h);
-    for (size_t i = 0; i < TEXT_MINHASH_K; i++) {
-        uint64_t x = h * mh_a[i] + mh_b[i];
-
-        m->v[i] = x < m->v[i] ? x : m->v[i];
-    }
+    minhash_slots(m->v, hash_mix64(h));
     m->n++;
 }
 
@@ -141,6 +155,138 @@ text_minhash_doc(struct text_minhash *m, const struct text_doc *doc, unsigned k)
     for (size_t i = doc->ntitle; i < doc->ntoks; i++)
         window_push(m, &win, doc->toks[i].hash);
     window_finish(m, &win);
+}
+
+/*
+ * text_dup_sigs() in one pass.  A token of text[0..a) that ends at least
+ * TOK_MARGIN bytes before both a and b is also a token of text[0..b): the
+ * tokenizer keeps no state between tokens but its position and looks at
+ * most a few characters past a token's end, so both tokenizers read the
+ * same bytes and make the same decisions.  A consumer of the tokens of
+ * text[0..b) takes another tokenizer's tokens while that holds and from
+ * there runs its own tokenizer, from the end of the last token it took.
+ */
+#define TOK_MARGIN 16
+
+struct dup_stream {
+    size_t limit; /* the consumer reads the tokens of text[0..limit) */
+    size_t pos;   /* end of the last token it took */
+    int own;      /* takes no more borrowed tokens: runs its own tokenizer from pos */
+};
+
+static int
+dup_shares(const struct dup_stream *c, size_t src_limit, size_t end)
+{
+    size_t lim = c->limit < src_limit ? c->limit : src_limit;
+
+    return c->limit == src_limit || end + TOK_MARGIN <= lim;
+}
+
+struct chash {
+    crypto_generichash_state st;
+    char chunk[1024];
+    size_t n;
+    int any;
+};
+
+/* What text_content_hash() does with one token. */
+static void
+chash_add(struct chash *c, const char *fold, size_t fold_len)
+{
+    if (c->n + fold_len + 1 > sizeof(c->chunk)) {
+        crypto_generichash_update(&c->st, (const unsigned char *)c->chunk, c->n);
+        c->n = 0;
+    }
+    if (c->any)
+        c->chunk[c->n++] = ' ';
+    c->any = 1;
+    for (size_t i = 0; i < fold_len; i++) {
+        char ch = fold[i];
+
+        if (ch == '\'' || ch == '-' || ch == '.' || ch == ',')
+            continue;
+        c->chunk[c->n++] = ch;
+    }
+}
+
+void
+text_dup_sigs(struct text_minhash *m, unsigned char *hash, const struct text_doc *doc,
+              const char *text, size_t len, size_t mh_len, unsigned k)
+{
+    struct window win = {{0}, 0, k == 0 ? TEXT_SHINGLE : (k > 16 ? 16 : k), 0};
+    struct dup_stream ms = {mh_len, 0, 0}, cs = {len, 0, hash == NULL};
+    struct text_tokenizer tz;
+    struct text_token tok;
+    struct chash ch;
+
+    if (!text)
+        len = mh_len = 0;
+    ms.limit = mh_len;
+    cs.limit = len;
+    if (hash) {
+        crypto_generichash_init(&ch.st, NULL, 0, TEXT_CONTENT_HASH_LEN);
+        ch.n = 0;
+        ch.any = 0;
+    }
+    if (doc && doc->text == text && doc->text_len <= len) {
+        size_t src = doc->text_len;
+
+        for (size_t i = doc->ntitle; i < doc->ntoks && !(ms.own && cs.own); i++) {
+            const struct text_tok *t = &doc->toks[i];
+            size_t end = (size_t)t->off + t->len;
+
+            if (!ms.own) {
+                if (dup_shares(&ms, src, end)) {
+                    window_push(m, &win, t->hash);
+                    ms.pos = end;
+                } else {
+                    ms.own = 1;
+                }
+            }
+            if (!cs.own) {
+                if (dup_shares(&cs, src, end)) {
+                    chash_add(&ch, t->fold, strlen(t->fold));
+                    cs.pos = end;
+                } else {
+                    cs.own = 1;
+                }
+            }
+        }
+        /* the borrowed tokens ran out: complete only for a consumer of the same prefix */
+        if (!ms.own && ms.limit == src)
+            ms.pos = SIZE_MAX;
+        if (!cs.own && cs.limit == src)
+            cs.pos = SIZE_MAX;
+    }
+    /* the rest of the text: one tokenizer for both while they read the same tokens */
+    if (cs.pos != SIZE_MAX && hash) {
+        text_tokenizer_init(&tz, text, len);
+        tz.pos = cs.pos;
+        while (text_tokenizer_next(&tz, &tok)) {
+            size_t end = tok.off + tok.len;
+
+            if (ms.pos != SIZE_MAX && ms.pos == cs.pos && dup_shares(&ms, len, end)) {
+                window_push(m, &win, text_word_hash(tok.fold, tok.fold_len));
+                ms.pos = end;
+            }
+            chash_add(&ch, tok.fold, tok.fold_len);
+            cs.pos = end;
+        }
+        if (ms.pos == cs.pos && ms.limit == len)
+            ms.pos = SIZE_MAX; /* it took every token of the same text */
+    }
+    if (ms.pos != SIZE_MAX) {
+        text_tokenizer_init(&tz, text, mh_len);
+        tz.pos = ms.pos;
+        while (text_tokenizer_next(&tz, &tok))
+            window_push(m, &win, text_word_hash(tok.fold, tok.fold_len));
+    }
+    window_finish(m, &win);
+    if (hash) {
+        if (ch.n)
+            crypto_generichash_update(&ch.st, (const unsigned char *)ch.chunk, ch.n);
+        crypto_generichash_final(&ch.st, hash, TEXT_CONTENT_HASH_LEN);
+    }
 }
 
 double

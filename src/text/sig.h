@@ -60,6 +60,17 @@ void text_minhash_text(struct text_minhash *m, const char *p, size_t len, unsign
 /* The k-word shingles of an analysed document's text tokens (title left out). */
 void text_minhash_doc(struct text_minhash *m, const struct text_doc *doc, unsigned k);
 
+/*
+ * The duplicate signatures of one text, tokenizing it once: adds to m
+ * what text_minhash_text(m, text, mh_len, k) adds and, when hash is not
+ * NULL, writes what text_content_hash(text, len, hash) writes.  doc, when
+ * not NULL, is an analysis (analyze.h) of a prefix of the same text
+ * (doc->text == text, doc->text_len <= len): its tokens are taken instead
+ * of tokenizing that part again.  mh_len <= len.
+ */
+void text_dup_sigs(struct text_minhash *m, unsigned char *hash, const struct text_doc *doc,
+                   const char *text, size_t len, size_t mh_len, unsigned k);
+
 /* Estimated Jaccard similarity in [0, 1]; 0 when either signature is empty. */
 double text_minhash_jaccard(const struct text_minhash *a, const struct text_minhash *b);
 

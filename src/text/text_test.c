@@ -891,6 +891,50 @@ words_doc(uint64_t *w, size_t n, uint64_t base)
         w[i] = hash64(&(uint64_t){base + i}, 8, 99);
 }
 
+/* Analyses that meet the word cache warm equal those of a fresh stemmer, whatever came before */
+static void
+test_analyze_cache(void)
+{
+    static const struct {
+        const char *lang;
+        unsigned flags;
+    } runs[] = {{"en", 0}, {"fr", 0}, {"en", TEXT_AN_KEEP_STOP},
+                {"en", 0}, {"fr", 0}, {"en", TEXT_AN_NO_STEM},
+                {"de", 0}, {"en", 0}};
+    const char *text = "The ministers said l'homme d'affaires wasn't running; the minister's "
+                       "runners ran.  L'Europe et les ministres de l'Union, NATO's U.S. plans "
+                       "3,000 running runs.  Die Minister und die Läufer liefen.";
+    struct text_stemmer *warm = text_stemmer_new();
+    struct arena *ar = arena_new();
+
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t r = 0; r < ARRAY_SIZE(runs); r++) {
+            struct text_stemmer *cold = text_stemmer_new();
+            struct text_doc a, b;
+
+            text_analyze(warm, ar, "The Runners", 11, text, strlen(text), runs[r].lang,
+                         runs[r].flags, &a);
+            text_analyze(cold, ar, "The Runners", 11, text, strlen(text), runs[r].lang,
+                         runs[r].flags, &b);
+            CHECK_INT(a.ntoks, b.ntoks);
+            CHECK_INT(a.nterms, b.nterms);
+            for (size_t i = 0; i < a.ntoks && i < b.ntoks; i++) {
+                CHECK_INT(a.toks[i].flags, b.toks[i].flags);
+                CHECK_INT(a.toks[i].term, b.toks[i].term);
+            }
+            for (size_t i = 0; i < a.nterms && i < b.nterms; i++) {
+                CHECK(a.terms[i].id == b.terms[i].id);
+                CHECK_STR(a.terms[i].stem, b.terms[i].stem);
+                CHECK_STR(a.terms[i].word, b.terms[i].word);
+                CHECK_INT(a.terms[i].count, b.terms[i].count);
+            }
+            text_stemmer_free(cold);
+        }
+    }
+    arena_free(ar);
+    text_stemmer_free(warm);
+}
+
 static void
 test_minhash(void)
 {
@@ -981,6 +1025,55 @@ test_minhash(void)
         buf_release(&x);
         buf_release(&y);
     }
+}
+
+/* text_dup_sigs() gives what text_minhash_text() and text_content_hash() give, whatever
+ * prefix the analysis covers and wherever the MinHash stops, tricky tokens at the cuts */
+static void
+test_dup_sigs(void)
+{
+    struct text_stemmer *st = text_stemmer_new();
+    struct arena *ar = arena_new();
+    struct buf x = BUF_INIT;
+    size_t lens[] = {0, 1, 7, 33, 60, 61, 62, 63, 64, 65, 70, 90, 117, 200, 0};
+
+    for (int i = 0; i < 6; i++)
+        buf_addf(&x,
+                 "The U.S. said 1,000 don't co-operate on day %d.  Caf\xc3\xa9 "
+                 "\xe2\x80\x9cNATO\xe2\x80\x9d A.B. 3.14 l'homme Stra\xc3\x9f"
+                 "e x. ",
+                 i);
+    lens[ARRAY_SIZE(lens) - 1] = x.len;
+    for (size_t li = 0; li < ARRAY_SIZE(lens); li++) {
+        size_t len = lens[li] < x.len ? lens[li] : x.len;
+        unsigned char want_h[TEXT_CONTENT_HASH_LEN], got_h[TEXT_CONTENT_HASH_LEN];
+
+        text_content_hash(x.p, len, want_h);
+        for (size_t mh_len = len > 80 ? len - 80 : 0; mh_len <= len; mh_len++) {
+            struct text_minhash want, got;
+
+            text_minhash_init(&want);
+            text_minhash_text(&want, x.p, mh_len, 3);
+            for (size_t a = 0; a <= len + 1; a += (a < 40 || len - a < 40) ? 1 : 13) {
+                struct text_doc d;
+
+                arena_reset(ar);
+                text_minhash_init(&got);
+                if (a > len) {
+                    text_dup_sigs(&got, got_h, NULL, x.p, len, mh_len, 3);
+                } else {
+                    text_analyze(st, ar, "A title", 7, x.p, a, "en", 0, &d);
+                    text_dup_sigs(&got, got_h, &d, x.p, len, mh_len, 3);
+                }
+                CHECK_INT(got.n, want.n);
+                CHECK(!memcmp(got.v, want.v, sizeof(got.v)));
+                CHECK(!memcmp(got_h, want_h, sizeof(got_h)));
+            }
+        }
+    }
+    buf_release(&x);
+    arena_free(ar);
+    text_stemmer_free(st);
 }
 
 static void
@@ -1116,9 +1209,11 @@ static const struct unit_test tests[] = {
     {"stem", test_stem},
     {"langid", test_langid},
     {"analyze", test_analyze},
+    {"analyze_cache", test_analyze_cache},
     /* signatures and weights */
     {"minhash", test_minhash},
     {"minhash_doc_simhash", test_minhash_doc_simhash},
+    {"dup_sigs", test_dup_sigs},
     {"tfidf", test_tfidf},
     {NULL, NULL},
 };

@@ -26,6 +26,8 @@ void
 text_df_add(struct text_df *df, const uint64_t *ids, size_t n)
 {
     for (size_t i = 0; i < n; i++)
+        hmap_prefetch(&df->map, ids[i]);
+    for (size_t i = 0; i < n; i++)
         (*hmap_put(&df->map, ids[i], NULL))++;
     df->ndocs++;
 }
@@ -33,6 +35,8 @@ text_df_add(struct text_df *df, const uint64_t *ids, size_t n)
 void
 text_df_remove(struct text_df *df, const uint64_t *ids, size_t n)
 {
+    for (size_t i = 0; i < n; i++)
+        hmap_prefetch(&df->map, ids[i]);
     for (size_t i = 0; i < n; i++) {
         uint64_t *c = hmap_get(&df->map, ids[i]);
 

@@ -9,6 +9,8 @@
 
 #define ARENA_BLOCK 8192
 #define ARENA_ALIGN 16
+/* arena_reset() keeps one block of at most this size */
+#define ARENA_KEEP (64 * 1024)
 
 struct block {
     struct block *next;
@@ -51,19 +53,29 @@ arena_free(struct arena *a)
 void
 arena_reset(struct arena *a)
 {
-    struct block *last = a->head;
+    struct block *b = a->head;
+    size_t sum = 0;
 
-    if (!last)
+    if (!b)
         return;
-    while (last->next) {
-        struct block *next = last->next;
-
-        last->next = next->next;
-        free(next);
-    }
-    /* keep the most recently added (head) block; blocks were prepended */
-    last->used = 0;
     a->total = 0;
+    if (!b->next) {
+        b->used = 0;
+        return;
+    }
+    /* Several blocks: replace them with one that holds as much (up to
+     * ARENA_KEEP), so that an arena reset for each item of a loop stops
+     * allocating once it has seen the largest item. */
+    for (struct block *x = b; x; x = x->next)
+        sum += x->size;
+    free_blocks(b);
+    if (sum > ARENA_KEEP)
+        sum = ARENA_BLOCK;
+    b = xmalloc(sizeof(*b) + sum);
+    b->size = sum;
+    b->used = 0;
+    b->next = NULL;
+    a->head = b;
 }
 
 void *

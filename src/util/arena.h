@@ -19,7 +19,11 @@ struct arena;
 struct arena *arena_new(void);
 /* Free the arena and everything allocated from it.  NULL is a no-op. */
 void arena_free(struct arena *a);
-/* Free everything allocated so far but keep the first block for reuse. */
+/*
+ * Free everything allocated so far but keep one block for reuse: as large
+ * as all the blocks were together, up to 64 KB, so that an arena reset
+ * per item of a loop stops calling malloc() after the largest item.
+ */
 void arena_reset(struct arena *a);
 
 /* n bytes aligned for any type; contents undefined. */

@@ -22,25 +22,22 @@ slots_for(size_t n)
 static void
 rehash(struct hmap *m, size_t cap)
 {
-    uint64_t *okeys = m->keys, *ovals = m->vals;
+    struct hmap_slot *old = m->slots;
     size_t ocap = m->cap;
 
-    m->keys = xcalloc(cap, sizeof(*m->keys));
-    m->vals = xmalloc(cap * sizeof(*m->vals));
+    m->slots = xcalloc(cap, sizeof(*m->slots));
     m->cap = cap;
     for (size_t i = 0; i < ocap; i++) {
         size_t j;
 
-        if (!okeys[i])
+        if (!old[i].key)
             continue;
-        j = hash_mix64(okeys[i]) & (cap - 1);
-        while (m->keys[j])
+        j = hash_mix64(old[i].key) & (cap - 1);
+        while (m->slots[j].key)
             j = (j + 1) & (cap - 1);
-        m->keys[j] = okeys[i];
-        m->vals[j] = ovals[i];
+        m->slots[j] = old[i];
     }
-    free(okeys);
-    free(ovals);
+    free(old);
 }
 
 void
@@ -54,8 +51,7 @@ hmap_init(struct hmap *m, size_t hint)
 void
 hmap_release(struct hmap *m)
 {
-    free(m->keys);
-    free(m->vals);
+    free(m->slots);
     memset(m, 0, sizeof(*m));
 }
 
@@ -63,7 +59,7 @@ void
 hmap_clear(struct hmap *m)
 {
     if (m->cap)
-        memset(m->keys, 0, m->cap * sizeof(*m->keys));
+        memset(m->slots, 0, m->cap * sizeof(*m->slots));
     m->len = 0;
     m->has_zero = 0;
     m->zero_val = 0;
@@ -80,9 +76,9 @@ hmap_get(const struct hmap *m, uint64_t key)
         return NULL;
     j = hash_mix64(key) & (m->cap - 1);
     for (;;) {
-        if (m->keys[j] == key)
-            return &m->vals[j];
-        if (!m->keys[j])
+        if (m->slots[j].key == key)
+            return &m->slots[j].val;
+        if (!m->slots[j].key)
             return NULL;
         j = (j + 1) & (m->cap - 1);
     }
@@ -109,18 +105,18 @@ hmap_put(struct hmap *m, uint64_t key, int *inserted)
         rehash(m, slots_for(m->len + 1));
     j = hash_mix64(key) & (m->cap - 1);
     for (;;) {
-        if (m->keys[j] == key)
-            return &m->vals[j];
-        if (!m->keys[j])
+        if (m->slots[j].key == key)
+            return &m->slots[j].val;
+        if (!m->slots[j].key)
             break;
         j = (j + 1) & (m->cap - 1);
     }
-    m->keys[j] = key;
-    m->vals[j] = 0;
+    m->slots[j].key = key;
+    m->slots[j].val = 0;
     m->len++;
     if (inserted)
         *inserted = 1;
-    return &m->vals[j];
+    return &m->slots[j].val;
 }
 
 void
@@ -146,13 +142,13 @@ hmap_del(struct hmap *m, uint64_t key, uint64_t *val)
     if (!m->cap)
         return 0;
     i = hash_mix64(key) & mask;
-    while (m->keys[i] != key) {
-        if (!m->keys[i])
+    while (m->slots[i].key != key) {
+        if (!m->slots[i].key)
             return 0;
         i = (i + 1) & mask;
     }
     if (val)
-        *val = m->vals[i];
+        *val = m->slots[i].val;
     m->len--;
     /* backward-shift deletion: pull later members of the run into the hole */
     j = i;
@@ -160,17 +156,16 @@ hmap_del(struct hmap *m, uint64_t key, uint64_t *val)
         size_t home;
 
         j = (j + 1) & mask;
-        if (!m->keys[j])
+        if (!m->slots[j].key)
             break;
-        home = hash_mix64(m->keys[j]) & mask;
+        home = hash_mix64(m->slots[j].key) & mask;
         /* move j into i unless its home lies cyclically in (i, j] */
         if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
-            m->keys[i] = m->keys[j];
-            m->vals[i] = m->vals[j];
+            m->slots[i] = m->slots[j];
             i = j;
         }
     }
-    m->keys[i] = 0;
+    m->slots[i].key = 0;
     return 1;
 }
 
@@ -180,9 +175,9 @@ hmap_next(const struct hmap *m, size_t *it, uint64_t *key, uint64_t *val)
     while (*it < m->cap) {
         size_t i = (*it)++;
 
-        if (m->keys[i]) {
-            *key = m->keys[i];
-            *val = m->vals[i];
+        if (m->slots[i].key) {
+            *key = m->slots[i].key;
+            *val = m->slots[i].val;
             return 1;
         }
     }

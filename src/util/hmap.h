@@ -4,11 +4,12 @@
  * The plain map under document frequencies, term counters, LSH buckets and
  * anything else keyed by a 64-bit hash or id.  A value is often an index
  * into the caller's own array, so the map stores no pointers and owns no
- * memory but its two arrays.
+ * memory but its slot array.
  *
- * Layout: linear probing over power-of-two arrays kept at most 70 % full;
- * deletion shifts entries back (no tombstones), so a map that sees many
- * inserts and deletes never degrades.  Keys are spread with hash_mix64(),
+ * Layout: linear probing over a power-of-two array of key/value slots kept
+ * at most 70 % full (key and value side by side, so a probe reads one
+ * cache line); deletion shifts entries back (no tombstones), so a map that
+ * sees many inserts and deletes never degrades.  Keys are spread with hash_mix64(),
  * so they need not be random.  Every key is allowed, 0 included.
  *
  * Pointers returned by hmap_get()/hmap_put() point into the table: they
@@ -27,9 +28,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/hash.h"
+
+/* A key and its value side by side: a probe reads one cache line. */
+struct hmap_slot {
+    uint64_t key; /* 0 marks an empty slot (key 0 lives aside) */
+    uint64_t val;
+};
+
 struct hmap {
-    uint64_t *keys; /* slot key; 0 marks an empty slot (key 0 lives aside) */
-    uint64_t *vals;
+    struct hmap_slot *slots;
     size_t cap; /* slots, a power of two, or 0 before the first insert */
     size_t len; /* entries, key 0 included */
     int has_zero;
@@ -38,7 +46,7 @@ struct hmap {
 
 #define HMAP_INIT                                                                                  \
     {                                                                                              \
-        NULL, NULL, 0, 0, 0, 0                                                                     \
+        NULL, 0, 0, 0, 0                                                                           \
     }
 
 /* An empty map with room for about hint entries before it grows. */
@@ -62,6 +70,18 @@ void hmap_set(struct hmap *m, uint64_t key, uint64_t val);
 
 /* Remove key; returns 1 and its value in *val (when non-NULL) if it was there, else 0. */
 int hmap_del(struct hmap *m, uint64_t key, uint64_t *val);
+
+/*
+ * Start loading the slot where a lookup of key begins: a batch of lookups
+ * in a large map runs faster when all are prefetched first.  No effect on
+ * the map's contents.
+ */
+static inline void
+hmap_prefetch(const struct hmap *m, uint64_t key)
+{
+    if (m->cap)
+        __builtin_prefetch(&m->slots[hash_mix64(key) & (m->cap - 1)]);
+}
 
 static inline size_t
 hmap_len(const struct hmap *m)
