@@ -628,14 +628,27 @@ doc_lang(struct cluster_index *ci, const struct cluster_doc *doc)
             return ci->lang_guess;
         return ci->p.lang_default && *ci->p.lang_default ? ci->p.lang_default : NULL;
     }
-    for (size_t i = 0; i < n; i++) {
-        size_t c = 0;
+    /* the most frequent (ties: the first met), counted over the few
+     * distinct codes rather than every pair */
+    {
+        size_t first[LANG_RING], count[LANG_RING], nd = 0;
 
-        for (size_t j = 0; j < n; j++)
-            c += !strcmp(ci->langs[i], ci->langs[j]);
-        if (c > bn) {
-            bn = c;
-            best = i;
+        for (size_t i = 0; i < n; i++) {
+            size_t d = 0;
+
+            while (d < nd && strcmp(ci->langs[first[d]], ci->langs[i]))
+                d++;
+            if (d == nd) {
+                first[nd] = i;
+                count[nd++] = 0;
+            }
+            count[d]++;
+        }
+        for (size_t d = 0; d < nd; d++) {
+            if (count[d] > bn) {
+                bn = count[d];
+                best = first[d];
+            }
         }
     }
     memcpy(ci->lang_guess, ci->langs[best], TEXT_LANG_MAX);

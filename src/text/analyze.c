@@ -102,7 +102,7 @@ strip_elision(const char *w, size_t *len)
  * slot is only used for the same folded word (compared in full), the
  * same language and the same flags that decide the outcome.
  */
-#define WORD_SLOTS 8192
+#define WORD_SLOTS 32768
 #define WORD_W 17
 
 struct text_word_slot {

@@ -156,7 +156,7 @@ static const struct {
 };
 
 #define NSTEM ARRAY_SIZE(stemmers)
-#define STEM_SLOTS 4096
+#define STEM_SLOTS 16384
 #define STEM_W 26
 
 struct stem_slot {
