@@ -56,11 +56,13 @@ text_minhash_init(struct text_minhash *m)
 
 /*
  * The 64 multiply-adds and minimums of one shingle: integer arithmetic,
- * so the AVX2 clone (four lanes at a time, picked at load time where the
- * CPU has it) gives the same bits as the plain one.
+ * so the clones picked at load time where the CPU has them give the same
+ * bits as the plain one: x86-64-v4 (AVX-512: eight lanes, a 64-bit
+ * multiply and an unsigned minimum in one instruction each) and AVX2
+ * (four lanes, each 64-bit multiply made of three 32-bit ones).
  */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE__)
-__attribute__((target_clones("avx2", "default")))
+__attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #endif
 static void
 minhash_slots(uint64_t *restrict v, uint64_t h)
