@@ -11,6 +11,11 @@
 #   -B             do not (re)build build-fuzz first
 #   TARGET         parser names (feed, url, ...); default: every fuzz_*.c
 #
+# FUZZ_TIMEOUT (seconds, default 10) is how long one input may run before
+# it counts as a finding.  libFuzzer measures it in wall time, so a run at
+# low priority beside other work wants a larger value: a starved process
+# can sit for seconds on a fast input.
+#
 # Per target it keeps, under fuzz/out/ (not committed):
 #   <target>/          the working corpus (seeded from fuzz/corpus/<target>/)
 #   <target>.log       libFuzzer's output
@@ -79,7 +84,7 @@ for t in "$@"; do
     echo "fuzz_$t: up to ${secs}s or $runs executions" >&2
     # a finding makes libFuzzer exit non-zero; go on with the next target
     # shellcheck disable=SC2086
-    "$bin" $dict -max_total_time="$secs" -runs="$runs" -max_len=65536 -timeout=10 \
+    "$bin" $dict -max_total_time="$secs" -runs="$runs" -max_len=65536 -timeout="${FUZZ_TIMEOUT:-10}" \
         -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$out/crash-$t-" \
         "$out/$t" "$here/corpus/$t" >"$out/$t.log" 2>&1 || true
     end=$(date +%s)
