@@ -792,6 +792,11 @@ text_sentence_next(const char *src, size_t len, size_t *pos, struct text_span *o
             i++;
             continue;
         }
+        /* one space between words: no paragraph break, nothing to cut */
+        if (p[i] == ' ' && i + 1 < len && p[i + 1] < 0x80 && !sent_special[p[i + 1]]) {
+            i += 2;
+            continue;
+        }
         cp = decode(p, len, i, &n);
         if (is_space_cp(cp)) {
             size_t ws = i;
