@@ -117,6 +117,26 @@ struct text_word_slot {
 
 #define WORD_TOK_FLAGS (TEXT_TOK_APOS | TEXT_TOK_DIGIT | TEXT_TOK_ABBR | TEXT_TOK_IDEO)
 
+/* Fill slot ws with what the folded token tok gives: w is where the word
+ * starts after elision, stem[0..sl) its stem (none for a stop word). */
+static void
+word_remember(struct text_word_slot *ws, const struct an *an, uint64_t hash, uint16_t key,
+              const struct text_token *tok, const char *w, int stop, const char *stem, size_t sl,
+              uint64_t id)
+{
+    ws->hash = hash;
+    ws->ctx = an->ctx;
+    ws->key = key;
+    ws->flen = (unsigned char)tok->fold_len;
+    ws->skip = (unsigned char)(w - tok->fold);
+    ws->stop = (unsigned char)stop;
+    ws->slen = (unsigned char)sl;
+    ws->id = id;
+    memcpy(ws->fold, tok->fold, tok->fold_len);
+    if (sl)
+        memcpy(ws->stem, stem, sl);
+}
+
 static void
 add_token(struct an *an, const struct text_token *tok, unsigned extra, uint32_t sent)
 {
@@ -169,16 +189,8 @@ add_token(struct an *an, const struct text_token *tok, unsigned extra, uint32_t 
         stop = 1;
     }
     if (stop && !(an->flags & TEXT_AN_KEEP_STOP)) {
-        if (ws) {
-            ws->hash = t->hash;
-            ws->ctx = an->ctx;
-            ws->key = key;
-            ws->flen = (unsigned char)tok->fold_len;
-            ws->skip = (unsigned char)(w - tok->fold);
-            ws->stop = 1;
-            ws->slen = 0;
-            memcpy(ws->fold, tok->fold, tok->fold_len);
-        }
+        if (ws)
+            word_remember(ws, an, t->hash, key, tok, w, 1, NULL, 0, 0);
         an->ntoks++;
         return;
     }
@@ -189,20 +201,10 @@ add_token(struct an *an, const struct text_token *tok, unsigned extra, uint32_t 
         stem = text_stem(an->st, an->doc->lang, w, wl, &sl);
     id = hash64(stem, sl, 0);
     if (ws) {
-        if (sl <= WORD_W) {
-            ws->hash = t->hash;
-            ws->ctx = an->ctx;
-            ws->key = key;
-            ws->flen = (unsigned char)tok->fold_len;
-            ws->skip = (unsigned char)(w - tok->fold);
-            ws->stop = (unsigned char)stop;
-            ws->slen = (unsigned char)sl;
-            ws->id = id;
-            memcpy(ws->fold, tok->fold, tok->fold_len);
-            memcpy(ws->stem, stem, sl);
-        } else {
+        if (sl <= WORD_W)
+            word_remember(ws, an, t->hash, key, tok, w, stop, stem, sl, id);
+        else
             ws->flen = 0;
-        }
     }
 term:
     slot = hmap_put(&sc->term_ids, id, &inserted);
